@@ -1,0 +1,69 @@
+import { existsSync } from "node:fs";
+import { Probot, Server, run } from "probot";
+import { tributary } from "./app.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { connectDatabase } from "./db/connection.js";
+import { FerretDBNotInstalledError } from "./db/embedded-ferretdb.js";
+import { createProbot, probotOptions } from "./github/probot.js";
+import { createLogger } from "./logger.js";
+import { reconcile } from "./reconcile/reconcile.js";
+
+const USAGE = "usage: tributary [serve|reconcile]";
+
+async function serve(config: Config) {
+  const log = await createLogger(config);
+  if (!config.app) {
+    log.info(`No app credentials yet: open http://localhost:${config.port} to register the GitHub App from app.yml`);
+    await run(() => {});
+    return;
+  }
+  const db = await connectDatabase(config, log);
+  const server = new Server({
+    Probot: Probot.defaults(probotOptions(config.app, config, log)),
+    host: config.host,
+    port: config.port,
+    log,
+  });
+  await server.load(tributary);
+  await server.start();
+  if (config.reconcileOnStartup) {
+    reconcile(createProbot(config.app, config, log)).catch((error: unknown) =>
+      log.error({ err: error }, "reconcile on startup failed; webhooks are still served"),
+    );
+  }
+  const stop = async (signal: string) => {
+    log.info({ signal }, "stopping");
+    await server.stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+async function reconcileOnce(config: Config) {
+  const log = await createLogger(config);
+  if (!config.app) throw new ConfigError(["APP_ID, PRIVATE_KEY and WEBHOOK_SECRET are needed to read installations"]);
+  const db = await connectDatabase(config, log);
+  try {
+    await reconcile(createProbot(config.app, config, log));
+  } finally {
+    await db.close();
+  }
+}
+
+async function main(argv: string[]) {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const config = loadConfig();
+  const command = argv[0] ?? "serve";
+  if (command === "serve") return serve(config);
+  if (command === "reconcile") return reconcileOnce(config);
+  throw new ConfigError([`unknown command "${command}" (${USAGE})`]);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // Expected failures get their message only; anything else keeps its stack for a bug report.
+  const known = error instanceof ConfigError || error instanceof FerretDBNotInstalledError;
+  console.error(known ? (error as Error).message : error);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+import { installationSnapshot, isSuspended, nextStatus, type InstallationSnapshot, type LifecycleAction } from "../domain/installation.js";
+import { ignoringStaleWrite } from "./mongo-errors.js";
+import { IntegrationModel, type Actor, type AuditEntry, type IntegrationStatus } from "./models/integration.js";
+
+export function findIntegration(installationId: number) {
+  return IntegrationModel.findOne({ installationId }).lean();
+}
+
+export function listIntegrations(filter: { status?: IntegrationStatus } = {}) {
+  return IntegrationModel.find(filter).sort({ "account.login": 1 }).lean();
+}
+
+/**
+ * Creates the integration if it is new, and refreshes what mirrors GitHub (account, selection, permissions, events)
+ * unless a newer snapshot is already stored: events may arrive late or twice.
+ */
+export async function recordInstallationSnapshot(installation: InstallationSnapshot): Promise<void> {
+  const snapshot = installationSnapshot(installation);
+  await ignoringStaleWrite(
+    IntegrationModel.updateOne(
+      { installationId: installation.id, snapshotAt: { $lte: snapshot.snapshotAt } },
+      {
+        $set: snapshot,
+        $setOnInsert: {
+          name: snapshot.account.login,
+          status: isSuspended(installation) ? "suspended" : "active",
+          statusChangedAt: snapshot.snapshotAt,
+        },
+      },
+      { upsert: true },
+    ),
+  );
+}
+
+export async function recordInstaller(installationId: number, sender: Actor | null, requester: Actor | null) {
+  await IntegrationModel.updateOne({ installationId }, { $set: { sender, requester } });
+}
+
+/**
+ * Moves the integration's status for a lifecycle action that happened at `at`.
+ * Returns the new status, or null when the action is stale or cannot apply (see `nextStatus`).
+ */
+export async function applyLifecycleAction(
+  installationId: number,
+  action: LifecycleAction,
+  at: Date,
+  actor: Actor | null,
+): Promise<IntegrationStatus | null> {
+  const current = await IntegrationModel.findOne({ installationId }, { status: 1, statusChangedAt: 1 }).lean();
+  if (!current) return null;
+  const status = nextStatus(current.status, action);
+  // Suspend and unsuspend can cross in flight; the later one wins. Deletion wins whenever it arrives.
+  if (!status || (action !== "delete" && current.statusChangedAt > at)) return null;
+  const details =
+    action === "delete"
+      ? { uninstalledAt: at, uninstalledBy: actor }
+      : { suspendedBy: action === "suspend" ? actor : null };
+  const result = await IntegrationModel.updateOne(
+    { installationId, status: current.status, statusChangedAt: current.statusChangedAt },
+    { $set: { status, statusChangedAt: at, ...details } },
+  );
+  // Another delivery changed it between our read and write: let that one stand and re-evaluate.
+  return result.matchedCount === 1 ? status : applyLifecycleAction(installationId, action, at, actor);
+}
+
+/** Appends to the audit trail; once per delivery, so a redelivered event leaves one entry. */
+export async function appendAudit(installationId: number, entry: AuditEntry): Promise<void> {
+  const filter = entry.deliveryId ? { installationId, "audit.deliveryId": { $ne: entry.deliveryId } } : { installationId };
+  await IntegrationModel.updateOne(filter, { $push: { audit: entry } });
+}
+
+export async function renameAccount(installationId: number, from: string, to: string): Promise<void> {
+  // The display name follows the account only while nobody has chosen another one.
+  await IntegrationModel.updateOne({ installationId, name: from }, { $set: { name: to } });
+  await IntegrationModel.updateOne({ installationId }, { $set: { "account.login": to } });
+}

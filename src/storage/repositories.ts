@@ -1,0 +1,83 @@
+import type { components } from "@octokit/openapi-types";
+import { ignoringStaleWrite } from "./mongo-errors.js";
+import { RepositoryModel } from "./models/repository.js";
+
+type RestRepository = components["schemas"]["repository"];
+
+/** A repository as installation webhooks list it (a few fields) or as the REST API returns it (all of them). */
+export type RepositoryRef = Pick<RestRepository, "id" | "node_id" | "name" | "full_name" | "private"> &
+  Partial<Pick<RestRepository, "visibility" | "archived" | "default_branch">>;
+
+/** Webhook repository lists type every field as optional; keeps the entries that name a repository fully. */
+export function completeRepositoryRefs(repos: Partial<RepositoryRef>[]): RepositoryRef[] {
+  return repos.filter((repo): repo is RepositoryRef => Boolean(repo.id && repo.node_id && repo.name && repo.full_name));
+}
+
+function describedFields(repo: RepositoryRef) {
+  return {
+    nodeId: repo.node_id,
+    name: repo.name,
+    fullName: repo.full_name,
+    ...(repo.visibility && {
+      visibility: repo.visibility as "public" | "private" | "internal",
+      archived: repo.archived ?? false,
+      defaultBranch: repo.default_branch ?? null,
+    }),
+  };
+}
+
+/**
+ * Records that the installation grants (or no longer grants) these repositories as of `at`.
+ * A grant change older than the one stored is skipped, so a late event cannot undo a newer one.
+ */
+export async function setRepositoryGrants(
+  installationId: number,
+  repos: RepositoryRef[],
+  granted: boolean,
+  at: Date,
+): Promise<void> {
+  if (repos.length === 0) return;
+  await ignoringStaleWrite(
+    RepositoryModel.bulkWrite(
+      repos.map((repo) => {
+        const described = describedFields(repo);
+        return {
+          updateOne: {
+            filter: { githubId: Number(repo.id), grantChangedAt: { $lte: at } },
+            update: {
+              $set: { installationId, granted, grantChangedAt: at, ...described },
+              ...(!("visibility" in described) && { $setOnInsert: { visibility: repo.private ? "private" : "public" } }),
+            },
+            upsert: true,
+          },
+        };
+      }),
+      { ordered: false },
+    ),
+  );
+}
+
+/** Withdraws every grant of the installation not in `keepIds`; returns the repositories it withdrew. */
+export async function revokeOtherGrants(installationId: number, keepIds: number[], at: Date) {
+  const filter = { installationId, granted: true, githubId: { $nin: keepIds } };
+  const revoked = await RepositoryModel.find(filter, { githubId: 1, fullName: 1 }).lean();
+  if (revoked.length > 0) {
+    await RepositoryModel.updateMany({ ...filter, grantChangedAt: { $lte: at } }, { $set: { granted: false, grantChangedAt: at } });
+  }
+  return revoked;
+}
+
+export function listRepositories(installationId: number, filter: { granted?: boolean } = {}) {
+  return RepositoryModel.find({ installationId, ...filter }).sort({ fullName: 1 }).lean();
+}
+
+/** Repositories' full names embed the owner's login, so they follow an account rename. */
+export async function renameOwner(installationId: number, to: string): Promise<void> {
+  const repos = await RepositoryModel.find({ installationId }, { githubId: 1, name: 1 }).lean();
+  if (repos.length === 0) return;
+  await RepositoryModel.bulkWrite(
+    repos.map((repo) => ({
+      updateOne: { filter: { githubId: repo.githubId }, update: { $set: { fullName: `${to}/${repo.name}` } } },
+    })),
+  );
+}

@@ -1,0 +1,14 @@
+import type { Context, Probot } from "probot";
+import { recordAuthorizationRevoked } from "../storage/app-authorizations.js";
+import { onEachDelivery } from "./idempotent.js";
+
+/** A user withdrew their authorization of the app: their sign-in tokens stop working; installations are unaffected. */
+async function revoked(context: Context<"github_app_authorization.revoked">) {
+  const { sender } = context.payload;
+  await recordAuthorizationRevoked({ id: sender.id, login: sender.login }, new Date(), context.id);
+  context.log.info({ userId: sender.id }, "user revoked the app's authorization");
+}
+
+export function appAuthorizationHandlers(app: Probot): void {
+  onEachDelivery(app, "github_app_authorization.revoked", revoked);
+}

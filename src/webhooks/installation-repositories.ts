@@ -1,0 +1,29 @@
+import type { Context, Probot } from "probot";
+import { actorOf, gitHubTime } from "../domain/installation.js";
+import { appendAudit, recordInstallationSnapshot } from "../storage/integrations.js";
+import { completeRepositoryRefs, setRepositoryGrants } from "../storage/repositories.js";
+import { onEachDelivery } from "./idempotent.js";
+
+/** Repositories added to or removed from the installation, including a switch between "all" and "selected". */
+async function repositoriesChanged(context: Context<"installation_repositories">) {
+  const { installation, repositories_added, repositories_removed, repository_selection, sender, action } = context.payload;
+  const at = gitHubTime(installation.updated_at);
+  // The payload can be the first thing we hear of an installation (its `created` may still be in flight).
+  await recordInstallationSnapshot({ ...installation, repository_selection });
+  await setRepositoryGrants(installation.id, repositories_added, true, at);
+  await setRepositoryGrants(installation.id, completeRepositoryRefs(repositories_removed), false, at);
+  await appendAudit(installation.id, {
+    action: `installation_repositories.${action}`,
+    actor: actorOf(sender),
+    at,
+    deliveryId: context.id,
+  });
+  context.log.info(
+    { installationId: installation.id, added: repositories_added.length, removed: repositories_removed.length, repository_selection },
+    "installation repositories changed",
+  );
+}
+
+export function installationRepositoriesHandlers(app: Probot): void {
+  onEachDelivery(app, "installation_repositories", repositoriesChanged);
+}

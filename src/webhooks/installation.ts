@@ -1,0 +1,57 @@
+import type { Context, Probot } from "probot";
+import { actorOf, gitHubTime, type LifecycleAction } from "../domain/installation.js";
+import {
+  appendAudit,
+  applyLifecycleAction,
+  recordInstallationSnapshot,
+  recordInstaller,
+} from "../storage/integrations.js";
+import { revokeOtherGrants, setRepositoryGrants } from "../storage/repositories.js";
+import { onEachDelivery } from "./idempotent.js";
+
+type InstallationContext = Context<"installation">;
+type LifecycleContext = Context<"installation.deleted" | "installation.suspend" | "installation.unsuspend">;
+
+async function audit(context: InstallationContext, at: Date) {
+  const { installation, action, sender } = context.payload;
+  await appendAudit(installation.id, { action: `installation.${action}`, actor: actorOf(sender), at, deliveryId: context.id });
+}
+
+async function created(context: Context<"installation.created">) {
+  const { installation, repositories = [], sender, requester } = context.payload;
+  const at = gitHubTime(installation.created_at);
+  await recordInstallationSnapshot(installation);
+  await recordInstaller(installation.id, actorOf(sender), actorOf(requester));
+  await setRepositoryGrants(installation.id, repositories, true, at);
+  await audit(context, at);
+  context.log.info({ installationId: installation.id, account: installation.account?.id }, "integration created");
+}
+
+const LIFECYCLE: Record<string, LifecycleAction> = { deleted: "delete", suspend: "suspend", unsuspend: "unsuspend" };
+
+function lifecycleTime(context: LifecycleContext): Date {
+  const { installation, action } = context.payload;
+  return action === "suspend" ? gitHubTime(installation.suspended_at ?? installation.updated_at) : gitHubTime(installation.updated_at);
+}
+
+async function lifecycle(context: LifecycleContext) {
+  const { installation, sender, action } = context.payload;
+  const at = action === "deleted" ? new Date() : lifecycleTime(context);
+  await recordInstallationSnapshot(installation);
+  const status = await applyLifecycleAction(installation.id, LIFECYCLE[action]!, at, actorOf(sender));
+  // Data is kept after uninstall; only the grants go, since the installation no longer grants anything.
+  if (action === "deleted") await revokeOtherGrants(installation.id, [], at);
+  await audit(context, at);
+  context.log.info({ installationId: installation.id, action, status: status ?? "unchanged" }, "integration lifecycle");
+}
+
+async function permissionsAccepted(context: Context<"installation.new_permissions_accepted">) {
+  await recordInstallationSnapshot(context.payload.installation);
+  await audit(context, gitHubTime(context.payload.installation.updated_at));
+}
+
+export function installationHandlers(app: Probot): void {
+  onEachDelivery(app, "installation.created", created);
+  onEachDelivery(app, ["installation.deleted", "installation.suspend", "installation.unsuspend"], lifecycle);
+  onEachDelivery(app, "installation.new_permissions_accepted", permissionsAccepted);
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // One FerretDB for the run; every test file gets a database of its own.
+    globalSetup: ["test/setup/ferretdb.ts"],
+    setupFiles: ["test/setup/each-file.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
