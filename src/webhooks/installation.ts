@@ -39,8 +39,12 @@ async function lifecycle(context: LifecycleContext) {
   const at = action === "deleted" ? new Date() : lifecycleTime(context);
   await recordInstallationSnapshot(installation);
   const status = await applyLifecycleAction(installation.id, LIFECYCLE[action]!, at, actorOf(sender));
-  // Data is kept after uninstall; only the grants go, since the installation no longer grants anything.
-  if (action === "deleted") await revokeOtherGrants(installation.id, [], at);
+  if (context.payload.action === "deleted") {
+    // Data is kept after uninstall; only the grants go. Recording the payload's repositories as withdrawn also
+    // stops a late `created` from granting them again.
+    await setRepositoryGrants(installation.id, context.payload.repositories ?? [], false, at);
+    await revokeOtherGrants(installation.id, [], at);
+  }
   await audit(context, at);
   context.log.info({ installationId: installation.id, action, status: status ?? "unchanged" }, "integration lifecycle");
 }
