@@ -1,5 +1,11 @@
 // Importing this registers every model with mongoose, so indexes can be built before the first request.
 export { AppAuthorizationModel } from "./app-authorization.js";
+export { CommitModel } from "./commit.js";
 export { DeliveryModel } from "./delivery.js";
+export { ImportStatusModel } from "./import-status.js";
 export { IntegrationModel } from "./integration.js";
+export { MemberModel } from "./member.js";
+export { PullRequestModel } from "./pull-request.js";
 export { RepositoryModel } from "./repository.js";
+export { ReviewModel } from "./review.js";
+export { TicketModel } from "./ticket.js";

@@ -1,0 +1,26 @@
+import { Schema, model, type InferSchemaType } from "mongoose";
+import { gitActorSchema } from "./people.js";
+
+/** A commit on a repository's default branch: the basis of commit-based metrics. */
+const commitSchema = new Schema({
+  repositoryId: { type: Number, required: true },
+  installationId: { type: Number, required: true },
+  sha: { type: String, required: true },
+  author: { type: gitActorSchema, required: true },
+  committer: { type: gitActorSchema, required: true },
+  messageHeadline: { type: String, required: true },
+  parentsCount: { type: Number, required: true },
+  isMerge: { type: Boolean, required: true },
+  /** Null when the source (a push payload) does not carry line counts; backfill fills them in. */
+  additions: { type: Number, default: null },
+  deletions: { type: Number, default: null },
+  changedFiles: { type: Number, default: null },
+  /** False once a force-push removed it from the default branch; kept for history. */
+  onDefaultBranch: { type: Boolean, default: true },
+  syncedAt: { type: Date, required: true },
+});
+commitSchema.index({ repositoryId: 1, sha: 1 }, { unique: true });
+commitSchema.index({ repositoryId: 1, "author.date": -1 });
+
+export type Commit = InferSchemaType<typeof commitSchema>;
+export const CommitModel = model("Commit", commitSchema);

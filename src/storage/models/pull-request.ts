@@ -1,0 +1,48 @@
+import { Schema, model, type InferSchemaType } from "mongoose";
+import { userRefSchema } from "./people.js";
+
+const pullRequestCommitSchema = new Schema(
+  { sha: { type: String, required: true }, author: { type: userRefSchema, default: null }, authoredAt: { type: Date, default: null } },
+  { _id: false },
+);
+
+/** A pull request with what cycle time, review coverage and rework are computed from. Times are GitHub's. */
+const pullRequestSchema = new Schema({
+  githubId: { type: Number, required: true },
+  nodeId: { type: String, required: true },
+  repositoryId: { type: Number, required: true },
+  installationId: { type: Number, required: true },
+  number: { type: Number, required: true },
+  title: { type: String, required: true },
+  author: { type: userRefSchema, default: null },
+  state: { type: String, enum: ["open", "closed", "merged"], required: true },
+  draft: { type: Boolean, default: false },
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+  closedAt: { type: Date, default: null },
+  mergedAt: { type: Date, default: null },
+  mergedBy: { type: userRefSchema, default: null },
+  baseRef: { type: String, required: true },
+  headRef: { type: String, required: true },
+  additions: { type: Number, default: null },
+  deletions: { type: Number, default: null },
+  changedFiles: { type: Number, default: null },
+  commitsCount: { type: Number, default: null },
+  labels: { type: [String], default: [] },
+  requestedReviewers: { type: [userRefSchema], default: [] },
+  assignees: { type: [userRefSchema], default: [] },
+  commentsCount: { type: Number, default: 0 },
+  firstCommentAt: { type: Date, default: null },
+  reviewCommentsCount: { type: Number, default: 0 },
+  firstReviewCommentAt: { type: Date, default: null },
+  commits: { type: [pullRequestCommitSchema], default: [] },
+  /** False when GitHub caps the list (a PR's commits stop at 250) or it was not fetched yet. */
+  commitsComplete: { type: Boolean, default: false },
+  syncedAt: { type: Date, required: true },
+});
+pullRequestSchema.index({ githubId: 1 }, { unique: true });
+pullRequestSchema.index({ repositoryId: 1, number: 1 });
+pullRequestSchema.index({ repositoryId: 1, updatedAt: -1 });
+
+export type PullRequest = InferSchemaType<typeof pullRequestSchema>;
+export const PullRequestModel = model("PullRequest", pullRequestSchema);

@@ -1,0 +1,31 @@
+import { Schema, model, type InferSchemaType } from "mongoose";
+import { userRefSchema } from "./people.js";
+
+/** An issue that is not a pull request: the "tickets" service. */
+const ticketSchema = new Schema({
+  githubId: { type: Number, required: true },
+  nodeId: { type: String, required: true },
+  repositoryId: { type: Number, required: true },
+  installationId: { type: Number, required: true },
+  number: { type: Number, required: true },
+  title: { type: String, required: true },
+  author: { type: userRefSchema, default: null },
+  state: { type: String, enum: ["open", "closed"], required: true },
+  stateReason: { type: String, default: null },
+  labels: { type: [String], default: [] },
+  assignees: { type: [userRefSchema], default: [] },
+  milestone: { type: String, default: null },
+  createdAt: { type: Date, required: true },
+  updatedAt: { type: Date, required: true },
+  closedAt: { type: Date, default: null },
+  commentsCount: { type: Number, default: 0 },
+  /** Set when the issue was deleted or transferred out; the record stays for history. */
+  deletedAt: { type: Date, default: null },
+  transferredTo: { type: String, default: null },
+  syncedAt: { type: Date, required: true },
+});
+ticketSchema.index({ githubId: 1 }, { unique: true });
+ticketSchema.index({ repositoryId: 1, updatedAt: -1 });
+
+export type Ticket = InferSchemaType<typeof ticketSchema>;
+export const TicketModel = model("Ticket", ticketSchema);
