@@ -12,6 +12,16 @@ const accountSchema = new Schema(
   { _id: false },
 );
 
+/** The old integration's three toggles; all on by default, as users knew them. */
+const servicesSchema = new Schema(
+  {
+    repos: { type: Boolean, default: true },
+    pullRequests: { type: Boolean, default: true },
+    tickets: { type: Boolean, default: true },
+  },
+  { _id: false },
+);
+
 export const INTEGRATION_STATUSES = ["active", "suspended", "uninstalled"] as const;
 
 const auditEntrySchema = new Schema(
@@ -42,11 +52,7 @@ const integrationSchema = new Schema(
     sender: { type: actorSchema, default: null },
     requester: { type: actorSchema, default: null },
     name: { type: String, required: true },
-    services: {
-      repos: { type: Boolean, default: true },
-      pullRequests: { type: Boolean, default: true },
-      tickets: { type: Boolean, default: true },
-    },
+    services: { type: servicesSchema, default: () => ({}), required: true },
     audit: { type: [auditEntrySchema], default: [] },
   },
   { timestamps: true },
