@@ -4,6 +4,7 @@ export { CommitModel } from "./commit.js";
 export { DeliveryModel } from "./delivery.js";
 export { ImportStatusModel } from "./import-status.js";
 export { IntegrationModel } from "./integration.js";
+export { JobModel } from "./job.js";
 export { MemberModel } from "./member.js";
 export { PullRequestModel } from "./pull-request.js";
 export { RepositoryModel } from "./repository.js";

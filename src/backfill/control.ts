@@ -1,0 +1,48 @@
+import { SERVICES, type Service } from "../storage/models/import-status.js";
+import { findIntegration } from "../storage/integrations.js";
+import { cancelQueuedJobs, enqueueJob } from "../storage/jobs.js";
+import { markPending, markStopped } from "../storage/import-statuses.js";
+import { listRepositories } from "../storage/repositories.js";
+
+export const BACKFILL_JOB = "backfill";
+export const MEMBERS_JOB = "sync-members";
+
+export type BackfillPayload = { repositoryId: number; service: Service };
+
+export const backfillJobKey = ({ repositoryId, service }: BackfillPayload) => `${BACKFILL_JOB}:${service}:${repositoryId}`;
+
+/**
+ * Queues an (incremental) backfill of the integration's granted repositories for its enabled services.
+ * Called when an installation is created, repositories are added, a service is switched on, or a person asks.
+ * Returns how many repository imports were queued.
+ */
+export async function requestBackfill(
+  installationId: number,
+  options: { services?: Service[]; repositoryIds?: number[] } = {},
+): Promise<number> {
+  const integration = await findIntegration(installationId);
+  if (!integration || integration.status !== "active") return 0;
+  const services = (options.services ?? [...SERVICES]).filter((service) => integration.services[service]);
+  const granted = await listRepositories(installationId, { granted: true });
+  const repositoryIds = granted.map((repo) => repo.githubId).filter((id) => !options.repositoryIds || options.repositoryIds.includes(id));
+  let queued = 0;
+  for (const service of services) {
+    await markPending(installationId, repositoryIds, service);
+    for (const repositoryId of repositoryIds) {
+      await enqueueJob({ name: BACKFILL_JOB, key: backfillJobKey({ repositoryId, service }), installationId, payload: { repositoryId, service } });
+      queued += 1;
+    }
+  }
+  await enqueueJob({ name: MEMBERS_JOB, key: `${MEMBERS_JOB}:${installationId}`, installationId, priority: 1 });
+  return queued;
+}
+
+/** Stops a service's imports: queued work is dropped, running work stops at its next page. */
+export async function stopService(installationId: number, service: Service, repositoryIds?: number[]): Promise<void> {
+  if (repositoryIds) {
+    for (const repositoryId of repositoryIds) await cancelQueuedJobs({ name: BACKFILL_JOB, installationId, payload: { repositoryId, service } });
+  } else {
+    await cancelQueuedJobs({ name: BACKFILL_JOB, installationId, payload: { service } });
+  }
+  await markStopped(installationId, service, repositoryIds);
+}

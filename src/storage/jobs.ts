@@ -1,0 +1,93 @@
+import type { Types } from "mongoose";
+import { isDuplicateKey } from "./mongo-errors.js";
+import { JobModel, type Job } from "./models/job.js";
+
+export interface JobRequest {
+  name: string;
+  key: string;
+  installationId: number;
+  payload?: Record<string, unknown>;
+  priority?: number;
+  runAt?: Date;
+}
+
+/** Queues work once per key. Single-document writes only: FerretDB has no transactions. */
+export async function enqueueJob({ name, key, installationId, payload = {}, priority = 0, runAt = new Date() }: JobRequest) {
+  const fields = { name, installationId, payload, priority, runAt };
+  try {
+    await JobModel.updateOne(
+      { key, state: { $ne: "running" } },
+      { $set: { ...fields, state: "queued", attempts: 0, lastError: null, lockedUntil: null } },
+      { upsert: true },
+    );
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    // It is running right now: let it finish, then run once more with the latest request.
+    await JobModel.updateOne({ key, state: "running" }, { $set: { rerun: true, payload, priority } });
+  }
+}
+
+export interface ClaimOptions {
+  workerId: string;
+  leaseMs: number;
+  /** Installations already at their concurrency limit in this worker. */
+  excludeInstallations: number[];
+}
+
+export async function claimJob({ workerId, leaseMs, excludeInstallations }: ClaimOptions): Promise<Job | null> {
+  const now = new Date();
+  return JobModel.findOneAndUpdate(
+    {
+      installationId: { $nin: excludeInstallations },
+      $or: [
+        { state: "queued", runAt: { $lte: now } },
+        { state: "running", lockedUntil: { $lt: now } },
+      ],
+    },
+    { $set: { state: "running", workerId, lockedUntil: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
+    { sort: { priority: 1, runAt: 1 }, new: true },
+  ).lean<Job>();
+}
+
+type JobId = Types.ObjectId | unknown;
+
+/** Extends the lease of a long job; false when another worker took it over (this one must stop). */
+export async function renewLease(id: JobId, workerId: string, leaseMs: number): Promise<boolean> {
+  const result = await JobModel.updateOne(
+    { _id: id, workerId, state: "running" },
+    { $set: { lockedUntil: new Date(Date.now() + leaseMs) } },
+  );
+  return result.matchedCount === 1;
+}
+
+export async function completeJob(id: JobId, workerId: string): Promise<void> {
+  const rerun = await JobModel.updateOne(
+    { _id: id, workerId, state: "running", rerun: true },
+    { $set: { state: "queued", rerun: false, runAt: new Date(), attempts: 0, lockedUntil: null, workerId: null } },
+  );
+  if (rerun.matchedCount === 0) {
+    await JobModel.updateOne({ _id: id, workerId, state: "running" }, { $set: { state: "done", lockedUntil: null, lastError: null } });
+  }
+}
+
+/** Records a failure: retried at `retryAt`, or failed for good when no retry is due. */
+export async function failJob(id: JobId, workerId: string, error: string, retryAt: Date | null): Promise<void> {
+  await JobModel.updateOne(
+    { _id: id, workerId, state: "running" },
+    retryAt
+      ? { $set: { state: "queued", runAt: retryAt, lastError: error, lockedUntil: null, workerId: null } }
+      : { $set: { state: "failed", lastError: error, lockedUntil: null } },
+  );
+}
+
+/** Drops queued work matching a filter on name/installation/payload (a running job notices on its own). */
+export async function cancelQueuedJobs(filter: { name?: string; installationId: number; payload?: Record<string, unknown> }) {
+  const payloadFilter = Object.fromEntries(Object.entries(filter.payload ?? {}).map(([k, v]) => [`payload.${k}`, v]));
+  const query = { installationId: filter.installationId, state: "queued", ...(filter.name && { name: filter.name }), ...payloadFilter };
+  const result = await JobModel.deleteMany(query);
+  return result.deletedCount;
+}
+
+export function countJobs(filter: { installationId?: number; state?: Job["state"] }) {
+  return JobModel.countDocuments(filter);
+}

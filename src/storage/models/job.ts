@@ -1,0 +1,33 @@
+import { Schema, model, type InferSchemaType } from "mongoose";
+
+export const JOB_STATES = ["queued", "running", "done", "failed"] as const;
+
+/**
+ * A unit of background work. One document per `key`, so enqueuing the same work twice is one job; a job enqueued
+ * again while it runs is flagged `rerun` and runs once more afterwards (nothing requested is lost).
+ */
+const jobSchema = new Schema(
+  {
+    key: { type: String, required: true },
+    name: { type: String, required: true },
+    installationId: { type: Number, required: true },
+    payload: { type: Schema.Types.Mixed, default: {} },
+    /** Lower runs first: recent history before older history. */
+    priority: { type: Number, default: 0 },
+    state: { type: String, enum: JOB_STATES, default: "queued", required: true },
+    runAt: { type: Date, required: true },
+    /** A running job whose lease expired belongs to a worker that died: another worker takes it over. */
+    lockedUntil: { type: Date, default: null },
+    workerId: { type: String, default: null },
+    attempts: { type: Number, default: 0 },
+    lastError: { type: String, default: null },
+    rerun: { type: Boolean, default: false },
+  },
+  { timestamps: true },
+);
+jobSchema.index({ key: 1 }, { unique: true });
+jobSchema.index({ state: 1, priority: 1, runAt: 1 });
+jobSchema.index({ installationId: 1, state: 1 });
+
+export type Job = InferSchemaType<typeof jobSchema> & { _id: unknown };
+export const JobModel = model("Job", jobSchema);
