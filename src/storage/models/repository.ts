@@ -11,11 +11,21 @@ const repositorySchema = new Schema(
     archived: { type: Boolean, default: false },
     /** Unknown until the repository is read from the API (installation webhooks do not carry it). */
     defaultBranch: { type: String, default: null },
+    // Metadata of the "repos" service, filled by backfill and `repository` webhooks.
+    fork: { type: Boolean, default: null },
+    language: { type: String, default: null },
+    topics: { type: [String], default: [] },
+    createdAt: { type: Date, default: null },
+    pushedAt: { type: Date, default: null },
+    /** GitHub's updated_at of the metadata above; older events never overwrite newer metadata. */
+    updatedAt: { type: Date, default: null },
+    /** Set when the repository was deleted on GitHub or transferred to an account this installation does not cover. */
+    deletedAt: { type: Date, default: null },
     granted: { type: Boolean, required: true },
     /** Time of the event that last set `granted`; an older event arriving late does not undo a newer one. */
     grantChangedAt: { type: Date, required: true },
   },
-  { timestamps: true },
+  { timestamps: { createdAt: "recordCreatedAt", updatedAt: "recordUpdatedAt" } },
 );
 repositorySchema.index({ githubId: 1 }, { unique: true });
 repositorySchema.index({ installationId: 1, granted: 1 });
