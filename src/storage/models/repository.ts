@@ -25,7 +25,7 @@ const repositorySchema = new Schema(
     /** Time of the event that last set `granted`; an older event arriving late does not undo a newer one. */
     grantChangedAt: { type: Date, required: true },
   },
-  { timestamps: { createdAt: "recordCreatedAt", updatedAt: "recordUpdatedAt" } },
+  // No mongoose timestamps: createdAt/updatedAt here are GitHub's.
 );
 repositorySchema.index({ githubId: 1 }, { unique: true });
 repositorySchema.index({ installationId: 1, granted: 1 });
