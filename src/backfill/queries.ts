@@ -1,0 +1,90 @@
+/**
+ * Every GraphQL query Tributary sends. A test validates each against GitHub's published schema
+ * (@octokit/graphql-schema), so a typo fails CI instead of a customer's import.
+ */
+
+const ACTOR = `login ... on User { databaseId } ... on Bot { databaseId } ... on Mannequin { databaseId }`;
+
+const REVIEW_FIELDS = `databaseId state submittedAt updatedAt author { ${ACTOR} } comments { totalCount }`;
+const PR_COMMIT_FIELDS = `commit { oid authoredDate author { user { login databaseId } } }`;
+const PAGE_INFO = `pageInfo { hasNextPage endCursor }`;
+
+/** Fields of a pull request and the first page of each nested list. */
+const PULL_REQUEST_FIELDS = `
+  id databaseId number title state isDraft createdAt updatedAt closedAt mergedAt
+  author { ${ACTOR} } mergedBy { ${ACTOR} }
+  baseRefName headRefName additions deletions changedFiles
+  labels(first: 100) { nodes { name } }
+  assignees(first: 100) { nodes { login databaseId } }
+  reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login databaseId } } } }
+  comments(first: 1) { totalCount nodes { createdAt } }
+  reviewThreads(first: 1) { nodes { comments(first: 1) { nodes { createdAt } } } }
+  reviews(first: 100) { totalCount ${PAGE_INFO} nodes { ${REVIEW_FIELDS} } }
+  commits(first: 100) { totalCount ${PAGE_INFO} nodes { ${PR_COMMIT_FIELDS} } }`;
+
+/** Pull requests, most recently updated first, with their reviews and commits nested: one request per page. */
+export const PULL_REQUESTS_QUERY = `
+  query PullRequests($owner: String!, $name: String!, $first: Int!, $after: String) {
+    repository(owner: $owner, name: $name) {
+      pullRequests(first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }) {
+        totalCount ${PAGE_INFO}
+        nodes { ${PULL_REQUEST_FIELDS} }
+      }
+    }
+    rateLimit { cost remaining resetAt }
+  }`;
+
+/** The rest of a pull request's reviews, past the first page. */
+export const PULL_REQUEST_REVIEWS_QUERY = `
+  query PullRequestReviews($id: ID!, $after: String) {
+    node(id: $id) { ... on PullRequest { reviews(first: 100, after: $after) { ${PAGE_INFO} nodes { ${REVIEW_FIELDS} } } } }
+  }`;
+
+/** The rest of a pull request's commits, past the first page (GitHub stops at 250). */
+export const PULL_REQUEST_COMMITS_QUERY = `
+  query PullRequestCommits($id: ID!, $after: String) {
+    node(id: $id) { ... on PullRequest { commits(first: 100, after: $after) { ${PAGE_INFO} nodes { ${PR_COMMIT_FIELDS} } } } }
+  }`;
+
+const GIT_ACTOR = `name email date user { login databaseId }`;
+
+/** Repository metadata and its default branch's commits (newest first) in a time window, 100 per request. */
+export const REPOSITORY_COMMITS_QUERY = `
+  query RepositoryCommits($owner: String!, $name: String!, $after: String, $since: GitTimestamp, $until: GitTimestamp) {
+    repository(owner: $owner, name: $name) {
+      databaseId name nameWithOwner visibility isArchived isFork createdAt pushedAt updatedAt
+      primaryLanguage { name }
+      repositoryTopics(first: 100) { nodes { topic { name } } }
+      defaultBranchRef {
+        name
+        target {
+          ... on Commit {
+            history(first: 100, after: $after, since: $since, until: $until) {
+              totalCount ${PAGE_INFO}
+              nodes {
+                oid messageHeadline additions deletions changedFilesIfAvailable
+                parents { totalCount }
+                author { ${GIT_ACTOR} } committer { ${GIT_ACTOR} }
+              }
+            }
+          }
+        }
+      }
+    }
+  }`;
+
+/** Organization members with their role, 100 per request. */
+export const ORGANIZATION_MEMBERS_QUERY = `
+  query OrganizationMembers($login: String!, $after: String) {
+    organization(login: $login) {
+      membersWithRole(first: 100, after: $after) { ${PAGE_INFO} edges { role node { login databaseId } } }
+    }
+  }`;
+
+export const ALL_QUERIES = {
+  PULL_REQUESTS_QUERY,
+  PULL_REQUEST_REVIEWS_QUERY,
+  PULL_REQUEST_COMMITS_QUERY,
+  REPOSITORY_COMMITS_QUERY,
+  ORGANIZATION_MEMBERS_QUERY,
+};
