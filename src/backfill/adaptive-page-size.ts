@@ -1,0 +1,40 @@
+/**
+ * Page size for the nested pull request query. GitHub aborts queries that run past 10 s (502/504) and still
+ * charges for them, and how long a page takes depends on the repository, so the size adapts: it starts where
+ * github.com stays under the limit, halves after a timeout, and grows back after a run of successes.
+ */
+export class AdaptivePageSize {
+  #size: number;
+  #successes = 0;
+
+  constructor(
+    readonly initial = 25,
+    readonly min = 1,
+    readonly max = 50,
+    readonly growAfter = 3,
+  ) {
+    this.#size = initial;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Whether a smaller page is still possible after a timeout. */
+  get canShrink(): boolean {
+    return this.#size > this.min;
+  }
+
+  succeeded(): void {
+    this.#successes += 1;
+    if (this.#successes >= this.growAfter && this.#size < this.max) {
+      this.#size = Math.min(this.max, Math.ceil(this.#size * 1.5));
+      this.#successes = 0;
+    }
+  }
+
+  timedOut(): void {
+    this.#size = Math.max(this.min, Math.floor(this.#size / 2));
+    this.#successes = 0;
+  }
+}
