@@ -1,6 +1,6 @@
 import type { components } from "@octokit/openapi-types";
 import { ignoringStaleWrite } from "./mongo-errors.js";
-import { RepositoryModel } from "./models/repository.js";
+import { RepositoryModel, type Repository } from "./models/repository.js";
 
 type RestRepository = components["schemas"]["repository"];
 
@@ -80,4 +80,26 @@ export async function renameOwner(installationId: number, to: string): Promise<v
       updateOne: { filter: { githubId: repo.githubId }, update: { $set: { fullName: `${to}/${repo.name}` } } },
     })),
   );
+}
+
+/** The "repos" service's view of a repository, as a `repository` webhook or the REST/GraphQL API describes it. */
+export type RepositoryMetadata = Partial<
+  Pick<Repository, "name" | "fullName" | "visibility" | "archived" | "defaultBranch" | "fork" | "language" | "topics" | "createdAt" | "pushedAt">
+> & { updatedAt: Date };
+
+/**
+ * Refreshes a known repository's metadata unless newer metadata (by GitHub's updatedAt) is stored; an equal one is
+ * overwritten. Unknown repositories are left alone: only installation events and reconciliation create them.
+ */
+export async function updateRepositoryMetadata(githubId: number, fields: RepositoryMetadata): Promise<void> {
+  await RepositoryModel.updateOne(
+    { githubId, $or: [{ updatedAt: null }, { updatedAt: { $lte: fields.updatedAt } }] },
+    { $set: fields },
+  );
+}
+
+/** The repository was deleted on GitHub (or left the installation's account): kept for history, no longer granted. */
+export async function markRepositoryDeleted(githubId: number, at: Date): Promise<void> {
+  await RepositoryModel.updateOne({ githubId }, { $set: { deletedAt: at } });
+  await RepositoryModel.updateOne({ githubId, grantChangedAt: { $lte: at } }, { $set: { granted: false, grantChangedAt: at } });
 }

@@ -1,0 +1,65 @@
+import { ignoringStaleWrite } from "./mongo-errors.js";
+import { PullRequestModel, type PullRequest } from "./models/pull-request.js";
+import { upsertUnlessNewer } from "./upsert-newer.js";
+
+/**
+ * A pull request as one source knows it: its id and GitHub's updatedAt, plus whichever other fields the source
+ * carries (a webhook payload has no commit list; a backfill page has everything).
+ */
+export type PullRequestRecord = Pick<PullRequest, "githubId" | "updatedAt"> & Partial<Omit<PullRequest, "githubId" | "updatedAt" | "syncedAt">>;
+
+/**
+ * Stores pull requests unless a newer version (by GitHub's updatedAt) is stored; an equal one is overwritten.
+ * Only the fields a record carries are written, so a partial record never erases what another source stored.
+ */
+export async function savePullRequests(records: PullRequestRecord[]): Promise<void> {
+  const syncedAt = new Date();
+  await upsertUnlessNewer(
+    PullRequestModel,
+    records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, syncedAt } })),
+  );
+}
+
+/**
+ * Creates pull requests that are not stored yet from a partial view (the short pull request of a review or review
+ * comment event) and leaves known ones alone. The record is dated by its creation, so any full version of the pull
+ * request — whenever it arrives — replaces it: a partial view must not shadow an older but complete one.
+ */
+export async function addPullRequestsIfMissing(records: PullRequestRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const syncedAt = new Date();
+  await ignoringStaleWrite(
+    PullRequestModel.bulkWrite(
+      records.map((record) => ({
+        updateOne: {
+          filter: { githubId: record.githubId },
+          update: { $setOnInsert: { ...record, updatedAt: record.createdAt ?? record.updatedAt, syncedAt } },
+          upsert: true,
+        },
+        // Typed against mongoose's subdocument arrays; it casts the records' plain arrays itself.
+      })) as never,
+      { ordered: false },
+    ),
+  );
+}
+
+type FirstCommentField = "firstCommentAt" | "firstReviewCommentAt";
+
+/** Keeps the earliest time seen: the same comment reported twice, or comments reported out of order, agree. */
+async function keepEarliest(filter: Record<string, unknown>, field: FirstCommentField, at: Date): Promise<void> {
+  await PullRequestModel.updateOne({ ...filter, $or: [{ [field]: null }, { [field]: { $gt: at } }] }, { $set: { [field]: at } });
+}
+
+/** A review comment was written on the pull request at `at`. */
+export function recordReviewCommentAt(pullRequestId: number, at: Date): Promise<void> {
+  return keepEarliest({ githubId: pullRequestId }, "firstReviewCommentAt", at);
+}
+
+/** A conversation comment was written on the pull request at `at` (issue comments name the PR by number only). */
+export function recordConversationCommentAt(pullRequest: { repositoryId: number; number: number }, at: Date): Promise<void> {
+  return keepEarliest({ repositoryId: pullRequest.repositoryId, number: pullRequest.number }, "firstCommentAt", at);
+}
+
+export function findPullRequest(githubId: number) {
+  return PullRequestModel.findOne({ githubId }).lean();
+}

@@ -1,0 +1,29 @@
+import { TicketModel, type Ticket } from "./models/ticket.js";
+import { upsertUnlessNewer } from "./upsert-newer.js";
+
+/** A ticket as one source knows it; deletion and transfer are recorded apart, so no record can undo them. */
+export type TicketRecord = Pick<Ticket, "githubId" | "updatedAt"> &
+  Partial<Omit<Ticket, "githubId" | "updatedAt" | "syncedAt" | "deletedAt" | "transferredTo">>;
+
+/** Stores tickets unless a newer version (by GitHub's updatedAt) is stored; only carried fields are written. */
+export async function saveTickets(records: TicketRecord[]): Promise<void> {
+  const syncedAt = new Date();
+  await upsertUnlessNewer(
+    TicketModel,
+    records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, syncedAt } })),
+  );
+}
+
+/** The issue was deleted on GitHub; its record stays for history. */
+export async function markTicketDeleted(githubId: number, at: Date): Promise<void> {
+  await TicketModel.updateOne({ githubId }, { $set: { deletedAt: at, syncedAt: new Date() } });
+}
+
+/** The issue moved to another repository (`toFullName`, "owner/name"); here it is gone as of `at`. */
+export async function markTicketTransferred(githubId: number, toFullName: string, at: Date): Promise<void> {
+  await TicketModel.updateOne({ githubId }, { $set: { deletedAt: at, transferredTo: toFullName, syncedAt: new Date() } });
+}
+
+export function findTicket(githubId: number) {
+  return TicketModel.findOne({ githubId }).lean();
+}
