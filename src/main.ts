@@ -4,7 +4,11 @@ import { tributary } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { connectDatabase } from "./db/connection.js";
 import { FerretDBNotInstalledError } from "./db/embedded-ferretdb.js";
+import { backfillJobHandlers } from "./backfill/jobs.js";
 import { createProbot, probotOptions } from "./github/probot.js";
+import { RateBudget } from "./github/rate-budget.js";
+import { schedulePeriodicSync } from "./jobs/periodic-sync.js";
+import { Worker } from "./jobs/worker.js";
 import { createLogger } from "./logger.js";
 import { reconcile } from "./reconcile/reconcile.js";
 
@@ -26,14 +30,21 @@ async function serve(config: Config) {
   });
   await server.load(tributary);
   await server.start();
-  if (config.reconcileOnStartup) {
-    reconcile(createProbot(config.app, config, log)).catch((error: unknown) =>
-      log.error({ err: error }, "reconcile on startup failed; webhooks are still served"),
-    );
-  }
+
+  const probot = createProbot(config.app, config, log);
+  const worker = new Worker({
+    handlers: backfillJobHandlers({ probot, budget: new RateBudget(), log }),
+    log: log.child({ name: "worker" }),
+    concurrency: config.workerConcurrency,
+  });
+  worker.start();
+  const stopSchedule = schedulePeriodicSync(probot, config.syncIntervalMinutes * 60_000, config.reconcileOnStartup);
+
   const stop = async (signal: string) => {
     log.info({ signal }, "stopping");
+    stopSchedule();
     await server.stop();
+    await worker.stop();
     await db.close();
     process.exit(0);
   };

@@ -73,6 +73,24 @@ export const REPOSITORY_COMMITS_QUERY = `
     }
   }`;
 
+/** Issues (never pull requests) updated since a time, most recently updated first, 100 per request. */
+export const ISSUES_QUERY = `
+  query Issues($owner: String!, $name: String!, $after: String, $since: DateTime) {
+    repository(owner: $owner, name: $name) {
+      issues(first: 100, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }, filterBy: { since: $since }) {
+        totalCount ${PAGE_INFO}
+        nodes {
+          id databaseId number title state stateReason createdAt updatedAt closedAt
+          author { ${ACTOR} }
+          labels(first: 100) { nodes { name } }
+          assignees(first: 100) { nodes { login databaseId } }
+          milestone { title }
+          comments { totalCount }
+        }
+      }
+    }
+  }`;
+
 /** Organization members with their role, 100 per request. */
 export const ORGANIZATION_MEMBERS_QUERY = `
   query OrganizationMembers($login: String!, $after: String) {
@@ -86,5 +104,6 @@ export const ALL_QUERIES = {
   PULL_REQUEST_REVIEWS_QUERY,
   PULL_REQUEST_COMMITS_QUERY,
   REPOSITORY_COMMITS_QUERY,
+  ISSUES_QUERY,
   ORGANIZATION_MEMBERS_QUERY,
 };

@@ -2,8 +2,30 @@ import { Probot, ProbotOctokit } from "probot";
 import type { Logger } from "pino";
 import type { AppCredentials, Config } from "../config.js";
 
-/** Probot's Octokit (throttling and retry included), configured for how Tributary talks to GitHub. */
-export const TributaryOctokit = ProbotOctokit.defaults({});
+type RequestOptions = { method: string; url: string };
+type LoggingOctokit = { log: { warn: (message: string) => void } };
+
+/** Retries of one request after a rate limit; past this the job fails and is retried later as a whole. */
+const MAX_RATE_LIMIT_RETRIES = 5;
+
+/**
+ * Probot's Octokit with its bundled throttling and retry plugins configured for long-running backfills:
+ * on a primary limit wait for the reset, on a secondary limit wait for `retry-after`, retry 5xx and network
+ * errors with backoff, and never retry other 4xx (they will not get better).
+ */
+export const TributaryOctokit = ProbotOctokit.defaults({
+  throttle: {
+    onRateLimit: (retryAfter: number, options: RequestOptions, octokit: LoggingOctokit, retryCount: number) => {
+      octokit.log.warn(`Rate limit reached for ${options.method} ${options.url}; retrying after the reset in ${retryAfter} s`);
+      return retryCount < MAX_RATE_LIMIT_RETRIES;
+    },
+    onSecondaryRateLimit: (retryAfter: number, options: RequestOptions, octokit: LoggingOctokit, retryCount: number) => {
+      octokit.log.warn(`Secondary rate limit for ${options.method} ${options.url}; backing off ${retryAfter} s`);
+      return retryCount < MAX_RATE_LIMIT_RETRIES;
+    },
+  },
+  retry: { retries: 4, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+});
 
 export function probotOptions(app: AppCredentials, config: Pick<Config, "githubBaseUrl">, log: Logger) {
   return {

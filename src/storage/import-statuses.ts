@@ -1,6 +1,6 @@
 import { ImportStatusModel, type ImportState, type Service } from "./models/import-status.js";
 
-type Checkpoint = { phase: "recent" | "history"; cursor: string | null; runStartedAt: Date | null };
+export type Checkpoint = { phase: "recent" | "history"; cursor: string | null; runStartedAt: Date | null };
 
 export function findImportStatus(repositoryId: number, service: Service) {
   return ImportStatusModel.findOne({ repositoryId, service }).lean();
@@ -48,12 +48,13 @@ export async function saveCheckpoint(
   );
 }
 
-export async function markDone(repositoryId: number, service: Service, syncedUpTo: Date): Promise<void> {
+export async function markDone(repositoryId: number, service: Service, syncedUpTo: Date, processed: number): Promise<void> {
   await ImportStatusModel.updateOne(
     { repositoryId, service },
     {
       $set: {
         state: "done",
+        processed,
         finishedAt: new Date(),
         lastSyncedAt: syncedUpTo,
         checkpoint: { phase: "recent", cursor: null, runStartedAt: null },

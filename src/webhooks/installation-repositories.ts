@@ -1,6 +1,8 @@
 import type { Context, Probot } from "probot";
 import { actorOf, gitHubTime } from "../domain/installation.js";
 import { appendAudit, recordInstallationSnapshot } from "../storage/integrations.js";
+import { requestBackfill, stopService } from "../backfill/control.js";
+import { SERVICES } from "../storage/models/import-status.js";
 import { completeRepositoryRefs, setRepositoryGrants } from "../storage/repositories.js";
 import { onEachDelivery } from "./idempotent.js";
 
@@ -11,7 +13,12 @@ async function repositoriesChanged(context: Context<"installation_repositories">
   // The payload can be the first thing we hear of an installation (its `created` may still be in flight).
   await recordInstallationSnapshot({ ...installation, repository_selection });
   await setRepositoryGrants(installation.id, repositories_added, true, at);
-  await setRepositoryGrants(installation.id, completeRepositoryRefs(repositories_removed), false, at);
+  const removed = completeRepositoryRefs(repositories_removed);
+  await setRepositoryGrants(installation.id, removed, false, at);
+  if (repositories_added.length > 0) await requestBackfill(installation.id, { repositoryIds: repositories_added.map((repo) => repo.id) });
+  if (removed.length > 0) {
+    for (const service of SERVICES) await stopService(installation.id, service, removed.map((repo) => Number(repo.id)));
+  }
   await appendAudit(installation.id, {
     action: `installation_repositories.${action}`,
     actor: actorOf(sender),

@@ -6,6 +6,7 @@ import {
   recordInstallationSnapshot,
   recordInstaller,
 } from "../storage/integrations.js";
+import { requestBackfill } from "../backfill/control.js";
 import { revokeOtherGrants, setRepositoryGrants } from "../storage/repositories.js";
 import { onEachDelivery } from "./idempotent.js";
 
@@ -24,7 +25,9 @@ async function created(context: Context<"installation.created">) {
   await recordInstaller(installation.id, actorOf(sender), actorOf(requester));
   await setRepositoryGrants(installation.id, repositories, true, at);
   await audit(context, at);
-  context.log.info({ installationId: installation.id, account: installation.account?.id }, "integration created");
+  // History is imported by background workers; the webhook is answered right away.
+  const queued = await requestBackfill(installation.id);
+  context.log.info({ installationId: installation.id, account: installation.account?.id, queued }, "integration created");
 }
 
 const LIFECYCLE: Record<string, LifecycleAction> = { deleted: "delete", suspend: "suspend", unsuspend: "unsuspend" };
@@ -46,6 +49,8 @@ async function lifecycle(context: LifecycleContext) {
     await revokeOtherGrants(installation.id, [], at);
   }
   await audit(context, at);
+  // Catch up on what happened while suspended (incremental: only what changed since the last sync).
+  if (status === "active") await requestBackfill(installation.id);
   context.log.info({ installationId: installation.id, action, status: status ?? "unchanged" }, "integration lifecycle");
 }
 

@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from "mongoose";
+import type { Plain } from "./plain.js";
 import { userRefSchema } from "./people.js";
 
 const pullRequestCommitSchema = new Schema(
@@ -44,5 +45,5 @@ pullRequestSchema.index({ githubId: 1 }, { unique: true });
 pullRequestSchema.index({ repositoryId: 1, number: 1 });
 pullRequestSchema.index({ repositoryId: 1, updatedAt: -1 });
 
-export type PullRequest = InferSchemaType<typeof pullRequestSchema>;
+export type PullRequest = Plain<InferSchemaType<typeof pullRequestSchema>>;
 export const PullRequestModel = model("PullRequest", pullRequestSchema);

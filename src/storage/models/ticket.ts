@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from "mongoose";
+import type { Plain } from "./plain.js";
 import { userRefSchema } from "./people.js";
 
 /** An issue that is not a pull request: the "tickets" service. */
@@ -27,5 +28,5 @@ const ticketSchema = new Schema({
 ticketSchema.index({ githubId: 1 }, { unique: true });
 ticketSchema.index({ repositoryId: 1, updatedAt: -1 });
 
-export type Ticket = InferSchemaType<typeof ticketSchema>;
+export type Ticket = Plain<InferSchemaType<typeof ticketSchema>>;
 export const TicketModel = model("Ticket", ticketSchema);

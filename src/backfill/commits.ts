@@ -1,0 +1,103 @@
+import { saveCommits } from "../storage/commits.js";
+import { updateRepositoryMetadata } from "../storage/repositories.js";
+import type { InstallationOctokit, RepositoryTarget } from "./github-access.js";
+import type { NewestFirstSource, Page } from "./newest-first-sync.js";
+import { REPOSITORY_COMMITS_QUERY } from "./queries.js";
+
+type GitActorNode = { name: string | null; email: string | null; date: string | null; user: { login: string; databaseId: number } | null };
+type CommitNode = {
+  oid: string;
+  messageHeadline: string;
+  additions: number;
+  deletions: number;
+  changedFilesIfAvailable: number | null;
+  parents: { totalCount: number };
+  author: GitActorNode | null;
+  committer: GitActorNode | null;
+};
+type RepositoryNode = {
+  databaseId: number;
+  name: string;
+  nameWithOwner: string;
+  visibility: "PUBLIC" | "PRIVATE" | "INTERNAL";
+  isArchived: boolean;
+  isFork: boolean;
+  createdAt: string;
+  pushedAt: string | null;
+  updatedAt: string;
+  primaryLanguage: { name: string } | null;
+  repositoryTopics: { nodes: { topic: { name: string } }[] };
+  defaultBranchRef: {
+    name: string;
+    target: {
+      history: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: CommitNode[] };
+    } | null;
+  } | null;
+};
+
+const gitActor = (actor: GitActorNode | null) => ({
+  name: actor?.name ?? null,
+  email: actor?.email ?? null,
+  date: actor?.date ? new Date(actor.date) : null,
+  user: actor?.user ? { id: actor.user.databaseId, login: actor.user.login } : null,
+});
+
+export function commitRecord(node: CommitNode, repo: RepositoryTarget) {
+  return {
+    repositoryId: repo.githubId,
+    installationId: repo.installationId,
+    sha: node.oid,
+    author: gitActor(node.author),
+    committer: gitActor(node.committer),
+    messageHeadline: node.messageHeadline,
+    parentsCount: node.parents.totalCount,
+    isMerge: node.parents.totalCount > 1,
+    additions: node.additions,
+    deletions: node.deletions,
+    changedFiles: node.changedFilesIfAvailable,
+    onDefaultBranch: true,
+  };
+}
+
+export function repositoryMetadata(node: RepositoryNode) {
+  return {
+    name: node.name,
+    fullName: node.nameWithOwner,
+    visibility: node.visibility.toLowerCase() as "public" | "private" | "internal",
+    archived: node.isArchived,
+    fork: node.isFork,
+    defaultBranch: node.defaultBranchRef?.name ?? null,
+    language: node.primaryLanguage?.name ?? null,
+    topics: node.repositoryTopics.nodes.map((node) => node.topic.name),
+    createdAt: new Date(node.createdAt),
+    pushedAt: node.pushedAt ? new Date(node.pushedAt) : null,
+    updatedAt: new Date(node.updatedAt),
+  };
+}
+
+/**
+ * The "repos" service: repository metadata and the default branch's commits, newest first, 100 per request,
+ * with line counts included (no per-commit REST call). Metadata rides along on every page for free.
+ */
+export function commitSource(octokit: InstallationOctokit, repo: RepositoryTarget): NewestFirstSource<CommitNode> {
+  return {
+    service: "repos",
+    timeOf: (node) => new Date(node.committer?.date ?? node.author?.date ?? 0),
+    async fetchPage(cursor, since): Promise<Page<CommitNode>> {
+      const { repository } = await octokit.graphql<{ repository: RepositoryNode }>(REPOSITORY_COMMITS_QUERY, {
+        owner: repo.owner,
+        name: repo.name,
+        after: cursor,
+        since: since?.toISOString() ?? null,
+      });
+      if (!cursor) await updateRepositoryMetadata(repo.githubId, repositoryMetadata(repository));
+      const history = repository.defaultBranchRef?.target?.history;
+      // An empty repository has no default branch yet: nothing to import.
+      if (!history) return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };
+      return { nodes: history.nodes, hasNextPage: history.pageInfo.hasNextPage, endCursor: history.pageInfo.endCursor, totalCount: history.totalCount };
+    },
+    async save(nodes) {
+      await saveCommits(nodes.map((node) => commitRecord(node, repo)));
+    },
+  };
+}

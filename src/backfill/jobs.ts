@@ -1,0 +1,78 @@
+import type { Logger } from "pino";
+import type { Probot } from "probot";
+import type { RateBudget } from "../github/rate-budget.js";
+import { JobCancelled, RetryLater, type JobHandler } from "../jobs/worker.js";
+import { enqueueJob } from "../storage/jobs.js";
+import { markFailed, markStopped } from "../storage/import-statuses.js";
+import { decideIngestion } from "../storage/ingestion-scope.js";
+import { findIntegration } from "../storage/integrations.js";
+import type { Job } from "../storage/models/job.js";
+import { findRepository } from "../storage/repositories.js";
+import { commitSource } from "./commits.js";
+import { BACKFILL_JOB, MEMBERS_JOB, backfillJobKey, type BackfillPayload } from "./control.js";
+import { installationOctokit, repositoryTarget, type InstallationOctokit, type RepositoryTarget } from "./github-access.js";
+import { syncMembers } from "./members.js";
+import { syncNewestFirst } from "./newest-first-sync.js";
+import { pullRequestSource } from "./pull-requests.js";
+import { ticketSource } from "./tickets.js";
+
+export interface BackfillDependencies {
+  probot: Probot;
+  budget: RateBudget;
+  log: Logger;
+}
+
+/** Older history waits behind every repository's recent 90 days. */
+const HISTORY_PRIORITY = 1;
+
+function syncService(service: BackfillPayload["service"], octokit: InstallationOctokit, repo: RepositoryTarget, throwIfStopped: () => Promise<void>) {
+  switch (service) {
+    case "repos":
+      return syncNewestFirst(repo.githubId, commitSource(octokit, repo), throwIfStopped);
+    case "pullRequests":
+      return syncNewestFirst(repo.githubId, pullRequestSource(octokit, repo), throwIfStopped);
+    case "tickets":
+      return syncNewestFirst(repo.githubId, ticketSource(octokit, repo), throwIfStopped);
+  }
+}
+
+async function backfillRepository({ probot, budget }: BackfillDependencies, job: Job, signal: AbortSignal): Promise<void> {
+  const payload = job.payload as BackfillPayload;
+  const { repositoryId, service } = payload;
+  // Checked before every page: switching a service off, suspending or uninstalling stops the import cleanly.
+  const throwIfStopped = async () => {
+    signal.throwIfAborted();
+    const decision = await decideIngestion(job.installationId, repositoryId, service);
+    if (!decision.ingest) throw new JobCancelled(decision.reason);
+  };
+  try {
+    await throwIfStopped();
+    const repository = await findRepository(repositoryId);
+    if (!repository) throw new JobCancelled("repository unknown");
+    const octokit = await installationOctokit(probot, job.installationId, budget);
+    const outcome = await syncService(service, octokit, repositoryTarget(repository), throwIfStopped);
+    if (outcome === "continue-later") {
+      await enqueueJob({ name: BACKFILL_JOB, key: backfillJobKey(payload), installationId: job.installationId, payload, priority: HISTORY_PRIORITY });
+    }
+  } catch (error) {
+    if (error instanceof JobCancelled) await markStopped(job.installationId, service, [repositoryId]);
+    else if (!signal.aborted && !(error instanceof RetryLater)) await markFailed(repositoryId, service, (error as Error).message);
+    throw error;
+  }
+}
+
+async function syncOrganizationMembers({ probot, budget }: BackfillDependencies, job: Job): Promise<void> {
+  const integration = await findIntegration(job.installationId);
+  if (integration?.status !== "active") throw new JobCancelled("integration not active");
+  // Users have no members to read.
+  if (integration.account.type !== "Organization") return;
+  const octokit = await installationOctokit(probot, job.installationId, budget);
+  await syncMembers(octokit, job.installationId, integration.account.login);
+}
+
+export function backfillJobHandlers(dependencies: BackfillDependencies): Record<string, JobHandler> {
+  return {
+    [BACKFILL_JOB]: (job, signal) => backfillRepository(dependencies, job, signal),
+    [MEMBERS_JOB]: (job) => syncOrganizationMembers(dependencies, job),
+  };
+}

@@ -1,0 +1,65 @@
+import type { Service } from "../storage/models/import-status.js";
+import { findImportStatus, markDone, markImporting, saveCheckpoint, type Checkpoint } from "../storage/import-statuses.js";
+
+export interface Page<N> {
+  nodes: N[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number | null;
+}
+
+/** A list GitHub can serve newest first (by update or commit time), one cursor page at a time. */
+export interface NewestFirstSource<N> {
+  service: Service;
+  /** One page after `cursor`, newest first; `since` lets the source filter server-side where GitHub can. */
+  fetchPage(cursor: string | null, since: Date | null): Promise<Page<N>>;
+  timeOf(node: N): Date;
+  save(nodes: N[]): Promise<void>;
+}
+
+/** "done", or "continue-later": the recent window is in and older history should yield to other repositories. */
+export type SyncOutcome = "done" | "continue-later";
+
+export const RECENT_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+/**
+ * Brings one repository's list up to date, resumably. It reads newest first, so the last 90 days arrive before
+ * older history, and an incremental run stops at the previous run's start (`lastSyncedAt`). After each stored page
+ * the cursor is checkpointed: a crash resumes after the last stored page, and re-storing a page is harmless
+ * because writes are keyed upserts.
+ */
+export async function syncNewestFirst<N>(
+  repositoryId: number,
+  source: NewestFirstSource<N>,
+  throwIfStopped: () => Promise<void>,
+): Promise<SyncOutcome> {
+  const status = await findImportStatus(repositoryId, source.service);
+  const since = status?.lastSyncedAt ?? null;
+  const resumed = status?.checkpoint?.runStartedAt ? (status.checkpoint as Checkpoint) : null;
+  let checkpoint: Checkpoint = resumed ?? { phase: "recent", cursor: null, runStartedAt: new Date() };
+  let processed = resumed ? (status?.processed ?? 0) : 0;
+  const runStartedAt = checkpoint.runStartedAt!;
+  const recentBoundary = new Date(runStartedAt.getTime() - RECENT_DAYS * DAY_MS);
+  await markImporting(repositoryId, source.service, checkpoint);
+
+  for (;;) {
+    await throwIfStopped();
+    const page = await source.fetchPage(checkpoint.cursor, since);
+    const changed = since ? page.nodes.filter((node) => source.timeOf(node) >= since) : page.nodes;
+    await source.save(changed);
+    processed += changed.length;
+    const last = page.nodes.at(-1);
+    const oldest = last ? source.timeOf(last) : null;
+    checkpoint = { ...checkpoint, cursor: page.endCursor };
+
+    if (!page.hasNextPage || (since && oldest && oldest < since)) {
+      await markDone(repositoryId, source.service, runStartedAt, processed);
+      return "done";
+    }
+    const leavingRecent = checkpoint.phase === "recent" && oldest !== null && oldest < recentBoundary;
+    if (leavingRecent) checkpoint = { ...checkpoint, phase: "history" };
+    await saveCheckpoint(repositoryId, source.service, checkpoint, { processed, expectedTotal: since ? null : page.totalCount });
+    if (leavingRecent) return "continue-later";
+  }
+}

@@ -1,0 +1,163 @@
+import type { PullRequestReviewState, PullRequestState } from "@octokit/graphql-schema";
+import { savePullRequests } from "../storage/pull-requests.js";
+import { saveReviews } from "../storage/reviews.js";
+import { AdaptivePageSize } from "./adaptive-page-size.js";
+import { isQueryTimeout, type InstallationOctokit, type RepositoryTarget } from "./github-access.js";
+import type { NewestFirstSource, Page } from "./newest-first-sync.js";
+import { PULL_REQUEST_COMMITS_QUERY, PULL_REQUEST_REVIEWS_QUERY, PULL_REQUESTS_QUERY } from "./queries.js";
+
+// Shapes of the query results (see queries.ts), named after GitHub's schema types.
+type ActorNode = { login: string; databaseId?: number | null } | null;
+type Connection<N> = { totalCount?: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: N[] };
+type ReviewNode = {
+  databaseId: number;
+  state: PullRequestReviewState;
+  submittedAt: string | null;
+  updatedAt: string;
+  author: ActorNode;
+  comments: { totalCount: number };
+};
+type PullRequestCommitNode = { commit: { oid: string; authoredDate: string; author: { user: ActorNode } | null } };
+export type PullRequestNode = {
+  id: string;
+  databaseId: number;
+  number: number;
+  title: string;
+  state: PullRequestState;
+  isDraft: boolean;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  mergedAt: string | null;
+  author: ActorNode;
+  mergedBy: ActorNode;
+  baseRefName: string;
+  headRefName: string;
+  additions: number;
+  deletions: number;
+  changedFiles: number;
+  labels: { nodes: { name: string }[] };
+  assignees: { nodes: ActorNode[] };
+  reviewRequests: { nodes: { requestedReviewer: ActorNode | Record<string, never> }[] };
+  comments: { totalCount: number; nodes: { createdAt: string }[] };
+  reviewThreads: { nodes: { comments: { nodes: { createdAt: string }[] } }[] };
+  reviews: Connection<ReviewNode>;
+  commits: Connection<PullRequestCommitNode>;
+};
+
+/** GitHub lists at most this many commits of a pull request, in the API and on the web. */
+export const PULL_REQUEST_COMMITS_CAP = 250;
+const QUERY_TIMEOUT_MS = 15_000;
+
+const userRef = (actor: ActorNode | Record<string, never>) =>
+  actor && "login" in actor && actor.databaseId ? { id: actor.databaseId, login: actor.login } : null;
+const date = (value: string | null) => (value ? new Date(value) : null);
+const users = (actors: Array<ActorNode | Record<string, never>>) => actors.map(userRef).filter((u) => u !== null);
+
+export function pullRequestRecord(node: PullRequestNode, repo: RepositoryTarget) {
+  const commits = node.commits.nodes;
+  const commitsCount = node.commits.totalCount ?? commits.length;
+  return {
+    githubId: node.databaseId,
+    nodeId: node.id,
+    repositoryId: repo.githubId,
+    installationId: repo.installationId,
+    number: node.number,
+    title: node.title,
+    author: userRef(node.author),
+    state: node.state === "MERGED" ? ("merged" as const) : node.state === "CLOSED" ? ("closed" as const) : ("open" as const),
+    draft: node.isDraft,
+    createdAt: new Date(node.createdAt),
+    updatedAt: new Date(node.updatedAt),
+    closedAt: date(node.closedAt),
+    mergedAt: date(node.mergedAt),
+    mergedBy: userRef(node.mergedBy),
+    baseRef: node.baseRefName,
+    headRef: node.headRefName,
+    additions: node.additions,
+    deletions: node.deletions,
+    changedFiles: node.changedFiles,
+    commitsCount,
+    labels: node.labels.nodes.map((label) => label.name),
+    requestedReviewers: users(node.reviewRequests.nodes.map((request) => request.requestedReviewer)),
+    assignees: users(node.assignees.nodes),
+    commentsCount: node.comments.totalCount,
+    firstCommentAt: date(node.comments.nodes[0]?.createdAt ?? null),
+    reviewCommentsCount: node.reviews.nodes.reduce((sum, review) => sum + review.comments.totalCount, 0),
+    firstReviewCommentAt: date(node.reviewThreads.nodes[0]?.comments.nodes[0]?.createdAt ?? null),
+    commits: commits.map(({ commit }) => ({ sha: commit.oid, author: userRef(commit.author?.user ?? null), authoredAt: date(commit.authoredDate) })),
+    commitsComplete: commits.length === commitsCount,
+  };
+}
+
+export function reviewRecords(node: PullRequestNode, repo: RepositoryTarget) {
+  return node.reviews.nodes.map((review) => ({
+    githubId: review.databaseId,
+    pullRequestId: node.databaseId,
+    repositoryId: repo.githubId,
+    installationId: repo.installationId,
+    author: userRef(review.author),
+    state: review.state,
+    submittedAt: date(review.submittedAt),
+    updatedAt: new Date(review.updatedAt),
+  }));
+}
+
+type Octokit = InstallationOctokit;
+
+/** Follows a nested list past its first page, so a pull request with 300 reviews has all 300. */
+async function completeNestedList<N>(
+  octokit: Octokit,
+  query: string,
+  field: "reviews" | "commits",
+  id: string,
+  first: Connection<N>,
+  cap = Infinity,
+): Promise<void> {
+  let { hasNextPage, endCursor } = first.pageInfo;
+  while (hasNextPage && first.nodes.length < cap) {
+    const result = await octokit.graphql<{ node: Record<typeof field, Connection<N>> }>(query, { id, after: endCursor });
+    const next = result.node[field];
+    first.nodes.push(...next.nodes.slice(0, cap - first.nodes.length));
+    ({ hasNextPage, endCursor } = next.pageInfo);
+  }
+}
+
+/**
+ * Pull requests with reviews and commits nested, one GraphQL request per page. The page size adapts to GitHub's
+ * query timeout: a 502/504 or client timeout halves it and retries the same cursor (no retry at the same size).
+ */
+export function pullRequestSource(octokit: Octokit, repo: RepositoryTarget): NewestFirstSource<PullRequestNode> {
+  const pageSize = new AdaptivePageSize();
+  return {
+    service: "pullRequests",
+    timeOf: (node) => new Date(node.updatedAt),
+    async fetchPage(cursor): Promise<Page<PullRequestNode>> {
+      for (;;) {
+        try {
+          const result = await octokit.graphql<{ repository: { pullRequests: Connection<PullRequestNode> } }>(PULL_REQUESTS_QUERY, {
+            owner: repo.owner,
+            name: repo.name,
+            first: pageSize.size,
+            after: cursor,
+            request: { retries: 0, signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) },
+          });
+          pageSize.succeeded();
+          const { nodes, pageInfo, totalCount } = result.repository.pullRequests;
+          for (const node of nodes) {
+            await completeNestedList(octokit, PULL_REQUEST_REVIEWS_QUERY, "reviews", node.id, node.reviews);
+            await completeNestedList(octokit, PULL_REQUEST_COMMITS_QUERY, "commits", node.id, node.commits, PULL_REQUEST_COMMITS_CAP);
+          }
+          return { nodes, hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor, totalCount: totalCount ?? null };
+        } catch (error) {
+          if (!isQueryTimeout(error) || !pageSize.canShrink) throw error;
+          pageSize.timedOut();
+        }
+      }
+    },
+    async save(nodes) {
+      await savePullRequests(nodes.map((node) => pullRequestRecord(node, repo)));
+      await saveReviews(nodes.flatMap((node) => reviewRecords(node, repo)));
+    },
+  };
+}

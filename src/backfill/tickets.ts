@@ -1,0 +1,64 @@
+import type { IssueState, IssueStateReason } from "@octokit/graphql-schema";
+import { saveTickets } from "../storage/tickets.js";
+import type { InstallationOctokit, RepositoryTarget } from "./github-access.js";
+import type { NewestFirstSource, Page } from "./newest-first-sync.js";
+import { ISSUES_QUERY } from "./queries.js";
+
+type ActorNode = { login: string; databaseId?: number | null } | null;
+type IssueNode = {
+  id: string;
+  databaseId: number;
+  number: number;
+  title: string;
+  state: IssueState;
+  stateReason: IssueStateReason | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  author: ActorNode;
+  labels: { nodes: { name: string }[] };
+  assignees: { nodes: { login: string; databaseId: number }[] };
+  milestone: { title: string } | null;
+  comments: { totalCount: number };
+};
+
+const userRef = (actor: ActorNode) => (actor?.databaseId ? { id: actor.databaseId, login: actor.login } : null);
+
+export function ticketRecord(node: IssueNode, repo: RepositoryTarget) {
+  return {
+    githubId: node.databaseId,
+    nodeId: node.id,
+    repositoryId: repo.githubId,
+    installationId: repo.installationId,
+    number: node.number,
+    title: node.title,
+    author: userRef(node.author),
+    state: node.state === "CLOSED" ? ("closed" as const) : ("open" as const),
+    stateReason: node.stateReason?.toLowerCase() ?? null,
+    labels: node.labels.nodes.map((label) => label.name),
+    assignees: node.assignees.nodes.map((user) => ({ id: user.databaseId, login: user.login })),
+    milestone: node.milestone?.title ?? null,
+    createdAt: new Date(node.createdAt),
+    updatedAt: new Date(node.updatedAt),
+    closedAt: node.closedAt ? new Date(node.closedAt) : null,
+    commentsCount: node.comments.totalCount,
+  };
+}
+
+/** The "tickets" service: issues (GraphQL's `issues` never includes pull requests), filtered by `since` on GitHub's side. */
+export function ticketSource(octokit: InstallationOctokit, repo: RepositoryTarget): NewestFirstSource<IssueNode> {
+  return {
+    service: "tickets",
+    timeOf: (node) => new Date(node.updatedAt),
+    async fetchPage(cursor, since): Promise<Page<IssueNode>> {
+      const { repository } = await octokit.graphql<{
+        repository: { issues: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: IssueNode[] } };
+      }>(ISSUES_QUERY, { owner: repo.owner, name: repo.name, after: cursor, since: since?.toISOString() ?? null });
+      const { nodes, pageInfo, totalCount } = repository.issues;
+      return { nodes, hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor, totalCount };
+    },
+    async save(nodes) {
+      await saveTickets(nodes.map((node) => ticketRecord(node, repo)));
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { Probot } from "probot";
+import { requestBackfill } from "../backfill/control.js";
+import { reconcile } from "../reconcile/reconcile.js";
+import { listIntegrations } from "../storage/integrations.js";
+
+/**
+ * The safety net under webhooks: reconcile installations with GitHub, then queue an incremental sync of every
+ * active integration (each reads only what changed since its last sync).
+ */
+export async function syncEverything(probot: Probot): Promise<void> {
+  await reconcile(probot);
+  for (const integration of await listIntegrations({ status: "active" })) {
+    await requestBackfill(integration.installationId);
+  }
+}
+
+/** Runs `syncEverything` now and then every `intervalMs`; returns a function that stops the schedule. */
+export function schedulePeriodicSync(probot: Probot, intervalMs: number, runNow: boolean): () => void {
+  const run = () =>
+    syncEverything(probot).catch((error: unknown) => probot.log.error({ err: error }, "periodic sync failed; next attempt at the next interval"));
+  if (runNow) void run();
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
