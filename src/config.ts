@@ -44,6 +44,12 @@ const envSchema = z.object({
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   RECONCILE_ON_STARTUP: flag(true),
 });
+  SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1, "must be at least 1").default(60),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  SESSION_SECRET: optionalText.pipe(
+    z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
+  ),
+  PUBLIC_URL: optionalText.pipe(z.url("must be the absolute URL people open the app at, e.g. https://tributary.example.com").optional()),
 
 export type Env = Record<string, string | undefined>;
 
@@ -67,6 +73,22 @@ export interface Config {
   logFormat: "json" | "pretty";
   reconcileOnStartup: boolean;
 }
+  /** How often everything is re-read incrementally, so a missed webhook costs minutes of staleness, not data. */
+  syncIntervalMinutes: number;
+  /** Background jobs at once in this process (at most 2 per installation). */
+  workerConcurrency: number;
+  web: WebConfig;
+}
+
+export interface WebConfig {
+  /** Signs session cookies and encrypts stored GitHub user tokens. */
+  sessionSecret: string;
+  /** True when no SESSION_SECRET was given outside production: sessions end with the process. */
+  sessionSecretGenerated: boolean;
+  /** Where people reach the app; OAuth redirects come back here. No trailing slash. */
+  publicUrl: string;
+  /** Cookies are marked Secure in production (served over HTTPS). */
+  secureCookies: boolean;
 
 export const FERRETDB_VERSION = "v1.24.2";
 export const DEFAULT_FERRETDB_BIN = resolve(".tools/bin/ferretdb");
@@ -127,3 +149,11 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     reconcileOnStartup: env.RECONCILE_ON_STARTUP,
   };
 }
+    syncIntervalMinutes: env.SYNC_INTERVAL_MINUTES,
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    web: {
+      sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString("hex"),
+      sessionSecretGenerated: !env.SESSION_SECRET,
+      publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+      secureCookies: production,
+    },

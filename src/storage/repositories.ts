@@ -103,3 +103,7 @@ export async function markRepositoryDeleted(githubId: number, at: Date): Promise
   await RepositoryModel.updateOne({ githubId }, { $set: { deletedAt: at } });
   await RepositoryModel.updateOne({ githubId, grantChangedAt: { $lte: at } }, { $set: { granted: false, grantChangedAt: at } });
 }
+
+export function findRepository(githubId: number) {
+  return RepositoryModel.findOne({ githubId }).lean();
+}
