@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
@@ -43,13 +44,13 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   RECONCILE_ON_STARTUP: flag(true),
-});
   SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1, "must be at least 1").default(60),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   SESSION_SECRET: optionalText.pipe(
     z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
   ),
   PUBLIC_URL: optionalText.pipe(z.url("must be the absolute URL people open the app at, e.g. https://tributary.example.com").optional()),
+});
 
 export type Env = Record<string, string | undefined>;
 
@@ -72,7 +73,6 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   logFormat: "json" | "pretty";
   reconcileOnStartup: boolean;
-}
   /** How often everything is re-read incrementally, so a missed webhook costs minutes of staleness, not data. */
   syncIntervalMinutes: number;
   /** Background jobs at once in this process (at most 2 per installation). */
@@ -89,6 +89,7 @@ export interface WebConfig {
   publicUrl: string;
   /** Cookies are marked Secure in production (served over HTTPS). */
   secureCookies: boolean;
+}
 
 export const FERRETDB_VERSION = "v1.24.2";
 export const DEFAULT_FERRETDB_BIN = resolve(".tools/bin/ferretdb");
@@ -132,6 +133,10 @@ export function loadConfig(rawEnv: Env = process.env): Config {
   if (Boolean(env.GITHUB_CLIENT_ID) !== Boolean(env.GITHUB_CLIENT_SECRET)) {
     problems.push("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together");
   }
+  const production = rawEnv.NODE_ENV === "production";
+  if (production && app && !env.SESSION_SECRET) {
+    problems.push("SESSION_SECRET missing: production needs a fixed secret of at least 32 characters to sign sessions");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     app,
@@ -147,8 +152,6 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT ?? (rawEnv.NODE_ENV === "production" ? "json" : "pretty"),
     reconcileOnStartup: env.RECONCILE_ON_STARTUP,
-  };
-}
     syncIntervalMinutes: env.SYNC_INTERVAL_MINUTES,
     workerConcurrency: env.WORKER_CONCURRENCY,
     web: {
@@ -157,3 +160,5 @@ export function loadConfig(rawEnv: Env = process.env): Config {
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
       secureCookies: production,
     },
+  };
+}
