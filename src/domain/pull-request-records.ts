@@ -1,0 +1,78 @@
+import type { Context } from "probot";
+import type { PullRequestRecord } from "../storage/pull-requests.js";
+import type { ReviewRecord } from "../storage/reviews.js";
+import { labelNames, optionalTime, timeOf, userRef, userRefs, type RepositoryScope } from "./github-values.js";
+
+/** The pull request as `pull_request` events carry it: every field but the commit list. */
+type FullPullRequest = Context<"pull_request">["payload"]["pull_request"];
+/** The shorter pull request of review, review comment and review thread events: no counts, no merged_by. */
+type ShortPullRequest =
+  | Context<"pull_request_review">["payload"]["pull_request"]
+  | Context<"pull_request_review_comment">["payload"]["pull_request"]
+  | Context<"pull_request_review_thread">["payload"]["pull_request"];
+type WebhookReview = Context<"pull_request_review">["payload"]["review"];
+
+/** What every view of a pull request carries. */
+function commonFields(pr: FullPullRequest | ShortPullRequest, scope: RepositoryScope) {
+  return {
+    githubId: pr.id,
+    nodeId: pr.node_id,
+    repositoryId: scope.repositoryId,
+    installationId: scope.installationId,
+    number: pr.number,
+    title: pr.title,
+    author: userRef(pr.user),
+    // A merged pull request is closed too; "merged" is what cycle-time reports need to tell it apart.
+    state: pr.merged_at ? "merged" : pr.state,
+    draft: pr.draft ?? false,
+    createdAt: timeOf(pr.created_at),
+    updatedAt: timeOf(pr.updated_at),
+    closedAt: optionalTime(pr.closed_at),
+    mergedAt: optionalTime(pr.merged_at),
+    baseRef: pr.base.ref,
+    headRef: pr.head.ref,
+    labels: labelNames(pr.labels),
+    requestedReviewers: userRefs(pr.requested_reviewers ?? []),
+    assignees: userRefs(pr.assignees ?? []),
+  } satisfies PullRequestRecord;
+}
+
+/** A `pull_request` event's pull request: everything but its commits, which only the backfill lists. */
+export function pullRequestRecord(pr: FullPullRequest, scope: RepositoryScope): PullRequestRecord {
+  return {
+    ...commonFields(pr, scope),
+    mergedBy: userRef(pr.merged_by),
+    additions: pr.additions,
+    deletions: pr.deletions,
+    changedFiles: pr.changed_files,
+    commitsCount: pr.commits,
+    commentsCount: pr.comments,
+    reviewCommentsCount: pr.review_comments,
+  };
+}
+
+/** The short pull request of review-related events, to create a pull request not stored yet. */
+export function pullRequestView(pr: ShortPullRequest, scope: RepositoryScope): PullRequestRecord {
+  return commonFields(pr, scope);
+}
+
+const REVIEW_STATES = { approved: "APPROVED", changes_requested: "CHANGES_REQUESTED", commented: "COMMENTED", dismissed: "DISMISSED" } as const;
+
+/**
+ * A review from a `pull_request_review` event. Reviews carry no updated_at of their own; the pull request's
+ * (which GitHub moves on every submission, edit and dismissal) orders versions of the review instead.
+ */
+export function reviewRecord(review: WebhookReview, pr: Context<"pull_request_review">["payload"]["pull_request"], scope: RepositoryScope): ReviewRecord {
+  const submittedAt = optionalTime(review.submitted_at);
+  const prUpdatedAt = timeOf(pr.updated_at);
+  return {
+    githubId: review.id,
+    pullRequestId: pr.id,
+    repositoryId: scope.repositoryId,
+    installationId: scope.installationId,
+    author: userRef(review.user),
+    state: REVIEW_STATES[review.state as keyof typeof REVIEW_STATES] ?? "PENDING",
+    submittedAt,
+    updatedAt: submittedAt && submittedAt > prUpdatedAt ? submittedAt : prUpdatedAt,
+  };
+}

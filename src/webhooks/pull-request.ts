@@ -1,0 +1,22 @@
+import type { Context, Probot } from "probot";
+import type { RepositoryScope } from "../domain/github-values.js";
+import { pullRequestRecord } from "../domain/pull-request-records.js";
+import { savePullRequests } from "../storage/pull-requests.js";
+import { onEachDelivery } from "./idempotent.js";
+import { whenIngesting } from "./ingestion-gate.js";
+import { refreshLater } from "./refresh-later.js";
+
+/** Actions that change a pull request's commits, which the payload does not list. */
+const CHANGES_COMMITS = new Set(["opened", "synchronize"]);
+
+/** Every action carries the whole pull request (state, draft, merge, labels, counts): store it, newest wins. */
+async function pullRequestChanged(context: Context<"pull_request">, scope: RepositoryScope) {
+  const { action, pull_request } = context.payload;
+  await savePullRequests([pullRequestRecord(pull_request, scope)]);
+  if (CHANGES_COMMITS.has(action)) await refreshLater(scope, "pullRequests");
+  context.log.debug({ ...scope, pullRequest: pull_request.id, action }, "pull request stored");
+}
+
+export function pullRequestHandlers(app: Probot): void {
+  onEachDelivery(app, "pull_request", whenIngesting("pullRequests", pullRequestChanged));
+}

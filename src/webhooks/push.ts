@@ -1,0 +1,27 @@
+import type { Context, Probot } from "probot";
+import { isDefaultBranchPush, pushCommitRecords } from "../domain/commit-records.js";
+import type { RepositoryScope } from "../domain/github-values.js";
+import { saveCommits } from "../storage/commits.js";
+import { onEachDelivery } from "./idempotent.js";
+import { whenIngesting } from "./ingestion-gate.js";
+import { refreshLater } from "./refresh-later.js";
+
+/**
+ * New commits on the default branch are stored from the payload at once. The payload lacks parents (merge flag),
+ * line counts and any commit past the 20th, and a force-push does not say which commits it dropped: every such
+ * push asks the backfill to walk the branch again, which fills those in and marks the dropped commits.
+ */
+async function pushed(context: Context<"push">, scope: RepositoryScope) {
+  const { payload } = context;
+  if (!isDefaultBranchPush(payload)) {
+    context.log.debug({ ...scope, ref: payload.ref }, "ignored: not the default branch");
+    return;
+  }
+  await saveCommits(pushCommitRecords(payload, scope));
+  await refreshLater(scope, "repos");
+  context.log.debug({ ...scope, commits: payload.commits.length, forced: payload.forced }, "push stored");
+}
+
+export function pushHandlers(app: Probot): void {
+  onEachDelivery(app, "push", whenIngesting("repos", pushed));
+}

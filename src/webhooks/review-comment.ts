@@ -1,0 +1,42 @@
+import type { Context, Probot } from "probot";
+import type { RepositoryScope } from "../domain/github-values.js";
+import { pullRequestView } from "../domain/pull-request-records.js";
+import { addPullRequestsIfMissing, recordReviewCommentAt } from "../storage/pull-requests.js";
+import { onEachDelivery } from "./idempotent.js";
+import { whenIngesting } from "./ingestion-gate.js";
+import { refreshLater } from "./refresh-later.js";
+
+type ShortPullRequest = Context<"pull_request_review_comment" | "pull_request_review_thread">["payload"]["pull_request"];
+
+/**
+ * Review comments feed the pull request's first review comment time (the earliest seen, so order and repeats do
+ * not matter). The pull request is created from the event's short view if unknown, so the time is not lost.
+ */
+async function noteReviewComments(pullRequest: ShortPullRequest, writtenAt: string[], scope: RepositoryScope) {
+  await addPullRequestsIfMissing([pullRequestView(pullRequest, scope)]);
+  const times = writtenAt.map((time) => new Date(time));
+  if (times.length > 0) await recordReviewCommentAt(pullRequest.id, new Date(Math.min(...times.map(Number))));
+}
+
+/**
+ * The payload's short pull request has no review comment count: a created or deleted comment asks the backfill
+ * to re-read the pull request (a deleted first comment also moves the first time, which only GitHub can tell).
+ */
+async function reviewCommentChanged(context: Context<"pull_request_review_comment">, scope: RepositoryScope) {
+  const { action, comment, pull_request } = context.payload;
+  await noteReviewComments(pull_request, action === "deleted" ? [] : [comment.created_at], scope);
+  if (action !== "edited") await refreshLater(scope, "pullRequests");
+  context.log.debug({ ...scope, pullRequest: pull_request.id, action }, "review comment noted");
+}
+
+/** A thread resolved or reopened: counts do not change, but its comments are review comments all the same. */
+async function reviewThreadChanged(context: Context<"pull_request_review_thread">, scope: RepositoryScope) {
+  const { action, thread, pull_request } = context.payload;
+  await noteReviewComments(pull_request, thread.comments.map((comment) => comment.created_at), scope);
+  context.log.debug({ ...scope, pullRequest: pull_request.id, action }, "review thread noted");
+}
+
+export function reviewCommentHandlers(app: Probot): void {
+  onEachDelivery(app, "pull_request_review_comment", whenIngesting("pullRequests", reviewCommentChanged));
+  onEachDelivery(app, "pull_request_review_thread", whenIngesting("pullRequests", reviewThreadChanged));
+}
