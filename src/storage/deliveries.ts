@@ -16,3 +16,7 @@ export async function markDeliveryProcessed(delivery: {
     { upsert: true },
   );
 }
+
+export function listRecentDeliveries(installationId: number, limit = 50) {
+  return DeliveryModel.find({ installationId }).sort({ processedAt: -1 }).limit(limit).lean();
+}

@@ -1,6 +1,6 @@
 import { installationSnapshot, isSuspended, nextStatus, type InstallationSnapshot, type LifecycleAction } from "../domain/installation.js";
 import { ignoringStaleWrite } from "./mongo-errors.js";
-import { IntegrationModel, type Actor, type AuditEntry, type IntegrationStatus } from "./models/integration.js";
+import { IntegrationModel, type Actor, type AuditEntry, type Integration, type IntegrationStatus } from "./models/integration.js";
 
 export function findIntegration(installationId: number) {
   return IntegrationModel.findOne({ installationId }).lean();
@@ -74,3 +74,23 @@ export async function renameAccount(installationId: number, from: string, to: st
   await IntegrationModel.updateOne({ installationId, name: from }, { $set: { name: to } });
   await IntegrationModel.updateOne({ installationId }, { $set: { "account.login": to } });
 }
+
+export function findIntegrations(installationIds: number[]) {
+  return IntegrationModel.find({ installationId: { $in: installationIds } }).sort({ "account.login": 1 }).lean();
+}
+
+export async function renameIntegration(installationId: number, name: string): Promise<void> {
+  await IntegrationModel.updateOne({ installationId }, { $set: { name } });
+}
+
+export async function setService(installationId: number, service: keyof Integration["services"], enabled: boolean): Promise<void> {
+  await IntegrationModel.updateOne({ installationId }, { $set: { [`services.${service}`]: enabled } });
+}
+
+/** Uninstalled integrations of these accounts: GitHub no longer lists their installations to anyone. */
+export function findUninstalledIntegrations(accountIds: number[]) {
+  return IntegrationModel.find({ status: "uninstalled", "account.id": { $in: accountIds } }).sort({ "account.login": 1 }).lean();
+}
+
+/** An integration as read from the database (plain object, maps as records). */
+export type StoredIntegration = NonNullable<Awaited<ReturnType<typeof findIntegration>>>;

@@ -1,6 +1,8 @@
 // Importing this registers every model with mongoose, so indexes can be built before the first request.
+export { ApiTokenModel } from "./api-token.js";
 export { AppAuthorizationModel } from "./app-authorization.js";
 export { CommitModel } from "./commit.js";
+export { ConnectionCheckModel } from "./connection-check.js";
 export { DeliveryModel } from "./delivery.js";
 export { ImportStatusModel } from "./import-status.js";
 export { IntegrationModel } from "./integration.js";
@@ -10,3 +12,5 @@ export { PullRequestModel } from "./pull-request.js";
 export { RepositoryModel } from "./repository.js";
 export { ReviewModel } from "./review.js";
 export { TicketModel } from "./ticket.js";
+export { UserCredentialModel } from "./user-credential.js";
+export { WebSessionModel } from "./web-session.js";

@@ -1,0 +1,80 @@
+import type { ImportState, ImportStatus, Service } from "../storage/models/import-status.js";
+import type { Repository } from "../storage/models/repository.js";
+
+/** A repository's overall state across the enabled services; "not_started" before any import was queued. */
+export type OverallState = ImportState | "not_started";
+
+export const OVERALL_STATES: readonly OverallState[] = ["importing", "pending", "failed", "stopped", "done", "not_started"];
+
+type StatusFields = Pick<ImportStatus, "service" | "state" | "processed" | "expectedTotal" | "error" | "lastSyncedAt" | "repositoryId">;
+
+export interface RepositoryImport {
+  githubId: number;
+  fullName: string;
+  owner: string;
+  granted: boolean;
+  state: OverallState;
+  services: Partial<Record<Service, Omit<StatusFields, "repositoryId" | "service">>>;
+  processed: number;
+  expectedTotal: number | null;
+  lastSyncedAt: Date | null;
+  errors: string[];
+}
+
+/** The most telling state wins: something under way, then failures, then completion. */
+function overallState(states: ImportState[]): OverallState {
+  return OVERALL_STATES.find((state) => states.includes(state as ImportState)) ?? "not_started";
+}
+
+function oldest(dates: (Date | null | undefined)[]): Date | null {
+  if (dates.length === 0 || dates.some((date) => !date)) return null;
+  return (dates as Date[]).reduce((a, b) => (a < b ? a : b));
+}
+
+export function repositoryImports(
+  repositories: Pick<Repository, "githubId" | "fullName" | "granted">[],
+  statuses: StatusFields[],
+  enabled: Service[],
+): RepositoryImport[] {
+  return repositories.map((repo) => {
+    const own = statuses.filter((s) => s.repositoryId === repo.githubId && enabled.includes(s.service));
+    const totals = own.map((s) => s.expectedTotal);
+    return {
+      githubId: repo.githubId,
+      fullName: repo.fullName,
+      owner: repo.fullName.split("/")[0] ?? "",
+      granted: repo.granted,
+      state: overallState(own.map((s) => s.state)),
+      services: Object.fromEntries(
+        own.map(({ service, state, processed, expectedTotal, error, lastSyncedAt }) => [service, { state, processed, expectedTotal, error, lastSyncedAt }]),
+      ),
+      processed: own.reduce((sum, s) => sum + s.processed, 0),
+      expectedTotal: totals.length > 0 && totals.every((t) => t !== null) ? totals.reduce((sum: number, t) => sum + (t ?? 0), 0) : null,
+      // Synced as far as its least recent service.
+      lastSyncedAt: oldest(own.map((s) => s.lastSyncedAt)),
+      errors: own.flatMap((s) => (s.error ? [`${s.service}: ${s.error}`] : [])),
+    };
+  });
+}
+
+export interface RepositoryFilter {
+  query?: string;
+  state?: OverallState;
+}
+
+export function filterRepositoryImports(imports: RepositoryImport[], { query, state }: RepositoryFilter): RepositoryImport[] {
+  const needle = query?.trim().toLowerCase();
+  return imports.filter((repo) => (!needle || repo.fullName.toLowerCase().includes(needle)) && (!state || repo.state === state));
+}
+
+export function countByState(imports: RepositoryImport[]): Record<OverallState, number> {
+  const counts = Object.fromEntries(OVERALL_STATES.map((state) => [state, 0])) as Record<OverallState, number>;
+  for (const repo of imports) counts[repo.state] += 1;
+  return counts;
+}
+
+export function groupByOwner(imports: RepositoryImport[]): { owner: string; repositories: RepositoryImport[] }[] {
+  const groups = new Map<string, RepositoryImport[]>();
+  for (const repo of imports) groups.set(repo.owner, [...(groups.get(repo.owner) ?? []), repo]);
+  return [...groups].map(([owner, repositories]) => ({ owner, repositories }));
+}

@@ -1,0 +1,13 @@
+import { ConnectionCheckModel, type ConnectionCheck } from "./models/connection-check.js";
+
+export async function saveConnectionCheck(check: ConnectionCheck): Promise<void> {
+  await ConnectionCheckModel.updateOne({ installationId: check.installationId }, { $set: check }, { upsert: true });
+}
+
+export function findConnectionCheck(installationId: number) {
+  return ConnectionCheckModel.findOne({ installationId }).lean();
+}
+
+export function listConnectionChecks(installationIds: number[]) {
+  return ConnectionCheckModel.find({ installationId: { $in: installationIds } }).lean();
+}
