@@ -11,6 +11,7 @@ import { schedulePeriodicSync } from "./jobs/periodic-sync.js";
 import { Worker } from "./jobs/worker.js";
 import { createLogger } from "./logger.js";
 import { reconcile } from "./reconcile/reconcile.js";
+import { webHandler } from "./web/index.js";
 
 const USAGE = "usage: tributary [serve|reconcile]";
 
@@ -29,6 +30,8 @@ async function serve(config: Config) {
     log,
   });
   await server.load(tributary);
+  const web = webHandler(config, log);
+  if (web) server.addHandler(web);
   await server.start();
 
   const probot = createProbot(config.app, config, log);

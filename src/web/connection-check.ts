@@ -1,0 +1,100 @@
+import type { Probot } from "probot";
+import { missingPermissions } from "../domain/permissions-check.js";
+import { recordInstallationSnapshot } from "../storage/integrations.js";
+import { saveConnectionCheck } from "../storage/connection-checks.js";
+import type { ConnectionCheck } from "../storage/models/connection-check.js";
+import type { Integration } from "../storage/models/integration.js";
+import { isStatus } from "./user-github.js";
+
+export interface ConnectionReport {
+  ok: boolean;
+  /** Whether GitHub issued an installation token at all (not when suspended or uninstalled). */
+  reachable: boolean;
+  /** "Successfully connected to <account>", or the exact problem. */
+  message: string;
+  checkedAt: Date;
+  repositories: string[];
+  missingPermissions: string[];
+  rateLimit: { limit: number; remaining: number; resetAt: Date } | null;
+  failedDeliveries: number | null;
+}
+
+type Octokit = Awaited<ReturnType<Probot["auth"]>>;
+
+/** Failed deliveries GitHub reports for this installation among the app's recent ones; null if GitHub will not say. */
+async function failedDeliveries(appOctokit: Octokit, installationId: number): Promise<number | null> {
+  try {
+    const { data } = await appOctokit.rest.apps.listWebhookDeliveries({ per_page: 100 });
+    return data.filter((delivery) => delivery.installation_id === installationId && delivery.status_code >= 400).length;
+  } catch {
+    return null;
+  }
+}
+
+const unreachable = (message: string): ConnectionReport => ({
+  ok: false,
+  reachable: false,
+  message,
+  checkedAt: new Date(),
+  repositories: [],
+  missingPermissions: [],
+  rateLimit: null,
+  failedDeliveries: null,
+});
+
+/**
+ * Talks to GitHub as the installation: reads it with the app's JWT (refreshing the stored snapshot), mints an
+ * installation token, lists the repositories it reaches and the rate limit left, and compares granted with
+ * required permissions. The result is kept for troubleshooting.
+ */
+export async function testConnection(probot: Probot, integration: Pick<Integration, "installationId" | "account">): Promise<ConnectionReport> {
+  const { installationId, account } = integration;
+  const result = await runCheck(probot, installationId, account.login);
+  await saveConnectionCheck({
+    installationId,
+    checkedAt: result.checkedAt,
+    ok: result.ok,
+    error: result.reachable ? null : result.message,
+    accessibleRepositories: result.reachable ? result.repositories.length : null,
+    missingPermissions: result.missingPermissions,
+    rateLimit: result.rateLimit,
+    failedDeliveries: result.failedDeliveries,
+  } satisfies ConnectionCheck);
+  return result;
+}
+
+async function runCheck(probot: Probot, installationId: number, login: string): Promise<ConnectionReport> {
+  const appOctokit = await probot.auth();
+  let installation;
+  try {
+    installation = (await appOctokit.rest.apps.getInstallation({ installation_id: installationId })).data;
+  } catch (error) {
+    if (isStatus(error, 404)) return unreachable(`The app is no longer installed on ${login}`);
+    throw error;
+  }
+  await recordInstallationSnapshot(installation);
+  if (installation.suspended_at) {
+    return unreachable(`The installation on ${login} is suspended: GitHub refuses it tokens`);
+  }
+  const octokit = await probot.auth(installationId);
+  const repositories = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+  const { data: limits } = await octokit.rest.rateLimit.get();
+  const core = limits.resources.core;
+  const rateLimit = { limit: core.limit, remaining: core.remaining, resetAt: new Date(core.reset * 1000) };
+  const missing = missingPermissions(installation.permissions as Record<string, string>);
+  const problems = [
+    missing.length > 0 && `permissions awaiting acceptance: ${missing.join(", ")}`,
+    repositories.length === 0 && "no repositories are accessible",
+    rateLimit.remaining === 0 && `rate limit exhausted until ${rateLimit.resetAt.toISOString()}`,
+  ].filter((problem): problem is string => Boolean(problem));
+  return {
+    ok: problems.length === 0,
+    reachable: true,
+    checkedAt: new Date(),
+    message: problems.length === 0 ? `Successfully connected to ${login}` : `Connected to ${login}, but ${problems.join("; ")}`,
+    repositories: repositories.map((repo) => repo.full_name),
+    missingPermissions: missing,
+    rateLimit,
+    failedDeliveries: await failedDeliveries(appOctokit, installationId),
+  };
+}

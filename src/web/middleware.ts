@@ -1,0 +1,78 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { Role } from "../domain/access.js";
+import type { StoredIntegration } from "../storage/integrations.js";
+import type { WebContext } from "./context.js";
+import { safeEqual } from "./crypto.js";
+import { HttpError, notFound } from "./http-error.js";
+import type { Viewer } from "./viewer.js";
+import { visibleIntegration } from "./visible-integrations.js";
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      viewer?: Viewer;
+      integration?: StoredIntegration;
+      role?: Role;
+    }
+  }
+}
+
+export function viewerOf(res: Response): Viewer {
+  if (!res.locals.viewer) throw new HttpError(401, "Sign in first");
+  return res.locals.viewer;
+}
+
+export function integrationOf(res: Response): { integration: StoredIntegration; role: Role } {
+  const { integration, role } = res.locals;
+  if (!integration || !role) throw notFound();
+  return { integration, role };
+}
+
+export function authenticate(context: WebContext): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.viewer = (await context.sessions.viewerOf(req)) ?? undefined;
+    next();
+  };
+}
+
+export function requireViewer(_req: Request, res: Response, next: NextFunction): void {
+  viewerOf(res);
+  next();
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A browser sends the session cookie with any request, so a state-changing one must also prove it came from our
+ * page: the session's CSRF token, in the form field `_csrf` or the `X-CSRF-Token` header. API tokens are never
+ * sent by a browser on its own and need no such proof.
+ */
+export function verifyCsrf(req: Request, res: Response, next: NextFunction): void {
+  const viewer = res.locals.viewer;
+  if (SAFE_METHODS.has(req.method) || !viewer || viewer.via === "token") return next();
+  const body = req.body as Record<string, unknown> | undefined;
+  const sent = typeof body?._csrf === "string" ? body._csrf : req.get("x-csrf-token");
+  if (!sent || !viewer.csrfToken || !safeEqual(sent, viewer.csrfToken)) throw new HttpError(403, "Missing or invalid CSRF token: reload the page and try again");
+  next();
+}
+
+/** Loads `:installationId` for the viewer; another account's integration is indistinguishable from none (404). */
+export function loadIntegration(context: WebContext): RequestHandler {
+  return async (req, res, next) => {
+    const installationId = Number(req.params.installationId);
+    if (!Number.isSafeInteger(installationId) || installationId <= 0) throw notFound();
+    const viewer = viewerOf(res);
+    const integration = await visibleIntegration(context.access, viewer, installationId);
+    res.locals.integration = integration;
+    res.locals.role = await context.access.role(viewer, integration);
+    next();
+  };
+}
+
+export function requireAdmin(_req: Request, res: Response, next: NextFunction): void {
+  if (integrationOf(res).role !== "admin") {
+    throw new HttpError(403, "Only owners of the organization (or the account itself) can change this integration");
+  }
+  next();
+}

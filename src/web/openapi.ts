@@ -1,0 +1,179 @@
+import { z } from "zod";
+import { renameInput, serviceToggleInput, tokenInput } from "./inputs.js";
+import { OVERALL_STATES } from "../domain/repository-imports.js";
+import { SERVICES } from "../storage/models/import-status.js";
+
+const json = (schema: object) => ({ content: { "application/json": { schema } } });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const body = (schema: z.ZodType) => ({ required: true, ...json(z.toJSONSchema(schema, { io: "input" })) });
+const ok = (description: string, schema: object) => ({ description, ...json(schema) });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/Error${status}` }]));
+const pathParam = (name: string, schema: object, description: string) => ({ name, in: "path", required: true, schema, description });
+
+const installationId = pathParam("installationId", { type: "integer" }, "The GitHub installation id of the integration");
+const ERROR_TEXT: Record<number, string> = {
+  400: "Invalid input; the message names every problem",
+  401: "Not signed in, unknown API token, or the GitHub authorization expired",
+  403: "Missing CSRF token (session requests), or only admins may do this",
+  404: "No such integration among those you can access",
+  409: "The integration is not active",
+};
+
+/** The OpenAPI 3.1 description of `/api`, served at `/api/openapi.json`; a test keeps it in step with the routes. */
+export function openApiDocument(publicUrl: string) {
+  const read = errors(401, 404);
+  const change = errors(400, 401, 403, 404);
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Tributary API",
+      version: "1.0.0",
+      description:
+        "Manage Tributary integrations. Authenticate with `Authorization: Bearer <token>` (create tokens under API tokens in the web UI), " +
+        "or with the web session cookie plus an `X-CSRF-Token` header on state-changing requests. You see the integrations of the " +
+        "installations your GitHub account can access; only organization owners may change them.",
+    },
+    servers: [{ url: `${publicUrl}/api` }],
+    security: [{ bearer: [] }, { session: [] }],
+    paths: {
+      "/openapi.json": { get: { summary: "This document", security: [], responses: { "200": ok("OpenAPI document", { type: "object" }) } } },
+      "/me": { get: { summary: "The authenticated person", responses: { "200": ok("You", ref("Me")), ...errors(401) } } },
+      "/integrations": {
+        get: { summary: "Integrations you can access", responses: { "200": ok("Integrations", { type: "object", properties: { integrations: { type: "array", items: ref("Integration") } } }), ...errors(401) } },
+      },
+      "/integrations/{installationId}": {
+        parameters: [installationId],
+        get: { summary: "One integration", responses: { "200": ok("The integration", ref("Integration")), ...read } },
+        patch: { summary: "Rename the integration (admins)", requestBody: body(renameInput), responses: { "200": ok("The renamed integration", ref("Integration")), ...change } },
+      },
+      "/integrations/{installationId}/services/{service}": {
+        parameters: [installationId, pathParam("service", { type: "string", enum: SERVICES }, "The service to switch")],
+        put: {
+          summary: "Switch a service on (backfills it at once) or off (stops its imports) (admins)",
+          requestBody: body(serviceToggleInput),
+          responses: { "200": ok("The service's new state", { type: "object", properties: { service: { type: "string" }, enabled: { type: "boolean" } } }), ...change },
+        },
+      },
+      "/integrations/{installationId}/repositories": {
+        parameters: [installationId],
+        get: {
+          summary: "Granted repositories with their import status, grouped by owner",
+          parameters: [
+            { name: "q", in: "query", schema: { type: "string" }, description: "Part of the repository's full name" },
+            { name: "state", in: "query", schema: { type: "string", enum: OVERALL_STATES }, description: "Only repositories in this import state" },
+          ],
+          responses: { "200": ok("Counts by state and the matching repositories", ref("RepositoryReport")), ...errors(400, 401, 404) },
+        },
+      },
+      "/integrations/{installationId}/repositories/{repositoryId}/import": {
+        parameters: [installationId, pathParam("repositoryId", { type: "integer" }, "The GitHub repository id")],
+        post: {
+          summary: "(Re)import one repository for every enabled service (admins)",
+          responses: { "202": ok("Imports queued", { type: "object", properties: { queued: { type: "integer" } } }), ...change, ...errors(409) },
+        },
+      },
+      "/integrations/{installationId}/connection-test": {
+        parameters: [installationId],
+        post: {
+          summary: "Test the connection: installation token, accessible repositories, permissions, rate limit",
+          responses: { "200": ok("The result; `message` is \"Successfully connected to <account>\" or the exact problem", ref("ConnectionReport")), ...errors(401, 403, 404) },
+        },
+      },
+      "/integrations/{installationId}/troubleshooting": {
+        parameters: [installationId],
+        get: { summary: "Detected problems, each with its fix and a link to where on GitHub it is made", responses: { "200": ok("Problems", { type: "object", properties: { problems: { type: "array", items: ref("Problem") } } }), ...read } },
+      },
+      "/integrations/{installationId}/activity": {
+        parameters: [installationId],
+        get: { summary: "Audit trail and recent webhook deliveries", responses: { "200": ok("Activity", ref("Activity")), ...read } },
+      },
+      "/tokens": {
+        get: { summary: "Your API tokens (without their secret)", responses: { "200": ok("Tokens", { type: "object", properties: { tokens: { type: "array", items: ref("ApiToken") } } }), ...errors(401) } },
+        post: {
+          summary: "Create an API token; the token is in this response only",
+          requestBody: body(tokenInput),
+          responses: { "201": ok("The new token", { allOf: [ref("ApiToken"), { type: "object", properties: { token: { type: "string" } } }] }), ...errors(400, 401, 403) },
+        },
+      },
+      "/tokens/{tokenId}": {
+        parameters: [pathParam("tokenId", { type: "string" }, "The token's id")],
+        delete: { summary: "Delete one of your API tokens", responses: { "204": { description: "Deleted" }, ...errors(401, 403, 404) } },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "A personal API token (trb_…)" },
+        session: { type: "apiKey", in: "cookie", name: "tributary_session", description: "The web UI's session; send X-CSRF-Token on changes" },
+      },
+      responses: Object.fromEntries(
+        Object.entries(ERROR_TEXT).map(([status, description]) => [`Error${status}`, { description, ...json(ref("Error")) }]),
+      ),
+      schemas: {
+        Error: { type: "object", required: ["error"], properties: { error: { type: "object", required: ["message"], properties: { message: { type: "string" } } } } },
+        Me: { type: "object", properties: { id: { type: "integer" }, login: { type: "string" }, avatarUrl: { type: ["string", "null"] }, via: { enum: ["session", "token"] } } },
+        Integration: {
+          type: "object",
+          properties: {
+            installationId: { type: "integer" },
+            name: { type: "string" },
+            account: { type: "object", properties: { login: { type: "string" }, type: { type: "string" }, avatarUrl: { type: ["string", "null"] } } },
+            status: { enum: ["active", "suspended", "uninstalled"] },
+            services: { type: "object", properties: Object.fromEntries(SERVICES.map((service) => [service, { type: "boolean" }])) },
+            repositorySelection: { enum: ["all", "selected"] },
+            repositoryCount: { type: "integer" },
+            lastSyncedAt: { type: ["string", "null"], format: "date-time" },
+            problemCount: { type: "integer" },
+            role: { enum: ["admin", "member"], description: "Your role: admins may change the integration" },
+          },
+        },
+        RepositoryReport: {
+          type: "object",
+          properties: {
+            counts: { type: "object", additionalProperties: { type: "integer" } },
+            total: { type: "integer" },
+            groups: { type: "array", items: { type: "object", properties: { owner: { type: "string" }, repositories: { type: "array", items: ref("RepositoryImport") } } } },
+          },
+        },
+        RepositoryImport: {
+          type: "object",
+          properties: {
+            githubId: { type: "integer" },
+            fullName: { type: "string" },
+            state: { enum: OVERALL_STATES },
+            services: { type: "object", additionalProperties: { type: "object" } },
+            processed: { type: "integer" },
+            expectedTotal: { type: ["integer", "null"] },
+            lastSyncedAt: { type: ["string", "null"], format: "date-time" },
+            errors: { type: "array", items: { type: "string" } },
+          },
+        },
+        ConnectionReport: {
+          type: "object",
+          properties: {
+            ok: { type: "boolean" },
+            reachable: { type: "boolean" },
+            message: { type: "string" },
+            checkedAt: { type: "string", format: "date-time" },
+            repositories: { type: "array", items: { type: "string" } },
+            missingPermissions: { type: "array", items: { type: "string" } },
+            rateLimit: { type: ["object", "null"], properties: { limit: { type: "integer" }, remaining: { type: "integer" }, resetAt: { type: "string", format: "date-time" } } },
+            failedDeliveries: { type: ["integer", "null"] },
+          },
+        },
+        Problem: {
+          type: "object",
+          properties: {
+            code: { type: "string" },
+            title: { type: "string" },
+            detail: { type: "string" },
+            fix: { type: "string" },
+            link: { type: "object", properties: { href: { type: "string" }, label: { type: "string" } } },
+          },
+        },
+        Activity: { type: "object", properties: { audit: { type: "array", items: { type: "object" } }, deliveries: { type: "array", items: { type: "object" } } } },
+        ApiToken: { type: "object", properties: { id: { type: "string" }, name: { type: "string" }, prefix: { type: "string" }, createdAt: { type: "string", format: "date-time" }, lastUsedAt: { type: ["string", "null"], format: "date-time" } } },
+      },
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { Router, type Request, type RequestHandler, type Response } from "express";
+import { deleteApiToken, listApiTokens } from "../../storage/api-tokens.js";
+import { testConnection } from "../connection-check.js";
+import type { WebContext } from "../context.js";
+import { notFound } from "../http-error.js";
+import { reimport, rename, switchService } from "../integration-actions.js";
+import { activityReport, repositoryReport, summarize, troubleshoot } from "../integration-reports.js";
+import { idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleInput, tokenInput } from "../inputs.js";
+import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
+import { openApiDocument } from "../openapi.js";
+import { issueApiToken } from "../viewer.js";
+import { visibleIntegrations } from "../visible-integrations.js";
+
+/** Who may call a route: any signed-in person, one who can see the integration, or one of its admins. */
+type Access = "public" | "viewer" | "integration" | "admin";
+
+export interface ApiRoute {
+  method: "get" | "post" | "put" | "patch" | "delete";
+  /** OpenAPI style (`{param}`), relative to `/api`. */
+  path: string;
+  access: Access;
+  /** The JSON body to send; a route that creates or deletes sets its status first. */
+  handle: (req: Request, res: Response) => Promise<unknown>;
+}
+
+/** The JSON API: the same capabilities as the pages, for scripts holding an API token (or the browser's session). */
+export function apiRoutes(context: WebContext): ApiRoute[] {
+  const integration = (res: Response) => integrationOf(res).integration;
+  const summary = async (res: Response) => summarize(integration(res), integrationOf(res).role, await context.links());
+  return [
+    { method: "get", path: "/openapi.json", access: "public", handle: async () => openApiDocument(context.publicUrl) },
+    { method: "get", path: "/me", access: "viewer", handle: async (_req, res) => { const { id, login, avatarUrl, via } = viewerOf(res); return { id, login, avatarUrl, via }; } },
+    {
+      method: "get",
+      path: "/integrations",
+      access: "viewer",
+      handle: async (_req, res) => {
+        const viewer = viewerOf(res);
+        const links = await context.links();
+        const integrations = await visibleIntegrations(context.access, viewer);
+        return { integrations: await Promise.all(integrations.map(async (one) => summarize(one, await context.access.role(viewer, one), links))) };
+      },
+    },
+    { method: "get", path: "/integrations/{installationId}", access: "integration", handle: async (_req, res) => summary(res) },
+    {
+      method: "patch",
+      path: "/integrations/{installationId}",
+      access: "admin",
+      handle: async (req, res) => {
+        const { name } = parseInput(renameInput, req.body);
+        await rename(viewerOf(res), integration(res), name);
+        return { ...(await summary(res)), name };
+      },
+    },
+    {
+      method: "put",
+      path: "/integrations/{installationId}/services/{service}",
+      access: "admin",
+      handle: async (req, res) => {
+        const service = parseInput(serviceParam, req.params.service);
+        const { enabled } = parseInput(serviceToggleInput, req.body);
+        await switchService(viewerOf(res), integration(res), service, enabled);
+        return { service, enabled };
+      },
+    },
+    {
+      method: "get",
+      path: "/integrations/{installationId}/repositories",
+      access: "integration",
+      handle: async (req, res) => repositoryReport(integration(res), repositoryFilter(req.query)),
+    },
+    {
+      method: "post",
+      path: "/integrations/{installationId}/repositories/{repositoryId}/import",
+      access: "admin",
+      handle: async (req, res) => {
+        const queued = await reimport(viewerOf(res), integration(res), parseInput(idParam, req.params.repositoryId));
+        res.status(202);
+        return { queued };
+      },
+    },
+    { method: "post", path: "/integrations/{installationId}/connection-test", access: "integration", handle: async (_req, res) => testConnection(context.probot, integration(res)) },
+    {
+      method: "get",
+      path: "/integrations/{installationId}/troubleshooting",
+      access: "integration",
+      handle: async (_req, res) => ({ problems: await troubleshoot(integration(res), await context.links()) }),
+    },
+    { method: "get", path: "/integrations/{installationId}/activity", access: "integration", handle: async (_req, res) => activityReport(integration(res)) },
+    {
+      method: "get",
+      path: "/tokens",
+      access: "viewer",
+      handle: async (_req, res) => ({
+        tokens: (await listApiTokens(viewerOf(res).id)).map(({ _id, name, prefix, createdAt, lastUsedAt }) => ({ id: String(_id), name, prefix, createdAt, lastUsedAt })),
+      }),
+    },
+    {
+      method: "post",
+      path: "/tokens",
+      access: "viewer",
+      handle: async (req, res) => {
+        const { token, record } = await issueApiToken(viewerOf(res), parseInput(tokenInput, req.body).name);
+        res.status(201);
+        return { id: String(record._id), name: record.name, prefix: record.prefix, createdAt: record.createdAt, token };
+      },
+    },
+    {
+      method: "delete",
+      path: "/tokens/{tokenId}",
+      access: "viewer",
+      handle: async (req, res) => {
+        if (!(await deleteApiToken(viewerOf(res).id, String(req.params.tokenId)))) throw notFound();
+        res.status(204);
+        return undefined;
+      },
+    },
+  ];
+}
+
+export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
+
+export function apiRouter(context: WebContext, routes: ApiRoute[]): Router {
+  const router = Router();
+  const guards: Record<Access, RequestHandler[]> = {
+    public: [],
+    viewer: [requireViewer],
+    integration: [requireViewer, loadIntegration(context)],
+    admin: [requireViewer, loadIntegration(context), requireAdmin],
+  };
+  for (const route of routes) {
+    router[route.method](expressPath(route.path), ...guards[route.access], async (req, res) => {
+      const body = await route.handle(req, res);
+      if (body === undefined) res.end();
+      else res.json(body);
+    });
+  }
+  return router;
+}

@@ -1,0 +1,111 @@
+import { Router, type Response } from "express";
+import { installAppUrl } from "../../domain/github-links.js";
+import { deleteApiToken, listApiTokens } from "../../storage/api-tokens.js";
+import { findConnectionCheck } from "../../storage/connection-checks.js";
+import { testConnection } from "../connection-check.js";
+import type { WebContext } from "../context.js";
+import { reimport, rename, switchService } from "../integration-actions.js";
+import { activityReport, repositoryReport, summarize, troubleshoot } from "../integration-reports.js";
+import { idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleForm, tokenInput } from "../inputs.js";
+import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
+import { issueApiToken } from "../viewer.js";
+import { visibleIntegrations } from "../visible-integrations.js";
+import {
+  LIVE_REPOSITORIES_SCRIPT,
+  activityTab,
+  connectionTab,
+  integrationPage,
+  overviewTab,
+  repositoriesTab,
+  troubleshootingTab,
+  type Tab,
+} from "../views/integration-page.js";
+import { integrationsPage } from "../views/integrations-page.js";
+import { tokensPage } from "../views/tokens-page.js";
+import type { SafeHtml } from "../views/html.js";
+
+/** The server-rendered pages: integrations, one integration's tabs, API tokens. Forms post back and redirect. */
+export function pageRoutes(context: WebContext): Router {
+  const router = Router();
+  router.get("/", (_req, res) => res.redirect("/integrations"));
+
+  router.get("/integrations", requireViewer, async (_req, res) => {
+    const viewer = viewerOf(res);
+    const links = await context.links();
+    const integrations = await visibleIntegrations(context.access, viewer);
+    const summaries = await Promise.all(integrations.map(async (integration) => summarize(integration, await context.access.role(viewer, integration), links)));
+    res.type("html").send(integrationsPage(viewer, summaries, installAppUrl(links)));
+  });
+
+  router.get("/settings/tokens", requireViewer, async (_req, res) => {
+    res.type("html").send(tokensPage(viewerOf(res), await tokenRows(viewerOf(res).id)));
+  });
+  router.post("/settings/tokens", requireViewer, async (req, res) => {
+    const viewer = viewerOf(res);
+    const { name } = parseInput(tokenInput, req.body);
+    const { token } = await issueApiToken(viewer, name);
+    res.type("html").send(tokensPage(viewer, await tokenRows(viewer.id), { name, token }));
+  });
+  router.post("/settings/tokens/:tokenId/delete", requireViewer, async (req, res) => {
+    await deleteApiToken(viewerOf(res).id, String(req.params.tokenId));
+    res.redirect("/settings/tokens");
+  });
+
+  const one = Router({ mergeParams: true });
+  router.use("/integrations/:installationId", requireViewer, loadIntegration(context), one);
+
+  const show = async (res: Response, tab: Tab, content: (summary: Awaited<ReturnType<typeof summarize>>) => Promise<SafeHtml> | SafeHtml, script?: string) => {
+    const { integration, role } = integrationOf(res);
+    const summary = await summarize(integration, role, await context.links());
+    const notice = typeof res.req.query.notice === "string" ? res.req.query.notice : undefined;
+    res.type("html").send(integrationPage({ viewer: viewerOf(res), summary, tab, content: await content(summary), notice, script }));
+  };
+  const back = (res: Response, path: string, notice: string) =>
+    res.redirect(`/integrations/${integrationOf(res).integration.installationId}${path}?notice=${notice}`);
+
+  one.get("/", (_req, res) => show(res, "overview", (summary) => overviewTab(viewerOf(res), summary)));
+  one.get("/repositories", async (req, res) => {
+    const filter = repositoryFilter(req.query);
+    const report = await repositoryReport(integrationOf(res).integration, filter);
+    await show(res, "repositories", (summary) => repositoriesTab(viewerOf(res), summary, report, filter), LIVE_REPOSITORIES_SCRIPT);
+  });
+  one.get("/connection", async (_req, res) => {
+    const last = await findConnectionCheck(integrationOf(res).integration.installationId);
+    await show(res, "connection", (summary) => connectionTab(viewerOf(res), summary, null, last));
+  });
+  // Testing changes nothing but the stored result, so members may run it too.
+  one.post("/connection", async (_req, res) => {
+    const report = await testConnection(context.probot, integrationOf(res).integration);
+    await show(res, "connection", (summary) => connectionTab(viewerOf(res), summary, report, null));
+  });
+  one.get("/troubleshooting", async (_req, res) => {
+    const problems = await troubleshoot(integrationOf(res).integration, await context.links());
+    await show(res, "troubleshooting", () => troubleshootingTab(problems));
+  });
+  one.get("/activity", async (_req, res) => {
+    const activity = await activityReport(integrationOf(res).integration);
+    await show(res, "activity", () => activityTab(activity));
+  });
+
+  one.post("/name", requireAdmin, async (req, res) => {
+    await rename(viewerOf(res), integrationOf(res).integration, parseInput(renameInput, req.body).name);
+    back(res, "", "renamed");
+  });
+  one.post("/services/:service", requireAdmin, async (req, res) => {
+    const service = parseInput(serviceParam, req.params.service);
+    const { enabled } = parseInput(serviceToggleForm, req.body);
+    await switchService(viewerOf(res), integrationOf(res).integration, service, enabled);
+    back(res, "", enabled ? "service-enabled" : "service-disabled");
+  });
+  one.post("/repositories/:repositoryId/import", requireAdmin, async (req, res) => {
+    await reimport(viewerOf(res), integrationOf(res).integration, parseInput(idParam, req.params.repositoryId));
+    back(res, "/repositories", "reimport-queued");
+  });
+
+  return router;
+}
+
+async function tokenRows(userId: number) {
+  const tokens = await listApiTokens(userId);
+  return tokens.map((token) => ({ id: String(token._id), name: token.name, prefix: token.prefix, createdAt: token.createdAt, lastUsedAt: token.lastUsedAt ?? null }));
+}

@@ -1,0 +1,204 @@
+import type { Problem } from "../../domain/troubleshooting.js";
+import { OVERALL_STATES, type RepositoryFilter, type RepositoryImport } from "../../domain/repository-imports.js";
+import type { ConnectionCheck } from "../../storage/models/connection-check.js";
+import { SERVICES } from "../../storage/models/import-status.js";
+import type { ConnectionReport } from "../connection-check.js";
+import type { ActivityReport, IntegrationSummary, RepositoryReport } from "../integration-reports.js";
+import type { Viewer } from "../viewer.js";
+import { formatTime, html, type SafeHtml } from "./html.js";
+import { SERVICE_LABELS, problemsBadge, servicesList } from "./integrations-page.js";
+import { page } from "./layout.js";
+
+export const TABS = {
+  overview: { path: "", label: "Overview" },
+  repositories: { path: "/repositories", label: "Repositories" },
+  connection: { path: "/connection", label: "Test connection" },
+  troubleshooting: { path: "/troubleshooting", label: "Troubleshooting" },
+  activity: { path: "/activity", label: "Activity" },
+} as const;
+
+export type Tab = keyof typeof TABS;
+
+const NOTICES: Record<string, string> = {
+  renamed: "Integration renamed.",
+  "service-enabled": "Service turned on: its import has been queued.",
+  "service-disabled": "Service turned off: its imports were stopped.",
+  "reimport-queued": "Import queued.",
+};
+
+export interface IntegrationPageOptions {
+  viewer: Viewer;
+  summary: IntegrationSummary;
+  tab: Tab;
+  content: SafeHtml;
+  notice?: string;
+  script?: string;
+}
+
+const base = (summary: IntegrationSummary) => `/integrations/${summary.installationId}`;
+const csrfField = (viewer: Viewer) => html`<input type="hidden" name="_csrf" value="${viewer.csrfToken}">`;
+
+export function integrationPage({ viewer, summary, tab, content, notice, script }: IntegrationPageOptions): string {
+  const noticeText = notice ? NOTICES[notice] : undefined;
+  return page({
+    title: `${summary.name} · ${TABS[tab].label}`,
+    viewer,
+    script,
+    body: html`<p><a href="/integrations">← Integrations</a></p>
+<h1>${summary.account.avatarUrl ? html`<img class="avatar" src="${summary.account.avatarUrl}" alt="" width="32" height="32"> ` : ""}${summary.name}
+  <span class="badge ${summary.status}">${summary.status}</span></h1>
+${noticeText ? html`<p class="notice" role="status">${noticeText}</p>` : ""}
+<nav aria-label="Integration"><ul class="tabs">${Object.entries(TABS).map(
+      ([key, { path, label }]) =>
+        html`<li><a href="${base(summary)}${path}" ${key === tab ? html`aria-current="page"` : ""}>${label}${key === "troubleshooting" && summary.problemCount > 0 ? ` (${summary.problemCount})` : ""}</a></li>`,
+    )}</ul></nav>
+${content}`,
+  });
+}
+
+export function overviewTab(viewer: Viewer, summary: IntegrationSummary): SafeHtml {
+  const admin = summary.role === "admin";
+  const disabled = admin ? "" : html`disabled aria-disabled="true"`;
+  return html`<section class="card" aria-labelledby="about">
+  <h2 id="about">About</h2>
+  <dl>
+    <dt>GitHub account</dt><dd>${summary.account.login} (${summary.account.type})</dd>
+    <dt>Repositories</dt><dd>${summary.repositoryCount} (${summary.repositorySelection === "all" ? "all repositories" : "selected repositories"})</dd>
+    <dt>Last sync</dt><dd>${formatTime(summary.lastSyncedAt)}</dd>
+    <dt>Problems</dt><dd>${problemsBadge(summary.problemCount, `${base(summary)}/troubleshooting`)}</dd>
+    <dt>Your role</dt><dd>${admin ? "Owner: you can change this integration" : "Member: you can view this integration; owners change it"}</dd>
+  </dl>
+</section>
+<section class="card" aria-labelledby="name-heading">
+  <h2 id="name-heading">Name</h2>
+  <form method="post" action="${base(summary)}/name" class="row">
+    ${csrfField(viewer)}
+    <div><label for="name">Integration name</label><br><input id="name" name="name" value="${summary.name}" required maxlength="100" ${disabled}></div>
+    <button type="submit" ${disabled}>Rename</button>
+  </form>
+</section>
+<section class="card" aria-labelledby="services-heading">
+  <h2 id="services-heading">Services</h2>
+  <p class="muted">Changes take effect at once: turning a service on imports its data; turning it off stops its imports.</p>
+  ${SERVICES.map(
+    (service) => html`<form method="post" action="${base(summary)}/services/${service}" class="switch">
+    ${csrfField(viewer)}
+    <input type="hidden" name="enabled" value="${summary.services[service] ? "false" : "true"}">
+    <button type="submit" role="switch" aria-checked="${summary.services[service] ? "true" : "false"}" aria-labelledby="service-${service}" ${disabled}></button>
+    <span id="service-${service}">${SERVICE_LABELS[service]}</span>
+  </form>`,
+  )}
+</section>`;
+}
+
+function progress(repo: RepositoryImport) {
+  if (repo.state !== "importing" && repo.state !== "pending") return "";
+  return repo.expectedTotal
+    ? html`<progress max="${repo.expectedTotal}" value="${repo.processed}" aria-label="Import progress of ${repo.fullName}"></progress> ${repo.processed} / ${repo.expectedTotal}`
+    : html`${repo.processed} imported`;
+}
+
+export function repositoriesTab(viewer: Viewer, summary: IntegrationSummary, report: RepositoryReport, filter: RepositoryFilter): SafeHtml {
+  const admin = summary.role === "admin";
+  const live = report.counts.importing + report.counts.pending > 0;
+  return html`<form method="get" class="row card" role="search">
+  <div><label for="q">Search repositories</label><br><input id="q" name="q" type="search" value="${filter.query ?? ""}"></div>
+  <div><label for="state">Import status</label><br><select id="state" name="state">
+    <option value="">All</option>
+    ${OVERALL_STATES.map((state) => html`<option value="${state}" ${filter.state === state ? "selected" : ""}>${state.replace("_", " ")}</option>`)}
+  </select></div>
+  <button type="submit">Filter</button>
+</form>
+<section id="repositories" ${live ? html`data-live="true"` : ""} aria-live="polite">
+<p>${report.total} repositories: ${OVERALL_STATES.filter((state) => report.counts[state] > 0).map(
+    (state) => html`<span class="badge ${state}">${report.counts[state]} ${state.replace("_", " ")}</span> `,
+  )}</p>
+${report.groups.length === 0 ? html`<p class="muted">No repository matches.</p>` : ""}
+${report.groups.map(
+  (group) => html`<h2>${group.owner}</h2>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">Repository</th><th scope="col">Status</th><th scope="col">Progress</th><th scope="col">Services</th><th scope="col">Last synced</th><th scope="col">Error</th>${admin ? html`<th scope="col"><span class="muted">Actions</span></th>` : ""}</tr></thead>
+<tbody>${group.repositories.map(
+    (repo) => html`<tr data-repository="${repo.githubId}">
+  <td>${repo.fullName}</td>
+  <td><span class="badge ${repo.state}">${repo.state.replace("_", " ")}</span></td>
+  <td>${progress(repo)}</td>
+  <td>${Object.entries(repo.services).map(([service, status]) => html`<span class="badge ${status.state}">${SERVICE_LABELS[service as keyof typeof SERVICE_LABELS]}: ${status.state}</span> `)}</td>
+  <td>${formatTime(repo.lastSyncedAt)}</td>
+  <td>${repo.errors.join("; ")}</td>
+  ${admin ? html`<td><form class="inline" method="post" action="${base(summary)}/repositories/${repo.githubId}/import">${csrfField(viewer)}<button type="submit" aria-label="Import ${repo.fullName} again">${repo.state === "not_started" ? "Import" : "Re-import"}</button></form></td>` : ""}
+</tr>`,
+  )}</tbody></table></div>`,
+)}
+</section>`;
+}
+
+/** Refreshes the repository list every few seconds while imports are under way. */
+export const LIVE_REPOSITORIES_SCRIPT = `
+(function poll() {
+  if (!document.querySelector("#repositories[data-live]")) return;
+  setTimeout(async function () {
+    try {
+      const response = await fetch(location.href, { headers: { accept: "text/html" } });
+      const next = new DOMParser().parseFromString(await response.text(), "text/html").querySelector("#repositories");
+      if (next) document.querySelector("#repositories").replaceWith(next);
+    } finally { poll(); }
+  }, 2000);
+})();`;
+
+export function connectionTab(viewer: Viewer, summary: IntegrationSummary, report: ConnectionReport | null, last: ConnectionCheck | null): SafeHtml {
+  return html`<section class="card">
+  <p>Tests the connection as Tributary uses it: mints an installation token, lists the repositories it can read, compares the granted permissions with the ones the app needs, and reads the rate limit left.</p>
+  <form method="post" action="${base(summary)}/connection">${csrfField(viewer)}<button class="primary" type="submit">Test connection</button></form>
+</section>
+${report ? connectionReport(report) : last ? html`<p class="muted">Last test ${formatTime(last.checkedAt)}: ${last.ok ? "connected" : (last.error ?? "connected with problems (see Troubleshooting)")}.</p>` : ""}`;
+}
+
+function connectionReport(report: ConnectionReport): SafeHtml {
+  return html`<section class="card ${report.ok ? "" : "problem"}" aria-labelledby="result">
+  <h2 id="result" role="status">${report.ok ? "✓ " : "✗ "}${report.message}</h2>
+  ${
+    report.reachable
+      ? html`<dl>
+    <dt>Accessible repositories</dt><dd>${report.repositories.length}${report.repositories.length > 0 ? html`: ${report.repositories.slice(0, 20).join(", ")}${report.repositories.length > 20 ? ", …" : ""}` : ""}</dd>
+    <dt>Permissions</dt><dd>${report.missingPermissions.length === 0 ? "All required permissions are granted" : html`Missing: ${report.missingPermissions.join(", ")}`}</dd>
+    <dt>Rate limit</dt><dd>${report.rateLimit ? html`${report.rateLimit.remaining} of ${report.rateLimit.limit} requests left, resets ${formatTime(report.rateLimit.resetAt)}` : "unknown"}</dd>
+    <dt>Failed webhook deliveries</dt><dd>${report.failedDeliveries ?? "unknown"}</dd>
+  </dl>`
+      : html`<p>See <a href="troubleshooting">Troubleshooting</a> for how to fix it.</p>`
+  }
+</section>`;
+}
+
+export function troubleshootingTab(problems: Problem[]): SafeHtml {
+  if (problems.length === 0) {
+    return html`<section class="card"><h2>No problems detected</h2><p class="muted">Run <a href="connection">Test connection</a> to check the live connection, rate limit and webhook deliveries too.</p></section>`;
+  }
+  return html`${problems.map(
+    (problem) => html`<section class="card problem" aria-labelledby="problem-${problem.code}">
+  <h2 id="problem-${problem.code}">${problem.title}</h2>
+  <p>${problem.detail}</p>
+  <p><strong>Fix:</strong> ${problem.fix}</p>
+  <p><a href="${problem.link.href}" rel="noopener noreferrer">${problem.link.label}</a></p>
+</section>`,
+  )}`;
+}
+
+export function activityTab(activity: ActivityReport): SafeHtml {
+  return html`<h2>Audit trail</h2>
+${
+  activity.audit.length === 0
+    ? html`<p class="muted">Nothing recorded yet.</p>`
+    : html`<div class="table-wrap"><table><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Who</th></tr></thead><tbody>${activity.audit.map(
+        (entry) => html`<tr><td>${formatTime(entry.at)}</td><td><code>${entry.action}</code></td><td>${entry.actor?.login ?? html`<span class="muted">GitHub / reconciliation</span>`}</td></tr>`,
+      )}</tbody></table></div>`
+}
+<h2>Recent webhook deliveries</h2>
+${
+  activity.deliveries.length === 0
+    ? html`<p class="muted">No deliveries processed yet.</p>`
+    : html`<div class="table-wrap"><table><thead><tr><th scope="col">Processed</th><th scope="col">Event</th><th scope="col">Delivery</th></tr></thead><tbody>${activity.deliveries.map(
+        (delivery) => html`<tr><td>${formatTime(delivery.processedAt)}</td><td><code>${delivery.event}${delivery.action ? `.${delivery.action}` : ""}</code></td><td><code>${delivery.deliveryId}</code></td></tr>`,
+      )}</tbody></table></div>`
+}`;
+}

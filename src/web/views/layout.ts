@@ -1,0 +1,87 @@
+import type { Viewer } from "../viewer.js";
+import { html, SafeHtml } from "./html.js";
+
+const STYLES = `
+:root { color-scheme: light dark; --fg:#1f2328; --muted:#59636e; --bg:#fff; --panel:#f6f8fa; --line:#d1d9e0; --accent:#0969da;
+  --ok:#1a7f37; --warn:#9a6700; --bad:#d1242f; font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+@media (prefers-color-scheme: dark) { :root { --fg:#e6edf3; --muted:#9198a1; --bg:#0d1117; --panel:#151b23; --line:#3d444d; --accent:#4493f8;
+  --ok:#3fb950; --warn:#d29922; --bad:#f85149; } }
+* { box-sizing: border-box; }
+body { margin:0; color:var(--fg); background:var(--bg); line-height:1.5; }
+a { color:var(--accent); }
+:focus-visible { outline:3px solid var(--accent); outline-offset:2px; }
+.skip { position:absolute; left:-999px; } .skip:focus { left:1rem; top:1rem; background:var(--bg); padding:.5rem; }
+header.top { display:flex; flex-wrap:wrap; gap:1rem; align-items:center; justify-content:space-between; padding:.75rem 1.25rem; border-bottom:1px solid var(--line); background:var(--panel); }
+header.top nav { display:flex; gap:1rem; align-items:center; flex-wrap:wrap; }
+.brand { font-weight:700; text-decoration:none; color:var(--fg); font-size:1.1rem; }
+main { max-width:72rem; margin:0 auto; padding:1.25rem; }
+h1 { font-size:1.5rem; margin:.25rem 0 1rem; } h2 { font-size:1.2rem; margin:1.5rem 0 .5rem; }
+.muted { color:var(--muted); }
+.avatar { width:32px; height:32px; border-radius:6px; vertical-align:middle; }
+table { width:100%; border-collapse:collapse; } th, td { text-align:left; padding:.5rem; border-bottom:1px solid var(--line); vertical-align:top; }
+.table-wrap { overflow-x:auto; }
+.badge { display:inline-block; padding:0 .5rem; border-radius:1rem; font-size:.85rem; border:1px solid var(--line); white-space:nowrap; }
+.badge.active, .badge.done, .badge.ok { color:var(--ok); border-color:var(--ok); }
+.badge.suspended, .badge.pending, .badge.importing, .badge.stopped, .badge.warn { color:var(--warn); border-color:var(--warn); }
+.badge.uninstalled, .badge.failed, .badge.bad { color:var(--bad); border-color:var(--bad); }
+button, .button { font:inherit; padding:.4rem .9rem; border-radius:6px; border:1px solid var(--line); background:var(--panel); color:var(--fg); cursor:pointer; text-decoration:none; display:inline-block; }
+button.primary, .button.primary { background:var(--accent); border-color:var(--accent); color:#fff; }
+input, select { font:inherit; padding:.35rem .5rem; border-radius:6px; border:1px solid var(--line); background:var(--bg); color:var(--fg); }
+label { font-weight:600; }
+form.inline { display:inline; }
+.row { display:flex; flex-wrap:wrap; gap:.75rem; align-items:end; }
+.card { border:1px solid var(--line); border-radius:8px; padding:1rem; margin:1rem 0; background:var(--bg); }
+.tabs { display:flex; gap:.25rem; flex-wrap:wrap; border-bottom:1px solid var(--line); margin:1rem 0; padding:0; list-style:none; }
+.tabs a { display:block; padding:.5rem .9rem; text-decoration:none; color:var(--fg); border-bottom:2px solid transparent; }
+.tabs a[aria-current="page"] { border-color:var(--accent); font-weight:600; }
+.switch { display:flex; align-items:center; gap:.75rem; margin:.5rem 0; }
+.switch button[role="switch"] { width:3rem; height:1.6rem; border-radius:1rem; padding:0; position:relative; }
+.switch button[role="switch"]::after { content:""; position:absolute; top:.15rem; left:.2rem; width:1.2rem; height:1.2rem; border-radius:50%; background:var(--muted); transition:left .15s; }
+.switch button[aria-checked="true"] { background:var(--ok); border-color:var(--ok); }
+.switch button[aria-checked="true"]::after { left:1.55rem; background:#fff; }
+.notice { padding:.75rem 1rem; border-radius:6px; border:1px solid var(--ok); margin:1rem 0; }
+.notice.error { border-color:var(--bad); }
+progress { width:8rem; }
+.problem { border-left:4px solid var(--bad); }
+code, .token { font-family: ui-monospace, monospace; word-break:break-all; }
+`;
+
+export interface PageOptions {
+  title: string;
+  viewer?: Viewer;
+  body: SafeHtml;
+  script?: string;
+  /** Reloads the page after this many seconds (while waiting for something that happens elsewhere). */
+  refreshSeconds?: number;
+}
+
+export function page({ title, viewer, body, script, refreshSeconds }: PageOptions): string {
+  return `<!doctype html>${html`<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">` : ""}
+<title>${title} · Tributary</title>
+<style>${new SafeHtml(STYLES)}</style>
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top">
+  <a class="brand" href="/integrations">Tributary</a>
+  ${viewer ? html`<nav aria-label="Main">
+    <a href="/integrations">Integrations</a>
+    <a href="/settings/tokens">API tokens</a>
+    <span>${viewer.avatarUrl ? html`<img class="avatar" src="${viewer.avatarUrl}" alt="" width="32" height="32"> ` : ""}${viewer.login}</span>
+    <form class="inline" method="post" action="/auth/signout">
+      <input type="hidden" name="_csrf" value="${viewer.csrfToken}">
+      <button type="submit">Sign out</button>
+    </form>
+  </nav>` : ""}
+</header>
+<main id="main">
+${body}
+</main>
+${script ? new SafeHtml(`<script>${script}</script>`) : ""}
+</body>
+</html>`}`;
+}
