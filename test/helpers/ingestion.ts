@@ -1,10 +1,13 @@
 import type { InstallationLite } from "@octokit/webhooks-types";
+import type { Probot } from "probot";
 import { CommitModel } from "../../src/storage/models/commit.js";
+import { JobModel } from "../../src/storage/models/job.js";
 import { MemberModel } from "../../src/storage/models/member.js";
 import { PullRequestModel } from "../../src/storage/models/pull-request.js";
 import { RepositoryModel } from "../../src/storage/models/repository.js";
 import { ReviewModel } from "../../src/storage/models/review.js";
 import { TicketModel } from "../../src/storage/models/ticket.js";
+import { deliver } from "./probot.js";
 import { examplePayload } from "./webhooks.js";
 
 /** The installation of the real `installation.created` example, which grants Codertocat/Hello-World. */
@@ -13,6 +16,12 @@ export const HELLO_WORLD = 186853002;
 
 export const installationCreated = () =>
   examplePayload("installation", (p) => p.action === "created" && !("requester" in p && p.requester));
+
+/** Installs the app (granting Hello-World) and drops the initial backfill, so a test sees only what its events queue. */
+export async function install(probot: Probot): Promise<void> {
+  await deliver(probot, "installation", installationCreated());
+  await JobModel.deleteMany({});
+}
 
 /**
  * Most webhook examples were captured without an app installation; GitHub sends one to apps, so tests add it
