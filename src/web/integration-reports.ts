@@ -68,7 +68,7 @@ export type RepositoryReport = Awaited<ReturnType<typeof repositoryReport>>;
 export async function activityReport(integration: StoredIntegration) {
   const deliveries = await listRecentDeliveries(integration.installationId);
   return {
-    audit: [...integration.audit].reverse().map(({ action, actor, at, deliveryId }) => ({ action, actor: actor ?? null, at, deliveryId: deliveryId ?? null })),
+    audit: [...(integration.audit ?? [])].reverse().map(({ action, actor, at, deliveryId }) => ({ action, actor: actor ?? null, at, deliveryId: deliveryId ?? null })),
     deliveries: deliveries.map(({ deliveryId, event, action, processedAt }) => ({ deliveryId, event, action: action ?? null, processedAt })),
   };
 }
