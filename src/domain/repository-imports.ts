@@ -4,7 +4,7 @@ import type { Repository } from "../storage/models/repository.js";
 /** A repository's overall state across the enabled services; "not_started" before any import was queued. */
 export type OverallState = ImportState | "not_started";
 
-export const OVERALL_STATES: readonly OverallState[] = ["importing", "pending", "failed", "stopped", "done", "not_started"];
+export const OVERALL_STATES: readonly OverallState[] = ["failed", "importing", "pending", "stopped", "done", "not_started"];
 
 type StatusFields = Pick<ImportStatus, "service" | "state" | "processed" | "expectedTotal" | "error" | "lastSyncedAt" | "repositoryId">;
 
@@ -21,7 +21,7 @@ export interface RepositoryImport {
   errors: string[];
 }
 
-/** The most telling state wins: something under way, then failures, then completion. */
+/** The most telling state wins: a failure needs a person, then work under way, then completion. */
 function overallState(states: ImportState[]): OverallState {
   return OVERALL_STATES.find((state) => states.includes(state as ImportState)) ?? "not_started";
 }
