@@ -1,3 +1,5 @@
+import { gitHubTime } from "./installation.js";
+
 /** Small conversions shared by the mappings from GitHub payloads to stored records. */
 
 type Account = { id: number; login: string } | null | undefined;
@@ -23,13 +25,9 @@ export function labelNames(labels: ReadonlyArray<unknown> | undefined): string[]
   );
 }
 
-/** GitHub times arrive as ISO strings, or as epoch seconds in push payloads. */
-export function timeOf(value: string | number): Date {
-  return typeof value === "number" ? new Date(value * 1000) : new Date(value);
-}
-
+/** A time GitHub may leave out (closed_at of an open issue): null, not "now" as `gitHubTime` falls back to. */
 export function optionalTime(value: string | number | null | undefined): Date | null {
-  return value === null || value === undefined ? null : timeOf(value);
+  return value === null || value === undefined ? null : gitHubTime(value);
 }
 
 /** Where a webhook's data belongs: the installation that received it and the repository it is about. */

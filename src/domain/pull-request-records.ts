@@ -1,7 +1,8 @@
 import type { Context } from "probot";
 import type { PullRequestRecord } from "../storage/pull-requests.js";
 import type { ReviewRecord } from "../storage/reviews.js";
-import { labelNames, optionalTime, timeOf, userRef, userRefs, type RepositoryScope } from "./github-values.js";
+import { labelNames, optionalTime, userRef, userRefs, type RepositoryScope } from "./github-values.js";
+import { gitHubTime } from "./installation.js";
 
 /** The pull request as `pull_request` events carry it: every field but the commit list. */
 type FullPullRequest = Context<"pull_request">["payload"]["pull_request"];
@@ -25,8 +26,8 @@ function commonFields(pr: FullPullRequest | ShortPullRequest, scope: RepositoryS
     // A merged pull request is closed too; "merged" is what cycle-time reports need to tell it apart.
     state: pr.merged_at ? "merged" : pr.state,
     draft: pr.draft ?? false,
-    createdAt: timeOf(pr.created_at),
-    updatedAt: timeOf(pr.updated_at),
+    createdAt: gitHubTime(pr.created_at),
+    updatedAt: gitHubTime(pr.updated_at),
     closedAt: optionalTime(pr.closed_at),
     mergedAt: optionalTime(pr.merged_at),
     baseRef: pr.base.ref,
@@ -64,7 +65,7 @@ const REVIEW_STATES = { approved: "APPROVED", changes_requested: "CHANGES_REQUES
  */
 export function reviewRecord(review: WebhookReview, pr: Context<"pull_request_review">["payload"]["pull_request"], scope: RepositoryScope): ReviewRecord {
   const submittedAt = optionalTime(review.submitted_at);
-  const prUpdatedAt = timeOf(pr.updated_at);
+  const prUpdatedAt = gitHubTime(pr.updated_at);
   return {
     githubId: review.id,
     pullRequestId: pr.id,

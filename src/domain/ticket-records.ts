@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import type { TicketRecord } from "../storage/tickets.js";
-import { labelNames, optionalTime, timeOf, userRef, userRefs, type RepositoryScope } from "./github-values.js";
+import { labelNames, optionalTime, userRef, userRefs, type RepositoryScope } from "./github-values.js";
+import { gitHubTime } from "./installation.js";
 
 type WebhookIssue = Context<"issues">["payload"]["issue"] | Context<"issue_comment">["payload"]["issue"];
 
@@ -23,8 +24,8 @@ export function ticketRecord(issue: WebhookIssue, scope: RepositoryScope): Ticke
     labels: labelNames(issue.labels),
     assignees: userRefs(issue.assignees ?? []),
     milestone: issue.milestone?.title ?? null,
-    createdAt: timeOf(issue.created_at),
-    updatedAt: timeOf(issue.updated_at),
+    createdAt: gitHubTime(issue.created_at),
+    updatedAt: gitHubTime(issue.updated_at),
     closedAt: optionalTime(issue.closed_at),
     commentsCount: issue.comments,
   };

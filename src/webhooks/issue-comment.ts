@@ -1,5 +1,6 @@
 import type { Context, Probot } from "probot";
-import { timeOf, type RepositoryScope } from "../domain/github-values.js";
+import type { RepositoryScope } from "../domain/github-values.js";
+import { gitHubTime } from "../domain/installation.js";
 import { isPullRequest, ticketRecord } from "../domain/ticket-records.js";
 import { recordConversationCommentAt } from "../storage/pull-requests.js";
 import { saveTickets } from "../storage/tickets.js";
@@ -16,7 +17,7 @@ type CommentContext = Context<"issue_comment">;
  */
 async function pullRequestCommented(context: CommentContext, scope: RepositoryScope) {
   const { action, issue, comment } = context.payload;
-  if (action !== "deleted") await recordConversationCommentAt({ repositoryId: scope.repositoryId, number: issue.number }, timeOf(comment.created_at));
+  if (action !== "deleted") await recordConversationCommentAt({ repositoryId: scope.repositoryId, number: issue.number }, gitHubTime(comment.created_at));
   if (action !== "edited") await refreshLater(scope, "pullRequests");
 }
 

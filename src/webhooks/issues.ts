@@ -1,5 +1,6 @@
 import type { Context, Probot } from "probot";
-import { timeOf, type RepositoryScope } from "../domain/github-values.js";
+import type { RepositoryScope } from "../domain/github-values.js";
+import { gitHubTime } from "../domain/installation.js";
 import { isPullRequest, ticketRecord } from "../domain/ticket-records.js";
 import { markTicketDeleted, markTicketTransferred, saveTickets } from "../storage/tickets.js";
 import { onEachDelivery } from "./idempotent.js";
@@ -18,10 +19,10 @@ async function issueChanged(context: Context<"issues">, scope: RepositoryScope) 
   await saveTickets([ticketRecord(payload.issue, scope)]);
   if (payload.action === "transferred") {
     const { new_issue, new_repository } = payload.changes;
-    await markTicketTransferred(payload.issue.id, new_repository.full_name, timeOf(new_issue.created_at));
+    await markTicketTransferred(payload.issue.id, new_repository.full_name, gitHubTime(new_issue.created_at));
   } else if (payload.action === "deleted") {
     // The payload carries no deletion time; the issue's last update is the latest time GitHub gives.
-    await markTicketDeleted(payload.issue.id, timeOf(payload.issue.updated_at));
+    await markTicketDeleted(payload.issue.id, gitHubTime(payload.issue.updated_at));
   }
   context.log.debug({ ...scope, issue: payload.issue.id, action: payload.action }, "ticket stored");
 }

@@ -14,8 +14,8 @@ type ShortPullRequest = Context<"pull_request_review_comment" | "pull_request_re
  */
 async function noteReviewComments(pullRequest: ShortPullRequest, writtenAt: string[], scope: RepositoryScope) {
   await addPullRequestsIfMissing([pullRequestView(pullRequest, scope)]);
-  const times = writtenAt.map((time) => new Date(time));
-  if (times.length > 0) await recordReviewCommentAt(pullRequest.id, new Date(Math.min(...times.map(Number))));
+  const earliest = writtenAt.map((time) => new Date(time)).sort((a, b) => a.getTime() - b.getTime())[0];
+  if (earliest) await recordReviewCommentAt(pullRequest.id, earliest);
 }
 
 /**
