@@ -6,7 +6,8 @@ import { restInstallation, restRepository } from "../helpers/github-rest.js";
 import { Browser, api, givenIntegration, mockAccess, mockAppSlug, signIn, startWebApp, type TestUser } from "./harness.js";
 
 const alice: TestUser = { id: 11, login: "alice", installations: [1001] };
-const ALL_PERMISSIONS = { metadata: "read", contents: "read", pull_requests: "read", issues: "read", members: "read" };
+type Permissions = NonNullable<Parameters<typeof restInstallation>[2]>["permissions"];
+const ALL_PERMISSIONS: Permissions = { metadata: "read", contents: "read", pull_requests: "read", issues: "read", members: "read" };
 const INSTALLATION_SETTINGS = "https://github.com/organizations/org-a/settings/installations/1001";
 let web: Awaited<ReturnType<typeof startWebApp>>;
 let browser: Browser;
@@ -22,7 +23,7 @@ beforeEach(async () => {
 afterEach(() => web.close());
 
 /** GitHub's answers to a connection test of installation 1001. */
-function mockConnection({ permissions = ALL_PERMISSIONS, remaining = 4990, failedDeliveries = 0 } = {}) {
+function mockConnection({ permissions = ALL_PERMISSIONS, remaining = 4990, failedDeliveries = 0 }: { permissions?: Permissions; remaining?: number; failedDeliveries?: number } = {}) {
   api().get("/app/installations/1001").reply(200, restInstallation(1001, "org-a", { permissions }));
   api().post("/app/installations/1001/access_tokens").reply(201, { token: "ghs_1001", expires_at: "2099-01-01T00:00:00Z" });
   api()

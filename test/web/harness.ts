@@ -117,12 +117,16 @@ export async function signIn(browser: Browser, user: TestUser, returnTo = "/inte
 }
 
 /** An integration stored as the installation webhook would leave it, with granted repositories. */
-export async function givenIntegration(installationId: number, login: string, options: { repositories?: number; suspended?: boolean; selection?: "all" | "selected"; permissions?: Record<string, string> } = {}) {
+export async function givenIntegration(
+  installationId: number,
+  login: string,
+  options: { repositories?: number; suspended?: boolean; selection?: "all" | "selected" } = {},
+) {
   await recordInstallationSnapshot(
     restInstallation(installationId, login, {
       suspended_at: options.suspended ? "2026-01-02T00:00:00Z" : null,
       repository_selection: options.selection ?? "all",
-      permissions: options.permissions ?? { metadata: "read", contents: "read", pull_requests: "read", issues: "read", members: "read" },
+      permissions: { metadata: "read", contents: "read", pull_requests: "read", issues: "read", members: "read" },
     }),
   );
   const repos = Array.from({ length: options.repositories ?? 2 }, (_, i) => restRepository(installationId * 100 + i, `${login}/repo-${i}`));

@@ -21,7 +21,7 @@ beforeEach(async () => {
   web = await startWebApp();
   browser = new Browser(web.url);
   mockAppSlug();
-  repoIds = (await givenIntegration(1001, "org-a", { repositories: 3 })).map((repo) => repo.id);
+  repoIds = (await givenIntegration(1001, "org-a", { repositories: 3 })).map((repo) => Number(repo.id));
   await requestBackfill(1001);
   await signIn(browser, alice);
   mockAccess(alice, { "org-a": "admin" });
