@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { roleFor, type OrgMembership, type Role } from "../domain/access.js";
 import type { Integration } from "../storage/models/integration.js";
 import { HttpError } from "./http-error.js";
-import { UserGitHub, type GitHubUser, type OctokitClass } from "./user-github.js";
+import { isStatus, UserGitHub, type GitHubUser, type OctokitClass } from "./user-github.js";
 import type { UserTokenStore } from "./user-tokens.js";
 
 export interface AccessOptions {
@@ -57,9 +57,13 @@ export class AccessControl {
   async #cached<K, T>(cache: Map<K, Cached<T>>, key: K, load: (github: UserGitHub) => Promise<T>, user: GitHubUser): Promise<T> {
     const hit = cache.get(key);
     if (hit && hit.until > Date.now()) return hit.value;
+    const signInAgain = () => new HttpError(401, "Your GitHub authorization expired or was revoked: sign in again");
     const token = await this.options.tokens.tokenFor(user);
-    if (!token) throw new HttpError(401, "Your GitHub authorization expired or was revoked: sign in again");
-    const value = await load(new UserGitHub(this.options.Octokit, token, { baseUrl: this.options.githubBaseUrl, log: this.options.log }));
+    if (!token) throw signInAgain();
+    const github = new UserGitHub(this.options.Octokit, token, { baseUrl: this.options.githubBaseUrl, log: this.options.log });
+    const value = await load(github).catch((error: unknown) => {
+      throw isStatus(error, 401) ? signInAgain() : error;
+    });
     cache.set(key, { value, until: Date.now() + this.#ttlMs });
     return value;
   }

@@ -3,7 +3,7 @@ import { recordAuthorizationRevoked } from "../../src/storage/app-authorizations
 import { UserCredentialModel } from "../../src/storage/models/user-credential.js";
 import { WebSessionModel } from "../../src/storage/models/web-session.js";
 import { clearDatabase } from "../helpers/database.js";
-import { Browser, CLIENT_ID, PUBLIC_URL, github, mockAccess, mockSignIn, signIn, startWebApp, type TestUser } from "./harness.js";
+import { Browser, CLIENT_ID, PUBLIC_URL, api, github, mockAccess, mockSignIn, signIn, startWebApp, type TestUser } from "./harness.js";
 
 const octocat: TestUser = { id: 583231, login: "octocat", installations: [] };
 let web: Awaited<ReturnType<typeof startWebApp>>;
@@ -74,7 +74,8 @@ describe("sign in with GitHub", () => {
     github().post("/login/oauth/access_token").reply(200, { error: "bad_verification_code", error_description: "The code passed is incorrect or expired." });
     const state = new URL(start.headers.get("location")!).searchParams.get("state");
     const callback = await browser.fetch(`/auth/github/callback?code=stale&state=${state}`);
-    expect(callback.status).toBe(500);
+    expect(callback.status).toBe(400);
+    expect(await callback.text()).toContain("The code passed is incorrect or expired.");
     expect(await WebSessionModel.countDocuments()).toBe(0);
   });
 
@@ -106,5 +107,27 @@ describe("sign out", () => {
     expect(after.headers.get("location")).toMatch(/^\/signin/);
     expect(await WebSessionModel.countDocuments({ userId: octocat.id })).toBe(0);
     expect(await UserCredentialModel.countDocuments({ userId: octocat.id })).toBe(0);
+  });
+});
+
+describe("the GitHub user token", () => {
+  it("is refreshed with the refresh token once it expired", async () => {
+    await signIn(browser, octocat);
+    await UserCredentialModel.updateOne({ userId: octocat.id }, { $set: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
+    github()
+      .post("/login/oauth/access_token", (body) => body.grant_type === "refresh_token" && body.refresh_token === "ghr_octocat" && body.client_id === CLIENT_ID)
+      .reply(200, { access_token: "ghu_renewed", expires_in: 28800, refresh_token: "ghr_renewed", refresh_token_expires_in: 15897600 });
+    api().get("/user/installations").query({ per_page: 100 }).matchHeader("authorization", "token ghu_renewed").reply(200, { total_count: 0, installations: [] });
+    expect((await browser.fetch("/integrations")).status).toBe(200);
+    expect((await UserCredentialModel.findOne({ userId: octocat.id }).lean())!.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("sends the user to sign in again when GitHub no longer accepts it", async () => {
+    await signIn(browser, octocat);
+    api().get("/user/installations").query({ per_page: 100 }).times(2).reply(401, { message: "Bad credentials" });
+    const page = await browser.fetch("/integrations");
+    expect(page.headers.get("location")).toBe("/signin?returnTo=%2Fintegrations");
+    const apiCall = await browser.api("GET", "/integrations");
+    expect(apiCall.status).toBe(401);
   });
 });

@@ -29,7 +29,15 @@ export function apiRoutes(context: WebContext): ApiRoute[] {
   const summary = async (res: Response) => summarize(integration(res), integrationOf(res).role, await context.links());
   return [
     { method: "get", path: "/openapi.json", access: "public", handle: async () => openApiDocument(context.publicUrl) },
-    { method: "get", path: "/me", access: "viewer", handle: async (_req, res) => { const { id, login, avatarUrl, via } = viewerOf(res); return { id, login, avatarUrl, via }; } },
+    {
+      method: "get",
+      path: "/me",
+      access: "viewer",
+      handle: async (_req, res) => {
+        const { id, login, avatarUrl, via } = viewerOf(res);
+        return { id, login, avatarUrl, via };
+      },
+    },
     {
       method: "get",
       path: "/integrations",

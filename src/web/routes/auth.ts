@@ -2,7 +2,7 @@ import { Router, type Request } from "express";
 import { cookieOptions, readSignedCookie } from "../cookies.js";
 import type { WebContext } from "../context.js";
 import { randomToken, safeEqual, sign } from "../crypto.js";
-import { authorizeUrl, exchangeCode } from "../github-oauth.js";
+import { authorizeUrl, exchangeCode, OAuthError } from "../github-oauth.js";
 import { HttpError } from "../http-error.js";
 import { viewerOf } from "../middleware.js";
 import { signInPage } from "../views/simple-pages.js";
@@ -44,7 +44,9 @@ export function authRoutes(context: WebContext): Router {
       throw new HttpError(400, "Sign-in could not be verified (state mismatch or expired): please sign in again");
     }
     if (typeof code !== "string" || code === "") throw new HttpError(400, "GitHub sent no authorization code: please sign in again");
-    const tokens = await exchangeCode(context.oauth, code);
+    const tokens = await exchangeCode(context.oauth, code).catch((error: unknown) => {
+      throw error instanceof OAuthError ? new HttpError(400, `GitHub did not sign you in (${error.message}): please sign in again`) : error;
+    });
     const user = await context.userGitHub(tokens.accessToken).user();
     await context.tokens.save(user, tokens);
     context.access.forget(user.id);

@@ -5,7 +5,7 @@ import { findConnectionCheck } from "../../storage/connection-checks.js";
 import { testConnection } from "../connection-check.js";
 import type { WebContext } from "../context.js";
 import { reimport, rename, switchService } from "../integration-actions.js";
-import { activityReport, repositoryReport, summarize, troubleshoot } from "../integration-reports.js";
+import { activityReport, repositoryReport, summarize, troubleshoot, type IntegrationSummary } from "../integration-reports.js";
 import { idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleForm, tokenInput } from "../inputs.js";
 import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
 import { issueApiToken } from "../viewer.js";
@@ -54,11 +54,11 @@ export function pageRoutes(context: WebContext): Router {
   const one = Router({ mergeParams: true });
   router.use("/integrations/:installationId", requireViewer, loadIntegration(context), one);
 
-  const show = async (res: Response, tab: Tab, content: (summary: Awaited<ReturnType<typeof summarize>>) => Promise<SafeHtml> | SafeHtml, script?: string) => {
+  const show = async (res: Response, tab: Tab, content: (summary: IntegrationSummary) => SafeHtml, script?: string) => {
     const { integration, role } = integrationOf(res);
     const summary = await summarize(integration, role, await context.links());
     const notice = typeof res.req.query.notice === "string" ? res.req.query.notice : undefined;
-    res.type("html").send(integrationPage({ viewer: viewerOf(res), summary, tab, content: await content(summary), notice, script }));
+    res.type("html").send(integrationPage({ viewer: viewerOf(res), summary, tab, content: content(summary), notice, script }));
   };
   const back = (res: Response, path: string, notice: string) =>
     res.redirect(`/integrations/${integrationOf(res).integration.installationId}${path}?notice=${notice}`);
