@@ -15,6 +15,7 @@ import { setupRoutes } from "./routes/setup.js";
 import { UserGitHub, type OctokitClass } from "./user-github.js";
 import { UserTokenStore } from "./user-tokens.js";
 import { Sessions } from "./viewer.js";
+import { CONTENT_SECURITY_POLICY } from "./views/layout.js";
 import { errorPage } from "./views/simple-pages.js";
 
 export interface WebAppOptions {
@@ -55,7 +56,12 @@ export function createWebApp(options: WebAppOptions): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", options.config.web.secureCookies ? 1 : false);
   app.use((_req, res, next) => {
-    res.set({ "x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "same-origin" });
+    res.set({
+      "content-security-policy": CONTENT_SECURITY_POLICY,
+      "x-content-type-options": "nosniff",
+      "x-frame-options": "DENY",
+      "referrer-policy": "same-origin",
+    });
     next();
   });
   app.use(express.urlencoded({ extended: false, limit: "16kb" }), express.json({ limit: "64kb" }));

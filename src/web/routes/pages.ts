@@ -11,7 +11,6 @@ import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf }
 import { issueApiToken } from "../viewer.js";
 import { visibleIntegrations } from "../visible-integrations.js";
 import {
-  LIVE_REPOSITORIES_SCRIPT,
   activityTab,
   connectionTab,
   integrationPage,
@@ -23,6 +22,7 @@ import {
 import { integrationsPage } from "../views/integrations-page.js";
 import { tokensPage } from "../views/tokens-page.js";
 import type { SafeHtml } from "../views/html.js";
+import type { PageScript } from "../views/scripts.js";
 
 /** The server-rendered pages: integrations, one integration's tabs, API tokens. Forms post back and redirect. */
 export function pageRoutes(context: WebContext): Router {
@@ -54,7 +54,7 @@ export function pageRoutes(context: WebContext): Router {
   const one = Router({ mergeParams: true });
   router.use("/integrations/:installationId", requireViewer, loadIntegration(context), one);
 
-  const show = async (res: Response, tab: Tab, content: (summary: IntegrationSummary) => SafeHtml, script?: string) => {
+  const show = async (res: Response, tab: Tab, content: (summary: IntegrationSummary) => SafeHtml, script?: PageScript) => {
     const { integration, role } = integrationOf(res);
     const summary = await summarize(integration, role, await context.links());
     const notice = typeof res.req.query.notice === "string" ? res.req.query.notice : undefined;
@@ -67,7 +67,7 @@ export function pageRoutes(context: WebContext): Router {
   one.get("/repositories", async (req, res) => {
     const filter = repositoryFilter(req.query);
     const report = await repositoryReport(integrationOf(res).integration, filter);
-    await show(res, "repositories", (summary) => repositoriesTab(viewerOf(res), summary, report, filter), LIVE_REPOSITORIES_SCRIPT);
+    await show(res, "repositories", (summary) => repositoriesTab(viewerOf(res), summary, report, filter), "liveRepositories");
   });
   one.get("/connection", async (_req, res) => {
     const last = await findConnectionCheck(integrationOf(res).integration.installationId);

@@ -8,6 +8,7 @@ import type { Viewer } from "../viewer.js";
 import { formatTime, html, type SafeHtml } from "./html.js";
 import { SERVICE_LABELS, problemsBadge, servicesList } from "./integrations-page.js";
 import { page } from "./layout.js";
+import type { PageScript } from "./scripts.js";
 
 export const TABS = {
   overview: { path: "", label: "Overview" },
@@ -32,7 +33,7 @@ export interface IntegrationPageOptions {
   tab: Tab;
   content: SafeHtml;
   notice?: string;
-  script?: string;
+  script?: PageScript;
 }
 
 const base = (summary: IntegrationSummary) => `/integrations/${summary.installationId}`;
@@ -133,18 +134,6 @@ ${report.groups.map(
 </section>`;
 }
 
-/** Refreshes the repository list every few seconds while imports are under way. */
-export const LIVE_REPOSITORIES_SCRIPT = `
-(function poll() {
-  if (!document.querySelector("#repositories[data-live]")) return;
-  setTimeout(async function () {
-    try {
-      const response = await fetch(location.href, { headers: { accept: "text/html" } });
-      const next = new DOMParser().parseFromString(await response.text(), "text/html").querySelector("#repositories");
-      if (next) document.querySelector("#repositories").replaceWith(next);
-    } finally { poll(); }
-  }, 2000);
-})();`;
 
 export function connectionTab(viewer: Viewer, summary: IntegrationSummary, report: ConnectionReport | null, last: ConnectionCheck | null): SafeHtml {
   return html`<section class="card">

@@ -31,7 +31,7 @@ export function integrationsPage(viewer: Viewer, integrations: IntegrationSummar
   return page({
     title: "Integrations",
     viewer,
-    body: html`<div class="row" style="justify-content:space-between;align-items:center">
+    body: html`<div class="row spread">
   <h1>Integrations</h1>
   <a class="button primary" href="${installUrl}">Add integration</a>
 </div>
@@ -41,7 +41,7 @@ ${
 <p><strong>Add integration</strong> installs Tributary on an organization on GitHub (an owner installs it; a member can request it).
 The integration appears here by itself once it is installed. Already installed but not listed? Your GitHub account needs access to the organization's installation.</p></div>`
     : html`<div class="table-wrap"><table>
-<caption class="muted" style="text-align:left">GitHub accounts where Tributary is installed and you have access</caption>
+<caption class="muted">GitHub accounts where Tributary is installed and you have access</caption>
 <thead><tr><th scope="col">Account</th><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Services</th><th scope="col">Repositories</th><th scope="col">Last sync</th><th scope="col">Problems</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
 }`,

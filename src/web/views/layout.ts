@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import type { Viewer } from "../viewer.js";
 import { html, SafeHtml } from "./html.js";
+import { PAGE_SCRIPTS, type PageScript } from "./scripts.js";
 
 const STYLES = `
 :root { color-scheme: light dark; --fg:#1f2328; --muted:#59636e; --bg:#fff; --panel:#f6f8fa; --line:#d1d9e0; --accent:#0969da;
@@ -30,6 +32,8 @@ input, select { font:inherit; padding:.35rem .5rem; border-radius:6px; border:1p
 label { font-weight:600; }
 form.inline { display:inline; }
 .row { display:flex; flex-wrap:wrap; gap:.75rem; align-items:end; }
+.row.spread { justify-content:space-between; align-items:center; }
+caption { text-align:left; }
 .card { border:1px solid var(--line); border-radius:8px; padding:1rem; margin:1rem 0; background:var(--bg); }
 .tabs { display:flex; gap:.25rem; flex-wrap:wrap; border-bottom:1px solid var(--line); margin:1rem 0; padding:0; list-style:none; }
 .tabs a { display:block; padding:.5rem .9rem; text-decoration:none; color:var(--fg); border-bottom:2px solid transparent; }
@@ -50,7 +54,7 @@ export interface PageOptions {
   title: string;
   viewer?: Viewer;
   body: SafeHtml;
-  script?: string;
+  script?: PageScript;
   /** Reloads the page after this many seconds (while waiting for something that happens elsewhere). */
   refreshSeconds?: number;
 }
@@ -81,7 +85,24 @@ ${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">`
 <main id="main">
 ${body}
 </main>
-${script ? new SafeHtml(`<script>${script}</script>`) : ""}
+${script ? new SafeHtml(`<script>${PAGE_SCRIPTS[script]}</script>`) : ""}
 </body>
 </html>`}`;
 }
+
+const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+
+/**
+ * Only this app's own inline style and scripts run (by hash): injected markup could neither run script nor load
+ * anything from elsewhere. Avatars come from GitHub's image hosts.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `style-src ${sha256(STYLES)}`,
+  `script-src ${Object.values(PAGE_SCRIPTS).map(sha256).join(" ")}`,
+  "img-src 'self' https: data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
