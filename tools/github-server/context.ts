@@ -1,0 +1,22 @@
+import type { TokenStore } from "./auth/tokens.js";
+import type { Installation } from "./installation.js";
+import type { ResolvedOptions } from "./options.js";
+import type { GeneratedOrg } from "./org/generate.js";
+import type { Urls } from "./rest/urls.js";
+import type { Stats } from "./stats.js";
+import type { DeliveryLog } from "./webhooks/deliveries.js";
+
+/** The server's state, shared by every route. */
+export interface ServerContext {
+  options: ResolvedOptions;
+  generated: GeneratedOrg;
+  urls: Urls;
+  tokens: TokenStore;
+  stats: Stats;
+  deliveries: DeliveryLog;
+  /** The app's installation on the organization, once installed. */
+  installation: Installation | null;
+  /** When the app was registered (a fixed point before the installation). */
+  appCreatedAt: number;
+  now(): number;
+}

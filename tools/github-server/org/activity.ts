@@ -1,0 +1,193 @@
+import { Random } from "../random.js";
+import type { GeneratedOrg } from "./generate.js";
+import { commitSha } from "./ids.js";
+import type { Comment, Commit, Issue, PullRequest, Repo, Review, ReviewState } from "./model.js";
+import * as words from "./names.js";
+
+/**
+ * Live changes to the generated organization, consistent with what REST and GraphQL serve afterwards: numbers
+ * continue the repository's sequence, pull request commits extend their branch, merges land on the default branch.
+ */
+export class OrgActivity {
+  private sequence = 0;
+
+  constructor(
+    private readonly generated: GeneratedOrg,
+    private readonly now: () => number,
+  ) {}
+
+  private random(): Random {
+    this.sequence += 1;
+    return Random.of(this.generated.seed, "activity", this.sequence);
+  }
+
+  openPull(repo: Repo): PullRequest {
+    const random = this.random();
+    const content = this.generated.content(repo);
+    const number = content.items.length + 1;
+    const author = this.generated.pickAuthor(random);
+    const at = this.now();
+    const title = `${random.pick(words.VERBS)} ${random.pick(words.SUBJECTS)}`;
+    const ids = this.generated.itemIds(repo, number);
+    const pull: PullRequest = {
+      kind: "pull",
+      repo,
+      number,
+      id: ids.pull,
+      issueId: ids.issue,
+      title,
+      body: `${title}.`,
+      author,
+      createdAt: at,
+      updatedAt: at,
+      closedAt: null,
+      mergedAt: null,
+      mergedBy: null,
+      mergeCommitSha: commitSha({ on: "pull", repoIndex: repo.index, number, index: 0xfffff }),
+      draft: random.chance(0.2),
+      baseRef: repo.defaultBranch,
+      headRef: `${author.login.replace("[bot]", "")}/live-${number}`,
+      labels: [],
+      assignees: [],
+      requestedReviewers: this.generated.pickMembers(random, 1, author),
+      forcePushed: false,
+      additions: random.int(1, 400),
+      deletions: random.int(0, 200),
+      changedFiles: random.int(1, 12),
+      shape: { reviews: 0, commits: 0, comments: 0, reviewComments: 0 },
+      reviews: [],
+      commits: [],
+      comments: [],
+      reviewComments: [],
+    };
+    content.items.push(pull);
+    content.pulls.push(pull);
+    this.pushToPull(pull, random.int(1, 3));
+    this.touch(repo, at);
+    return pull;
+  }
+
+  /** Adds commits to a pull request's head branch; returns the head before and the new commits. */
+  pushToPull(pull: PullRequest, count: number): { before: string; commits: Commit[] } {
+    const random = this.random();
+    const commits = this.generated.commits(pull);
+    const before = commits.at(-1)?.sha ?? this.generated.branch(pull.repo).at(-1)!.sha;
+    const added: Commit[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const at = this.now();
+      const index = commits.length;
+      const sha = commitSha({ on: "pull", repoIndex: pull.repo.index, number: pull.number, index });
+      const parent = commits.at(-1)?.sha ?? this.generated.branch(pull.repo).at(-1)!.sha;
+      const commit = this.generated.makeCommit(random, sha, pull.author ?? this.generated.pickAuthor(random), at, at, [parent], `${random.pick(words.VERBS)} ${random.pick(words.SUBJECTS)}`);
+      commits.push(commit);
+      added.push(commit);
+    }
+    pull.shape.commits = commits.length;
+    pull.updatedAt = this.now();
+    return { before, commits: added };
+  }
+
+  review(pull: PullRequest): Review {
+    const random = this.random();
+    const reviews = this.generated.reviews(pull);
+    const state: ReviewState = random.pick(["APPROVED", "COMMENTED", "CHANGES_REQUESTED"] as const);
+    const review: Review = {
+      id: pull.id * 10_000 + reviews.length,
+      author: this.generated.pickMembers(random, 1, pull.author)[0] ?? null,
+      state,
+      body: state === "APPROVED" ? "LGTM" : "Left a few notes.",
+      submittedAt: this.now(),
+      commitSha: this.generated.commits(pull).at(-1)?.sha ?? "",
+    };
+    reviews.push(review);
+    pull.shape.reviews = reviews.length;
+    pull.requestedReviewers = pull.requestedReviewers.filter((person) => person.id !== review.author?.id);
+    pull.updatedAt = review.submittedAt;
+    return review;
+  }
+
+  /** Merges a pull request: a merge commit lands on the default branch. */
+  merge(pull: PullRequest): Commit {
+    const random = this.random();
+    const at = this.now();
+    const merger = this.generated.pickMembers(random, 1, null)[0] ?? null;
+    const branch = this.generated.branch(pull.repo);
+    const sha = commitSha({ on: "branch", repoIndex: pull.repo.index, index: branch.length });
+    const head = this.generated.commits(pull).at(-1)!.sha;
+    const commit = this.generated.makeCommit(random, sha, merger ?? pull.author!, at, at, [branch.at(-1)!.sha, head], `Merge pull request #${pull.number} from ${this.generated.org.login}/${pull.headRef}`);
+    branch.push(commit);
+    Object.assign(pull, { closedAt: at, mergedAt: at, updatedAt: at, mergedBy: merger, mergeCommitSha: sha, draft: false, requestedReviewers: [] });
+    this.touch(pull.repo, at);
+    return commit;
+  }
+
+  /** Direct pushes to the default branch; returns the head before and the new commits. */
+  pushToBranch(repo: Repo, count: number): { before: string; commits: Commit[] } {
+    const random = this.random();
+    const branch = this.generated.branch(repo);
+    const before = branch.at(-1)!.sha;
+    const added: Commit[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const at = this.now();
+      const sha = commitSha({ on: "branch", repoIndex: repo.index, index: branch.length });
+      const commit = this.generated.makeCommit(random, sha, this.generated.pickAuthor(random), at, at, [branch.at(-1)!.sha], `${random.pick(words.VERBS)} ${random.pick(words.SUBJECTS)}`);
+      branch.push(commit);
+      added.push(commit);
+    }
+    this.touch(repo, this.now());
+    return { before, commits: added };
+  }
+
+  openIssue(repo: Repo): Issue {
+    const random = this.random();
+    const content = this.generated.content(repo);
+    const number = content.items.length + 1;
+    const at = this.now();
+    const title = `${random.pick(words.SUBJECTS)} ${random.pick(words.ISSUE_SUBJECTS)}`;
+    const issue: Issue = {
+      kind: "issue",
+      repo,
+      number,
+      id: this.generated.itemIds(repo, number).issue,
+      title,
+      body: `Seen today: ${title}.`,
+      author: random.pick(this.generated.org.members).person,
+      createdAt: at,
+      updatedAt: at,
+      closedAt: null,
+      stateReason: null,
+      labels: random.chance(0.5) ? [random.pick(words.LABELS)] : [],
+      assignees: [],
+      milestone: null,
+      commentCount: 0,
+      comments: [],
+    };
+    content.items.push(issue);
+    content.issues.push(issue);
+    this.touch(repo, at);
+    return issue;
+  }
+
+  closeIssue(issue: Issue): void {
+    const at = this.now();
+    Object.assign(issue, { closedAt: at, updatedAt: at, stateReason: "completed" });
+  }
+
+  comment(item: Issue | PullRequest): Comment {
+    const random = this.random();
+    const comments = this.generated.comments(item);
+    const at = this.now();
+    const base = (item.kind === "pull" ? item.issueId : item.id) * 10_000;
+    const comment: Comment = { id: base + comments.length, author: this.generated.pickAuthor(random), body: "Following up on this.", createdAt: at, updatedAt: at };
+    comments.push(comment);
+    if (item.kind === "pull") item.shape.comments = comments.length;
+    else item.commentCount = comments.length;
+    item.updatedAt = at;
+    return comment;
+  }
+
+  private touch(repo: Repo, at: number): void {
+    repo.updatedAt = at;
+    repo.pushedAt = at;
+  }
+}

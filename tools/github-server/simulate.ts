@@ -1,0 +1,242 @@
+import type { ServerContext } from "./context.js";
+import { installedRepos, type Installation } from "./installation.js";
+import { OrgActivity } from "./org/activity.js";
+import type { PullRequest, Repo } from "./org/model.js";
+import { Random } from "./random.js";
+import type { Delivery } from "./webhooks/deliveries.js";
+import * as payloads from "./webhooks/payloads.js";
+import { sendWebhook, type WebhookEvent } from "./webhooks/send.js";
+
+export interface InstallOptions {
+  /** Repository names for a "selected" installation; absent = all repositories. */
+  repositories?: string[];
+  /** Who installs (default: the first org admin). */
+  sender?: string;
+}
+
+export interface ActivityOptions {
+  pullRequests?: number;
+  reviews?: number;
+  pushes?: number;
+  merges?: number;
+  issues?: number;
+  comments?: number;
+}
+
+/** Installation lifecycle and live activity, each ending in the webhook GitHub would send. */
+export class Simulator {
+  private readonly activity: OrgActivity;
+  private rounds = 0;
+
+  constructor(private readonly context: ServerContext) {
+    this.activity = new OrgActivity(context.generated, context.now);
+  }
+
+  /** Creates the installation (as an org owner would) without sending anything: the server's starting state. */
+  createInstallation(id: number, repositories?: string[]): Installation {
+    const { app } = this.context.options;
+    const selected = repositories?.map((name) => {
+      const found = this.context.generated.findRepo(this.context.generated.org.login, name);
+      if (!found) throw new Error(`No repository named ${name} in the generated organization`);
+      return found.repo.id;
+    });
+    const at = this.context.now();
+    const installation: Installation = {
+      id,
+      createdAt: at,
+      updatedAt: at,
+      repositorySelection: selected ? "selected" : "all",
+      selectedRepoIds: new Set(selected ?? []),
+      suspendedAt: null,
+      suspendedBy: null,
+      permissions: { ...app.permissions },
+      events: [...app.events],
+    };
+    this.context.installation = installation;
+    return installation;
+  }
+
+  private sender(login?: string) {
+    const person = login ? this.context.generated.person(login) : this.context.generated.admins()[0];
+    if (!person) throw new Error(`No such user: ${login}`);
+    return person;
+  }
+
+  private send(event: WebhookEvent): Promise<Delivery> {
+    return sendWebhook(this.context, event);
+  }
+
+  private envelope(repo: Repo) {
+    const installation = this.context.installation;
+    if (!installation) throw new Error("The app is not installed: call simulateInstall() first");
+    return {
+      repository: payloads.repository(this.context, repo),
+      organization: payloads.organization(this.context),
+      installation: payloads.installationLite(installation),
+    };
+  }
+
+  private pullEnvelope(pull: PullRequest) {
+    return {
+      number: pull.number,
+      pull_request: payloads.pullRequest(this.context, pull),
+      ...this.envelope(pull.repo),
+      sender: payloads.personUser(this.context, pull.author),
+    };
+  }
+
+  async install(options: InstallOptions = {}): Promise<{ installation: Installation; delivery: Delivery }> {
+    if (this.context.installation) throw new Error("The app is already installed on the organization");
+    const installation = this.createInstallation(this.context.options.installation.id, options.repositories);
+    const repos = installedRepos(installation, this.context.generated.org.repos);
+    const delivery = await this.send({
+      name: "installation",
+      payload: {
+        action: "created",
+        installation: payloads.installation(this.context, installation),
+        repositories: repos.map((repo) => ({ id: repo.id, node_id: payloads.repository(this.context, repo).node_id, name: repo.name, full_name: `${this.context.generated.org.login}/${repo.name}`, private: repo.isPrivate })),
+        sender: payloads.personUser(this.context, this.sender(options.sender)),
+      },
+    });
+    return { installation, delivery };
+  }
+
+  /** Adds repositories to (or removes them from) a "selected" installation. */
+  async changeRepositories(change: { add?: string[]; remove?: string[] }, senderLogin?: string): Promise<Delivery[]> {
+    const installation = this.context.installation;
+    if (!installation) throw new Error("The app is not installed");
+    const repoNamed = (name: string) => {
+      const found = this.context.generated.findRepo(this.context.generated.org.login, name);
+      if (!found) throw new Error(`No repository named ${name}`);
+      return found.repo;
+    };
+    const added = (change.add ?? []).map(repoNamed);
+    const removed = (change.remove ?? []).map(repoNamed);
+    if (installation.repositorySelection === "all") {
+      installation.repositorySelection = "selected";
+      installation.selectedRepoIds = new Set(this.context.generated.org.repos.map((repo) => repo.id));
+    }
+    for (const repo of added) installation.selectedRepoIds.add(repo.id);
+    for (const repo of removed) installation.selectedRepoIds.delete(repo.id);
+    installation.updatedAt = this.context.now();
+    const brief = (repo: Repo) => ({ id: repo.id, node_id: payloads.repository(this.context, repo).node_id, name: repo.name, full_name: `${this.context.generated.org.login}/${repo.name}`, private: repo.isPrivate });
+    const body = {
+      installation: payloads.installation(this.context, installation),
+      repository_selection: "selected" as const,
+      requester: null,
+      sender: payloads.personUser(this.context, this.sender(senderLogin)),
+    };
+    // GitHub announces additions and removals in separate deliveries.
+    const deliveries: Delivery[] = [];
+    if (added.length > 0) {
+      deliveries.push(await this.send({ name: "installation_repositories", payload: { action: "added", ...body, repositories_added: added.map(brief), repositories_removed: [] } }));
+    }
+    if (removed.length > 0) {
+      deliveries.push(await this.send({ name: "installation_repositories", payload: { action: "removed", ...body, repositories_added: [], repositories_removed: removed.map(brief) } }));
+    }
+    return deliveries;
+  }
+
+  /**
+   * Live activity on installed, unarchived repositories: each change is applied to the organization first (so
+   * REST and GraphQL reads reflect it) and then announced by webhook. Deliveries are sent one after another.
+   */
+  async run(options: ActivityOptions): Promise<Delivery[]> {
+    const installation = this.context.installation;
+    if (!installation) throw new Error("The app is not installed: call simulateInstall() first");
+    const random = Random.of(this.context.generated.seed, "activity-round", ++this.rounds);
+    const repos = installedRepos(installation, this.context.generated.org.repos).filter((repo) => !repo.isArchived);
+    if (repos.length === 0) return [];
+    const openPulls = () => repos.flatMap((repo) => this.context.generated.pulls(repo).filter((p) => p.closedAt === null && !p.draft));
+    const deliveries: Delivery[] = [];
+    const send = async (event: WebhookEvent) => deliveries.push(await this.send(event));
+
+    for (let i = 0; i < (options.pullRequests ?? 0); i += 1) {
+      const pull = this.activity.openPull(random.pick(repos));
+      const body = this.pullEnvelope(pull);
+      await send({ name: "pull_request", payload: { action: "opened", ...body, pull_request: { ...body.pull_request, state: "open", closed_at: null, merged_at: null, active_lock_reason: null, merged_by: null } } });
+    }
+    for (let i = 0; i < (options.reviews ?? 0); i += 1) {
+      const candidates = openPulls();
+      if (candidates.length === 0) break;
+      const pull = random.pick(candidates);
+      const review = this.activity.review(pull);
+      await send({
+        name: "pull_request_review",
+        payload: { action: "submitted", review: payloads.review(this.context, pull, review), pull_request: payloads.simplePullRequest(this.context, pull), ...this.envelope(pull.repo), sender: payloads.personUser(this.context, review.author) },
+      });
+    }
+    for (let i = 0; i < (options.pushes ?? 0); i += 1) {
+      const candidates = openPulls();
+      if (candidates.length > 0 && random.chance(0.5)) {
+        const pull = random.pick(candidates);
+        const { before, commits } = this.activity.pushToPull(pull, random.int(1, 3));
+        await this.sendPush(pull.repo, `refs/heads/${pull.headRef}`, before, commits, send);
+        await send({ name: "pull_request", payload: { action: "synchronize", before, after: commits.at(-1)!.sha, ...this.pullEnvelope(pull) } });
+      } else {
+        const repo = random.pick(repos);
+        const { before, commits } = this.activity.pushToBranch(repo, random.int(1, 3));
+        await this.sendPush(repo, `refs/heads/${repo.defaultBranch}`, before, commits, send);
+      }
+    }
+    for (let i = 0; i < (options.merges ?? 0); i += 1) {
+      const candidates = openPulls();
+      if (candidates.length === 0) break;
+      const pull = random.pick(candidates);
+      const before = this.context.generated.branch(pull.repo).at(-1)!.sha;
+      const merge = this.activity.merge(pull);
+      const body = this.pullEnvelope(pull);
+      await send({ name: "pull_request", payload: { action: "closed", ...body, pull_request: { ...body.pull_request, state: "closed", closed_at: body.pull_request.closed_at!, merged: true } } });
+      await this.sendPush(pull.repo, `refs/heads/${pull.repo.defaultBranch}`, before, [merge], send);
+    }
+    for (let i = 0; i < (options.issues ?? 0); i += 1) {
+      const repo = random.pick(repos);
+      const open = this.context.generated.issues(repo).filter((issue) => issue.closedAt === null);
+      const closing = open.length > 0 && random.chance(0.3);
+      const issue = closing ? random.pick(open) : this.activity.openIssue(repo);
+      if (closing) this.activity.closeIssue(issue);
+      const issuePayload = payloads.issue(this.context, issue);
+      const common = { ...this.envelope(repo), sender: payloads.personUser(this.context, issue.author) };
+      await send({
+        name: "issues",
+        payload: closing
+          ? { action: "closed", issue: { ...issuePayload, state: "closed", closed_at: issuePayload.closed_at! }, ...common }
+          : { action: "opened", issue: { ...issuePayload, state: "open", closed_at: null }, ...common },
+      });
+    }
+    for (let i = 0; i < (options.comments ?? 0); i += 1) {
+      const repo = random.pick(repos);
+      const issues = this.context.generated.issues(repo);
+      if (issues.length === 0) continue;
+      const issue = random.pick(issues);
+      const comment = this.activity.comment(issue);
+      await send({ name: "issue_comment", payload: { action: "created", issue: payloads.issue(this.context, issue), comment: payloads.issueComment(this.context, issue, comment), ...this.envelope(repo), sender: payloads.personUser(this.context, comment.author) } });
+    }
+    return deliveries;
+  }
+
+  private async sendPush(repo: Repo, ref: string, before: string, commits: ReturnType<OrgActivity["pushToBranch"]>["commits"], send: (event: WebhookEvent) => Promise<unknown>) {
+    const head = commits.at(-1)!;
+    const pusher = head.author ?? this.context.generated.org.members[0]!.person;
+    const { org } = this.context.generated;
+    await send({
+      name: "push",
+      payload: {
+        ref,
+        before,
+        after: head.sha,
+        created: false,
+        deleted: false,
+        forced: false,
+        base_ref: null,
+        compare: `${this.context.urls.web}/${org.login}/${repo.name}/compare/${before.slice(0, 12)}...${head.sha.slice(0, 12)}`,
+        commits: commits.map((commit) => payloads.pushCommit(this.context, repo, commit)),
+        head_commit: payloads.pushCommit(this.context, repo, head),
+        ...this.envelope(repo),
+        repository: payloads.repository(this.context, repo, "epoch"),
+        pusher: { name: pusher.login, email: pusher.email },
+        sender: payloads.personUser(this.context, pusher),
+      },
+    });
+  }
+}
