@@ -233,6 +233,7 @@ export class GeneratedOrg {
     const times = kinds.map(() => random.between(repo.createdAt + DAY, this.historyEnd - HOUR)).sort((a, b) => a - b);
     const content: RepoContent = { items: [], pulls: [], issues: [] };
     let special = 0;
+    let issueSlots = 0;
     kinds.forEach((kind, index) => {
       const number = index + 1;
       const createdAt = times[index]!;
@@ -242,7 +243,7 @@ export class GeneratedOrg {
         content.pulls.push(pull);
         content.items.push(pull);
       } else {
-        const issue = this.generateIssue(repo, number, createdAt, content.issues.length);
+        const issue = this.generateIssue(repo, number, createdAt, issueSlots++);
         if (issue.kind === "issue") content.issues.push(issue);
         content.items.push(issue);
       }

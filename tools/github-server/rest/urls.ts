@@ -10,11 +10,13 @@ export class Urls {
     return `${this.web}/avatars/u/${id}`;
   }
 
+  /** Bots' logins end in `[bot]`: GitHub escapes the brackets in URLs and links bots to their app's page. */
   user(login: string) {
-    const api = `${this.api}/users/${login}`;
+    const api = `${this.api}/users/${encodeURIComponent(login)}`;
+    const bot = /^(.+)\[bot\]$/.exec(login);
     return {
       url: api,
-      html_url: `${this.web}/${login}`,
+      html_url: bot ? `${this.web}/apps/${bot[1]}` : `${this.web}/${login}`,
       followers_url: `${api}/followers`,
       following_url: `${api}/following{/other_user}`,
       gists_url: `${api}/gists{/gist_id}`,

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { ServerContext } from "../context.js";
+import { post } from "../http/post.js";
 import type { WebhookEvent as WebhookPayload, WebhookEventName } from "@octokit/webhooks-types";
 import type { Delivery } from "./deliveries.js";
 
@@ -40,11 +41,11 @@ export async function sendWebhook(context: ServerContext, event: WebhookEvent, r
     status = "No webhook URL configured";
   } else {
     try {
-      const response = await fetch(app.webhookUrl, { method: "POST", headers, body, signal: AbortSignal.timeout(10_000) });
+      const response = await post(app.webhookUrl, headers, body, 10_000);
       statusCode = response.status;
-      responseHeaders = Object.fromEntries(response.headers);
-      responsePayload = await response.text();
-      if (!response.ok) status = `Invalid HTTP Response: ${response.status}`;
+      responseHeaders = response.headers;
+      responsePayload = response.body;
+      if (statusCode < 200 || statusCode >= 300) status = `Invalid HTTP Response: ${statusCode}`;
     } catch (error) {
       status = error instanceof Error && error.name === "TimeoutError" ? "timed out" : "We couldn't deliver this payload: Connection refused";
     }
