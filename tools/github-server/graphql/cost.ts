@@ -29,6 +29,15 @@ function isConnection(field: GraphQLField<unknown, unknown>): boolean {
   return isObjectType(type) && type.name.endsWith("Connection") && field.args.some((arg) => arg.name === "first");
 }
 
+/** Whether a connection's selection reads its items (`nodes`/`edges`), not just `totalCount`/`pageInfo`. */
+function selectsItems(selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>): boolean {
+  return (selectionSet?.selections ?? []).some((selection) => {
+    if (selection.kind === "Field") return selection.name.value === "nodes" || selection.name.value === "edges";
+    if (selection.kind === "InlineFragment") return selectsItems(selection.selectionSet, fragments);
+    return selectsItems(fragments[selection.name.value]?.selectionSet, fragments);
+  });
+}
+
 /**
  * Static analysis of a query, as GitHub documents it: every connection must say `first` or `last` (at most 100);
  * a connection's size multiplies everything below it; the cost is the number of requests needed divided by 100.
@@ -65,6 +74,11 @@ export function analyzeQuery(
       if (isConnection(field)) {
         const size = (args.first ?? args.last) as number | undefined;
         const which = args.first !== undefined ? "first" : "last";
+        if ((size === undefined || size === null) && !selectsItems(selection.selectionSet, fragments)) {
+          // `totalCount` alone needs no page size on GitHub.
+          requests += multiplier;
+          continue;
+        }
         if (size === undefined || size === null) {
           throw new GitHubError("MISSING_PAGINATION_BOUNDARIES", `You must provide a \`first\` or \`last\` value to properly paginate the \`${field.name}\` connection.`);
         }

@@ -1,5 +1,6 @@
 import { Random } from "../random.js";
 import type { GeneratedOrg } from "./generate.js";
+import { ids } from "./id-space.js";
 import { commitSha } from "./ids.js";
 import type { Comment, Commit, Issue, PullRequest, Repo, Review, ReviewState } from "./model.js";
 import * as words from "./names.js";
@@ -10,6 +11,7 @@ import * as words from "./names.js";
  */
 export class OrgActivity {
   private sequence = 0;
+  private nextId = ids.firstActivity;
 
   constructor(
     private readonly generated: GeneratedOrg,
@@ -55,6 +57,10 @@ export class OrgActivity {
       deletions: random.int(0, 200),
       changedFiles: random.int(1, 12),
       shape: { reviews: 0, commits: 0, comments: 0, reviewComments: 0 },
+      // Details start out materialized (empty), so these generator bases are never used; activity ids are.
+      firstReviewId: 0,
+      firstCommentId: 0,
+      firstReviewCommentId: 0,
       reviews: [],
       commits: [],
       comments: [],
@@ -92,7 +98,7 @@ export class OrgActivity {
     const reviews = this.generated.reviews(pull);
     const state: ReviewState = random.pick(["APPROVED", "COMMENTED", "CHANGES_REQUESTED"] as const);
     const review: Review = {
-      id: pull.id * 10_000 + reviews.length,
+      id: this.nextId++,
       author: this.generated.pickMembers(random, 1, pull.author)[0] ?? null,
       state,
       body: state === "APPROVED" ? "LGTM" : "Left a few notes.",
@@ -160,6 +166,7 @@ export class OrgActivity {
       assignees: [],
       milestone: null,
       commentCount: 0,
+      firstCommentId: 0,
       comments: [],
     };
     content.items.push(issue);
@@ -177,8 +184,7 @@ export class OrgActivity {
     const random = this.random();
     const comments = this.generated.comments(item);
     const at = this.now();
-    const base = (item.kind === "pull" ? item.issueId : item.id) * 10_000;
-    const comment: Comment = { id: base + comments.length, author: this.generated.pickAuthor(random), body: "Following up on this.", createdAt: at, updatedAt: at };
+    const comment: Comment = { id: this.nextId++, author: this.generated.pickAuthor(random), body: "Following up on this.", createdAt: at, updatedAt: at };
     comments.push(comment);
     if (item.kind === "pull") item.shape.comments = comments.length;
     else item.commentCount = comments.length;

@@ -1,4 +1,5 @@
 import { Random, unevenSplit } from "../random.js";
+import { ids, MAX_REPOS } from "./id-space.js";
 import { commitSha, locateCommit } from "./ids.js";
 import type {
   Comment,
@@ -82,6 +83,7 @@ export class GeneratedOrg {
   constructor(readonly options: OrgOptions) {
     this.seed = String(options.seed);
     this.historyEnd = options.historyEnd.getTime();
+    if (options.repos > MAX_REPOS) throw new Error(`At most ${MAX_REPOS} repositories (ids must fit GraphQL's Int)`);
     this.org = this.generateOrganization();
     for (const person of this.org.authors) this.people.set(person.login.toLowerCase(), person);
   }
@@ -222,8 +224,7 @@ export class GeneratedOrg {
 
   /** Ids are derived from where things live, so they are stable across runs and read orders. */
   itemIds(repo: Repo, number: number): { pull: number; issue: number } {
-    const base = (repo.index + 1) * 10_000_000 + number;
-    return { pull: base, issue: base + 5_000_000 };
+    return { pull: ids.pull(repo.index, number), issue: ids.issue(repo.index, number) };
   }
 
   private generateContent(repo: Repo): RepoContent {
@@ -319,6 +320,10 @@ export class GeneratedOrg {
       deletions: random.geometric(additions / 3 + 1, 3000),
       changedFiles: 1 + random.geometric(5, 200),
       shape,
+      // Set once the whole repository is generated (assignDetailIds).
+      firstReviewId: 0,
+      firstCommentId: 0,
+      firstReviewCommentId: 0,
     };
   }
 
@@ -348,6 +353,7 @@ export class GeneratedOrg {
       assignees: this.pickMembers(random, random.int(0, 1), null),
       milestone: random.chance(0.3) ? random.pick(words.MILESTONES) : null,
       commentCount: random.geometric(2, 40),
+      firstCommentId: 0,
     };
   }
 
@@ -427,7 +433,7 @@ export class GeneratedOrg {
         last && pull.mergedAt !== null ? "APPROVED" : random.pick(["COMMENTED", "COMMENTED", "CHANGES_REQUESTED", "APPROVED", "APPROVED", "DISMISSED"] as const);
       const commit = commits.findLast((c) => c.authoredAt <= submittedAt) ?? commits[0];
       return {
-        id: pull.id * 10_000 + index,
+        id: pull.firstReviewId + index,
         author: random.chance(0.03) ? null : (this.pickMembers(random, 1, pull.author)[0] ?? null),
         state,
         body: state === "APPROVED" ? "LGTM" : state === "CHANGES_REQUESTED" ? "Please add a test." : "",
@@ -441,9 +447,8 @@ export class GeneratedOrg {
     const random = this.random("comments", item.repo.index, item.number);
     const [start, end] = this.activityWindow(item);
     const times = Array.from({ length: count }, () => random.between(start, end)).sort((a, b) => a - b);
-    const commentBase = (item.kind === "pull" ? item.issueId : item.id) * 10_000;
     return times.map((createdAt, index) => ({
-      id: commentBase + index,
+      id: item.firstCommentId + index,
       author: random.chance(0.03) ? null : this.pickAuthor(random),
       body: random.pick(["Thanks!", "Can you take a look?", "Reproduced on main.", "Fixed in the latest push.", "+1"]),
       createdAt,
@@ -465,7 +470,7 @@ export class GeneratedOrg {
       const opener = comments.find((c) => c.thread === thread);
       const ext = words.EXTENSIONS[pull.repo.language] ?? "txt";
       comments.push({
-        id: pull.id * 10_000 + 5_000 + index,
+        id: pull.firstReviewCommentId + index,
         author: random.chance(0.03) ? null : this.pickAuthor(random),
         body: random.pick(["Nit: naming.", "Could this be null?", "Why not reuse the helper?", "Done.", "Good catch."]),
         createdAt,

@@ -106,6 +106,8 @@ interface Numbered {
   closedAt: number | null;
   labels: string[];
   assignees: Person[];
+  /** Comments take consecutive ids from here (see id-space). */
+  firstCommentId: number;
 }
 
 export interface PullRequestShape {
@@ -131,6 +133,8 @@ export interface PullRequest extends Numbered {
   deletions: number;
   changedFiles: number;
   shape: PullRequestShape;
+  firstReviewId: number;
+  firstReviewCommentId: number;
   /** Materialized on first read (then kept, so activity can append). */
   reviews?: Review[];
   commits?: Commit[];
