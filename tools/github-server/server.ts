@@ -160,8 +160,6 @@ export async function startGitHubServer(input: GitHubServerOptions = {}): Promis
     if (mount !== "control") stats.request(`${method} ${route.template}`);
 
     if (isApi) {
-      const delay = faults.delayMs();
-      if (delay > 0) await sleep(delay);
       const fault = faults.next();
       if (fault === "reset") {
         stats.current.faults.resets += 1;
@@ -197,6 +195,9 @@ export async function startGitHubServer(input: GitHubServerOptions = {}): Promis
       release = admission.release;
     }
     try {
+      // Latency is time the request spends in flight, so it counts towards the concurrency limit.
+      const delay = isApi ? faults.delayMs() : 0;
+      if (delay > 0) await sleep(delay);
       const bucket = route.resource && caller ? primary.bucket(caller, route.resource, now) : null;
       if (bucket && route.resource === "core" && bucket.remaining === 0) {
         stats.current.rateLimited.primary += 1;
