@@ -1,0 +1,124 @@
+import { createHmac } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import { Ajv } from "ajv";
+import addFormats from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GitHubServer } from "../../../tools/github-server/index.js";
+import { allowLoopback, appJwt, call, graphql, installationToken, startSmallServer } from "./helpers.js";
+
+interface Received {
+  headers: Record<string, string>;
+  raw: string;
+  body: any;
+}
+
+const SECRET = "webhook-secret-for-tests";
+let receiver: Server;
+let received: Received[] = [];
+let server: GitHubServer;
+
+/** The webhook JSON schemas, compiled per definition (`pull_request$opened`, `push$event`, ...). */
+const webhookSchemas = (() => {
+  const path = createRequire(import.meta.url).resolve("@octokit/webhooks-schemas");
+  const schema = JSON.parse(readFileSync(path, "utf8")) as object;
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+  addFormats.default(ajv);
+  ajv.addSchema(schema, "webhooks");
+  return (definition: string, body: unknown): string[] => {
+    const validate = ajv.getSchema(`webhooks#/definitions/${definition}`);
+    if (!validate) return [`no schema for ${definition}`];
+    return validate(body) ? [] : (validate.errors ?? []).slice(0, 8).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+  };
+})();
+
+const definitionOf = (delivery: Received) => `${delivery.headers["x-github-event"]}$${delivery.body.action ?? "event"}`;
+
+beforeAll(async () => {
+  allowLoopback();
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString("utf8");
+      received.push({ headers: req.headers as Record<string, string>, raw, body: JSON.parse(raw) });
+      res.writeHead(202).end("accepted");
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const { port } = receiver.address() as AddressInfo;
+  server = await startSmallServer({ installation: { preinstalled: false }, app: { webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks`, webhookSecret: SECRET } });
+});
+
+afterAll(async () => {
+  await server.close();
+  await new Promise((resolve) => receiver.close(resolve));
+});
+
+describe("webhooks", () => {
+  it("announce an installation with a signed installation.created delivery", async () => {
+    expect(server.installation()).toBeNull();
+    const { installation, delivery } = await server.simulateInstall();
+    expect(delivery.status).toBe("OK");
+    const [sent] = received;
+    expect(sent!.headers["x-github-event"]).toBe("installation");
+    expect(sent!.headers["x-github-delivery"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent!.headers["x-hub-signature-256"]).toBe(`sha256=${createHmac("sha256", SECRET).update(sent!.raw).digest("hex")}`);
+    expect(webhookSchemas("installation$created", sent!.body)).toEqual([]);
+    expect(webhookSchemas("installation$created", { ...sent!.body, invented: true }), "the schemas are strict").not.toEqual([]);
+    expect(sent!.body.repositories).toHaveLength(server.org.org.repos.length);
+    expect(sent!.body.installation.id).toBe(installation.id);
+  });
+
+  it("announce live activity with bodies shaped like GitHub's", async () => {
+    received = [];
+    const deliveries = await server.simulateActivity({ pullRequests: 2, reviews: 3, pushes: 4, merges: 1, issues: 4, comments: 2 });
+    expect(deliveries.every((d) => d.status === "OK")).toBe(true);
+    expect(received).toHaveLength(deliveries.length);
+    const events = new Set(received.map(definitionOf));
+    for (const event of ["pull_request$opened", "pull_request_review$submitted", "push$event", "pull_request$closed", "issues$opened", "issue_comment$created"]) {
+      expect(events).toContain(event);
+    }
+    for (const delivery of received) {
+      expect(webhookSchemas(definitionOf(delivery), delivery.body), definitionOf(delivery)).toEqual([]);
+      expect(delivery.headers["x-hub-signature-256"]).toBe(`sha256=${createHmac("sha256", SECRET).update(delivery.raw).digest("hex")}`);
+    }
+  });
+
+  it("announce repository selection changes", async () => {
+    received = [];
+    const [first, second] = server.org.org.repos;
+    await server.simulateRepositoryChange({ remove: [first!.name] });
+    await server.simulateRepositoryChange({ add: [first!.name] });
+    expect(received.map(definitionOf)).toEqual(["installation_repositories$removed", "installation_repositories$added"]);
+    for (const delivery of received) expect(webhookSchemas(definitionOf(delivery), delivery.body)).toEqual([]);
+    expect(second).toBeDefined();
+  });
+
+  it("change what REST and GraphQL serve afterwards", async () => {
+    received = [];
+    await server.simulateActivity({ pullRequests: 1, pushes: 0 });
+    const opened = received.find((d) => definitionOf(d) === "pull_request$opened")!.body;
+    const token = await installationToken(server);
+    const [owner, name] = (opened.repository.full_name as string).split("/");
+    const rest = await call(`${server.apiUrl}/repos/${owner}/${name}/pulls/${opened.number}`, { token });
+    expect(rest.body).toMatchObject({ id: opened.pull_request.id, title: opened.pull_request.title, state: "open" });
+    const gql = await graphql(server, token, `query($owner: String!, $name: String!, $number: Int!) { repository(owner: $owner, name: $name) {
+      pullRequest(number: $number) { databaseId commits(first: 10) { totalCount } } } }`, { owner, name, number: opened.number });
+    expect(gql.body.data.repository.pullRequest).toMatchObject({ databaseId: opened.pull_request.id, commits: { totalCount: opened.pull_request.commits } });
+  });
+
+  it("are listed like GET /app/hook/deliveries, newest first, by cursor", async () => {
+    const jwt = appJwt();
+    const first = await call(`${server.apiUrl}/app/hook/deliveries?per_page=2`, { token: jwt });
+    expect(first.body).toHaveLength(2);
+    expect(first.body[0].id).toBeGreaterThan(first.body[1].id);
+    const next = /<([^>]+)>;\s*rel="next"/.exec(first.headers.link!)![1]!;
+    const second = await call(next, { token: jwt });
+    expect(second.body[0].id).toBeLessThan(first.body[1].id);
+    const detail = await call(`${server.apiUrl}/app/hook/deliveries/${first.body[0].id}`, { token: jwt });
+    expect(detail.body.request.payload).toBeDefined();
+  });
+});
