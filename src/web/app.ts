@@ -15,7 +15,7 @@ import { setupRoutes } from "./routes/setup.js";
 import { UserGitHub, type OctokitClass } from "./user-github.js";
 import { UserTokenStore } from "./user-tokens.js";
 import { Sessions } from "./viewer.js";
-import { CONTENT_SECURITY_POLICY } from "./views/layout.js";
+import { contentSecurityPolicy } from "./views/layout.js";
 import { errorPage } from "./views/simple-pages.js";
 
 export interface WebAppOptions {
@@ -53,11 +53,12 @@ export function createWebContext({ probot, config, Octokit, log, accessTtlMs }: 
 export function createWebApp(options: WebAppOptions): Express {
   const context = createWebContext(options);
   const app = express();
+  const securityPolicy = contentSecurityPolicy(context.oauth.webUrl);
   app.disable("x-powered-by");
   app.set("trust proxy", options.config.web.secureCookies ? 1 : false);
   app.use((_req, res, next) => {
     res.set({
-      "content-security-policy": CONTENT_SECURITY_POLICY,
+      "content-security-policy": securityPolicy,
       "x-content-type-options": "nosniff",
       "x-frame-options": "DENY",
       "referrer-policy": "same-origin",

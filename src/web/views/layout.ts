@@ -35,6 +35,8 @@ form.inline { display:inline; }
 .row.spread { justify-content:space-between; align-items:center; }
 caption { text-align:left; }
 .card { border:1px solid var(--line); border-radius:8px; padding:1rem; margin:1rem 0; background:var(--bg); }
+.card > :first-child { margin-top:0; } .card > :last-child { margin-bottom:0; }
+dt { font-weight:600; } dd { margin:0 0 .5rem 0; }
 .tabs { display:flex; gap:.25rem; flex-wrap:wrap; border-bottom:1px solid var(--line); margin:1rem 0; padding:0; list-style:none; }
 .tabs a { display:block; padding:.5rem .9rem; text-decoration:none; color:var(--fg); border-bottom:2px solid transparent; }
 .tabs a[aria-current="page"] { border-color:var(--accent); font-weight:600; }
@@ -94,13 +96,13 @@ const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).di
 
 /**
  * Only this app's own inline style and scripts run (by hash): injected markup could neither run script nor load
- * anything from elsewhere. Avatars come from GitHub's image hosts.
+ * anything from elsewhere. Avatars come from GitHub's image hosts (an Enterprise host may serve them over http).
  */
-export const CONTENT_SECURITY_POLICY = [
+export const contentSecurityPolicy = (githubWebUrl: string) => [
   "default-src 'none'",
   `style-src ${sha256(STYLES)}`,
   `script-src ${Object.values(PAGE_SCRIPTS).map(sha256).join(" ")}`,
-  "img-src 'self' https: data:",
+  `img-src 'self' https: data: ${new URL(githubWebUrl).origin}`,
   "connect-src 'self'",
   "form-action 'self'",
   "base-uri 'none'",
