@@ -47,5 +47,3 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
 export function apiError(status: number, message: string, documentationUrl = "https://docs.github.com/rest"): Reply {
   return { status, body: { message, documentation_url: documentationUrl, status: String(status) } };
 }
-
-export const notFound = (): Reply => apiError(404, "Not Found");

@@ -158,5 +158,3 @@ export type RemovedIssue =
   | { kind: "deleted"; repo: Repo; number: number; id: number };
 
 export type NumberedItem = PullRequest | Issue | RemovedIssue;
-
-export const isOpen = (item: PullRequest | Issue): boolean => item.closedAt === null;

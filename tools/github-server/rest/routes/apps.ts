@@ -127,7 +127,7 @@ export function appRoutes(context: ServerContext): Route[] {
       method: "POST",
       template: "/app/hook/deliveries/{delivery_id}/attempts",
       auth: "app",
-      async handle(request) {
+      handle(request) {
         const delivery = context.deliveries.find(Number(request.params.delivery_id));
         if (!delivery) return apiError(404, "Not Found");
         // The payload was built (and type-checked) as this event's when it was first sent.
