@@ -38,7 +38,9 @@ export function repositoryImports(
 ): RepositoryImport[] {
   return repositories.map((repo) => {
     const own = statuses.filter((s) => s.repositoryId === repo.githubId && enabled.includes(s.service));
-    const totals = own.map((s) => s.expectedTotal);
+    // Progress counts the services whose size GitHub reported; before any did, just what was imported so far.
+    const sized = own.filter((s) => s.expectedTotal != null);
+    const measured = sized.length > 0 ? sized : own;
     return {
       githubId: repo.githubId,
       fullName: repo.fullName,
@@ -48,8 +50,8 @@ export function repositoryImports(
       services: Object.fromEntries(
         own.map(({ service, state, processed, expectedTotal, error, lastSyncedAt }) => [service, { state, processed, expectedTotal, error, lastSyncedAt }]),
       ),
-      processed: own.reduce((sum, s) => sum + s.processed, 0),
-      expectedTotal: totals.length > 0 && totals.every((t) => t !== null) ? totals.reduce((sum: number, t) => sum + (t ?? 0), 0) : null,
+      processed: measured.reduce((sum, s) => sum + s.processed, 0),
+      expectedTotal: sized.length > 0 ? sized.reduce((sum, s) => sum + (s.expectedTotal ?? 0), 0) : null,
       // Synced as far as its least recent service.
       lastSyncedAt: oldest(own.map((s) => s.lastSyncedAt)),
       errors: own.flatMap((s) => (s.error ? [`${s.service}: ${s.error}`] : [])),

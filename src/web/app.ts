@@ -55,7 +55,6 @@ export function createWebApp(options: WebAppOptions): Express {
   const app = express();
   const securityPolicy = contentSecurityPolicy(context.oauth.webUrl);
   app.disable("x-powered-by");
-  app.set("trust proxy", options.config.web.secureCookies ? 1 : false);
   app.use((_req, res, next) => {
     res.set({
       "content-security-policy": securityPolicy,

@@ -6,7 +6,7 @@ import { listRepositories } from "../storage/repositories.js";
 import { HttpError, notFound } from "./http-error.js";
 import type { GitHubUser } from "./user-github.js";
 
-/** What an admin can change about an integration; each change is written to its audit trail. */
+// What an admin can change about an integration; each change is written to its audit trail.
 
 const audit = (installationId: number, user: GitHubUser, action: string) =>
   appendAudit(installationId, { action, actor: { id: user.id, login: user.login }, at: new Date(), deliveryId: null });

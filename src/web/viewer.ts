@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
-import { createApiToken, useApiToken } from "../storage/api-tokens.js";
 import { createWebSession, deleteWebSession, findWebSession } from "../storage/web-sessions.js";
 import { cookieOptions, readSignedCookie } from "./cookies.js";
+import { apiTokenOwner } from "./api-tokens.js";
 import { hashToken, randomToken, sign } from "./crypto.js";
 import type { GitHubUser } from "./user-github.js";
 import type { UserTokenStore } from "./user-tokens.js";
@@ -16,7 +16,6 @@ export interface Viewer extends GitHubUser {
 
 export const SESSION_COOKIE = "tributary_session";
 const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
-const API_TOKEN_PREFIX = "trb_";
 
 export class Sessions {
   constructor(
@@ -25,7 +24,9 @@ export class Sessions {
     private readonly tokens: UserTokenStore,
   ) {}
 
-  async start(res: Response, user: GitHubUser): Promise<void> {
+  /** A fresh session id on every sign-in (no fixation); the session this browser had before ends. */
+  async start(res: Response, user: GitHubUser, previous: Viewer | undefined): Promise<void> {
+    if (previous?.sessionIdHash) await deleteWebSession(previous.sessionIdHash);
     const id = randomToken();
     const now = new Date();
     await createWebSession({
@@ -64,23 +65,7 @@ export class Sessions {
   }
 
   async #tokenViewer(token: string): Promise<Viewer | null> {
-    if (!token.startsWith(API_TOKEN_PREFIX)) return null;
-    const record = await useApiToken(hashToken(token));
-    if (!record) return null;
-    return { id: record.userId, login: record.login, avatarUrl: null, via: "token", csrfToken: null, sessionIdHash: null };
+    const owner = await apiTokenOwner(token);
+    return owner && { ...owner, avatarUrl: null, via: "token", csrfToken: null, sessionIdHash: null };
   }
-}
-
-/** Creates an API token for a person; the token itself is shown once and only its hash is kept. */
-export async function issueApiToken(user: GitHubUser, name: string) {
-  const token = `${API_TOKEN_PREFIX}${randomToken()}`;
-  const record = await createApiToken({
-    userId: user.id,
-    login: user.login,
-    name,
-    tokenHash: hashToken(token),
-    prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
-    createdAt: new Date(),
-  });
-  return { token, record };
 }

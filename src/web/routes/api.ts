@@ -8,7 +8,7 @@ import { activityReport, repositoryReport, summarize, troubleshoot } from "../in
 import { idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleInput, tokenInput } from "../inputs.js";
 import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
 import { openApiDocument } from "../openapi.js";
-import { issueApiToken } from "../viewer.js";
+import { issueApiToken } from "../api-tokens.js";
 import { visibleIntegrations } from "../visible-integrations.js";
 
 /** Who may call a route: any signed-in person, one who can see the integration, or one of its admins. */

@@ -50,7 +50,7 @@ export function authRoutes(context: WebContext): Router {
     const user = await context.userGitHub(tokens.accessToken).user();
     await context.tokens.save(user, tokens);
     context.access.forget(user.id);
-    await context.sessions.start(res, user);
+    await context.sessions.start(res, user, res.locals.viewer);
     context.log.info({ userId: user.id, login: user.login }, "signed in to the web UI");
     res.redirect(safeReturnTo(expected.returnTo));
   });

@@ -8,7 +8,7 @@ import { reimport, rename, switchService } from "../integration-actions.js";
 import { activityReport, repositoryReport, summarize, troubleshoot, type IntegrationSummary } from "../integration-reports.js";
 import { idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleForm, tokenInput } from "../inputs.js";
 import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
-import { issueApiToken } from "../viewer.js";
+import { issueApiToken } from "../api-tokens.js";
 import { visibleIntegrations } from "../visible-integrations.js";
 import {
   activityTab,
