@@ -40,35 +40,61 @@ export interface Answer<T = unknown> {
   body: T;
 }
 
-/** One HTTP request with node:http (nock's fetch passthrough mishandles request bodies); redirects are not followed. */
-export function call<T = any>(url: string, init: { method?: string; token?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<Answer<T>> {
-  const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
-  const headers: Record<string, string> = {
-    ...(init.token && { authorization: `Bearer ${init.token}` }),
-    ...(payload !== undefined && { "content-type": "application/json", "content-length": String(Buffer.byteLength(payload)) }),
-    ...init.headers,
-  };
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/**
+ * One HTTP request with node:http, redirects not followed. Not fetch: nock's fetch interception consumes a
+ * request body before passing the request through, so POSTs with a body fail ("unusable") while nock is active.
+ */
+function send(url: string, method: string, headers: Record<string, string>, payload: string | undefined): Promise<RawAnswer> {
+  const withLength = payload === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(payload)) };
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: init.method ?? "GET", headers }, (response) => {
+    const outgoing = request(url, { method, headers: withLength }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("error", reject);
       response.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let body: unknown = text;
-        try {
-          body = text ? JSON.parse(text) : null;
-        } catch {
-          // Not JSON (an HTML page, a form-encoded answer): keep the text.
-        }
         const flat = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, String(value)]));
-        resolve({ status: response.statusCode ?? 0, headers: flat, body: body as T });
+        resolve({ status: response.statusCode ?? 0, headers: flat, text: Buffer.concat(chunks).toString("utf8") });
       });
     });
     outgoing.on("error", reject);
     outgoing.end(payload);
   });
 }
+
+export async function call<T = any>(url: string, init: { method?: string; token?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<Answer<T>> {
+  const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
+  const headers: Record<string, string> = {
+    ...(init.token && { authorization: `Bearer ${init.token}` }),
+    ...(payload !== undefined && { "content-type": "application/json" }),
+    ...init.headers,
+  };
+  const answer = await send(url, init.method ?? "GET", headers, payload);
+  let body: unknown = answer.text;
+  try {
+    body = answer.text ? JSON.parse(answer.text) : null;
+  } catch {
+    // Not JSON (an HTML page, a form-encoded answer): keep the text.
+  }
+  return { status: answer.status, headers: answer.headers, body: body as T };
+}
+
+/** A fetch for Octokit (`request: { fetch }`) that goes through node:http, for the reason given on `send`. */
+export const loopbackFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+  const headers = Object.fromEntries(new Headers(init.headers).entries());
+  const payload = typeof init.body === "string" ? init.body : undefined;
+  const url = String(input instanceof Request ? input.url : input);
+  const answer = await send(url, init.method ?? "GET", headers, payload);
+  const empty = answer.status === 204 || answer.status === 304;
+  const response = new Response(empty ? null : answer.text, { status: answer.status, headers: answer.headers });
+  // Octokit reads the final URL (pagination); a constructed Response has none.
+  return Object.defineProperty(response, "url", { value: url });
+};
 
 export async function installationToken(server: GitHubServer): Promise<string> {
   const answer = await call<{ token: string }>(`${server.apiUrl}/app/installations/${server.installation()!.id}/access_tokens`, { method: "POST", token: appJwt() });
