@@ -1,4 +1,4 @@
-import { createApiToken, useApiToken } from "../storage/api-tokens.js";
+import { createApiToken, listApiTokens, useApiToken } from "../storage/api-tokens.js";
 import { hashToken, randomToken } from "./crypto.js";
 import type { GitHubUser } from "./user-github.js";
 
@@ -24,4 +24,10 @@ export async function apiTokenOwner(token: string): Promise<{ id: number; login:
   if (!token.startsWith(API_TOKEN_PREFIX)) return null;
   const record = await useApiToken(hashToken(token));
   return record && { id: record.userId, login: record.login };
+}
+
+/** A person's tokens as the page and the API show them: never the token or its hash. */
+export async function tokensOf(userId: number) {
+  const tokens = await listApiTokens(userId);
+  return tokens.map(({ _id, name, prefix, createdAt, lastUsedAt }) => ({ id: String(_id), name, prefix, createdAt, lastUsedAt: lastUsedAt ?? null }));
 }

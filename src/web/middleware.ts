@@ -8,7 +8,6 @@ import type { Viewer } from "./viewer.js";
 import { visibleIntegration } from "./visible-integrations.js";
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Locals {
       viewer?: Viewer;

@@ -1,5 +1,7 @@
+import type { GitHubLinks } from "../domain/github-links.js";
 import { findIntegration, findIntegrations, findUninstalledIntegrations } from "../storage/integrations.js";
 import type { AccessControl } from "./access-control.js";
+import { summarize } from "./integration-reports.js";
 import { notFound } from "./http-error.js";
 import type { GitHubUser } from "./user-github.js";
 
@@ -24,4 +26,10 @@ export async function visibleIntegration(access: AccessControl, user: GitHubUser
     (integration.status === "uninstalled" && (await access.belongsTo(user, integration)));
   if (!visible) throw notFound();
   return integration;
+}
+
+/** The integrations list, with the person's role in each. */
+export async function visibleSummaries(access: AccessControl, user: GitHubUser, links: GitHubLinks) {
+  const integrations = await visibleIntegrations(access, user);
+  return Promise.all(integrations.map(async (integration) => summarize(integration, await access.role(user, integration), links)));
 }

@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from "express";
-import { deleteApiToken, listApiTokens } from "../../storage/api-tokens.js";
+import { deleteApiToken } from "../../storage/api-tokens.js";
+import { issueApiToken, tokensOf } from "../api-tokens.js";
 import { testConnection } from "../connection-check.js";
 import type { WebContext } from "../context.js";
 import { notFound } from "../http-error.js";
@@ -8,8 +9,7 @@ import { activityReport, repositoryReport, summarize, troubleshoot } from "../in
 import { idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleInput, tokenInput } from "../inputs.js";
 import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
 import { openApiDocument } from "../openapi.js";
-import { issueApiToken } from "../api-tokens.js";
-import { visibleIntegrations } from "../visible-integrations.js";
+import { visibleSummaries } from "../visible-integrations.js";
 
 /** Who may call a route: any signed-in person, one who can see the integration, or one of its admins. */
 type Access = "public" | "viewer" | "integration" | "admin";
@@ -42,12 +42,7 @@ export function apiRoutes(context: WebContext): ApiRoute[] {
       method: "get",
       path: "/integrations",
       access: "viewer",
-      handle: async (_req, res) => {
-        const viewer = viewerOf(res);
-        const links = await context.links();
-        const integrations = await visibleIntegrations(context.access, viewer);
-        return { integrations: await Promise.all(integrations.map(async (one) => summarize(one, await context.access.role(viewer, one), links))) };
-      },
+      handle: async (_req, res) => ({ integrations: await visibleSummaries(context.access, viewerOf(res), await context.links()) }),
     },
     { method: "get", path: "/integrations/{installationId}", access: "integration", handle: async (_req, res) => summary(res) },
     {
@@ -99,9 +94,7 @@ export function apiRoutes(context: WebContext): ApiRoute[] {
       method: "get",
       path: "/tokens",
       access: "viewer",
-      handle: async (_req, res) => ({
-        tokens: (await listApiTokens(viewerOf(res).id)).map(({ _id, name, prefix, createdAt, lastUsedAt }) => ({ id: String(_id), name, prefix, createdAt, lastUsedAt })),
-      }),
+      handle: async (_req, res) => ({ tokens: await tokensOf(viewerOf(res).id) }),
     },
     {
       method: "post",

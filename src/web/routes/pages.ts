@@ -1,15 +1,15 @@
 import { Router, type Response } from "express";
 import { installAppUrl } from "../../domain/github-links.js";
-import { deleteApiToken, listApiTokens } from "../../storage/api-tokens.js";
+import { deleteApiToken } from "../../storage/api-tokens.js";
 import { findConnectionCheck } from "../../storage/connection-checks.js";
+import { issueApiToken, tokensOf } from "../api-tokens.js";
 import { testConnection } from "../connection-check.js";
 import type { WebContext } from "../context.js";
 import { reimport, rename, switchService } from "../integration-actions.js";
 import { activityReport, repositoryReport, summarize, troubleshoot, type IntegrationSummary } from "../integration-reports.js";
 import { idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleForm, tokenInput } from "../inputs.js";
 import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
-import { issueApiToken } from "../api-tokens.js";
-import { visibleIntegrations } from "../visible-integrations.js";
+import { visibleSummaries } from "../visible-integrations.js";
 import {
   activityTab,
   connectionTab,
@@ -32,19 +32,17 @@ export function pageRoutes(context: WebContext): Router {
   router.get("/integrations", requireViewer, async (_req, res) => {
     const viewer = viewerOf(res);
     const links = await context.links();
-    const integrations = await visibleIntegrations(context.access, viewer);
-    const summaries = await Promise.all(integrations.map(async (integration) => summarize(integration, await context.access.role(viewer, integration), links)));
-    res.type("html").send(integrationsPage(viewer, summaries, installAppUrl(links)));
+    res.type("html").send(integrationsPage(viewer, await visibleSummaries(context.access, viewer, links), installAppUrl(links)));
   });
 
   router.get("/settings/tokens", requireViewer, async (_req, res) => {
-    res.type("html").send(tokensPage(viewerOf(res), await tokenRows(viewerOf(res).id)));
+    res.type("html").send(tokensPage(viewerOf(res), await tokensOf(viewerOf(res).id)));
   });
   router.post("/settings/tokens", requireViewer, async (req, res) => {
     const viewer = viewerOf(res);
     const { name } = parseInput(tokenInput, req.body);
     const { token } = await issueApiToken(viewer, name);
-    res.type("html").send(tokensPage(viewer, await tokenRows(viewer.id), { name, token }));
+    res.type("html").send(tokensPage(viewer, await tokensOf(viewer.id), { name, token }));
   });
   router.post("/settings/tokens/:tokenId/delete", requireViewer, async (req, res) => {
     await deleteApiToken(viewerOf(res).id, String(req.params.tokenId));
@@ -105,7 +103,3 @@ export function pageRoutes(context: WebContext): Router {
   return router;
 }
 
-async function tokenRows(userId: number) {
-  const tokens = await listApiTokens(userId);
-  return tokens.map((token) => ({ id: String(token._id), name: token.name, prefix: token.prefix, createdAt: token.createdAt, lastUsedAt: token.lastUsedAt ?? null }));
-}

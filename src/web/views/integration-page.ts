@@ -6,7 +6,7 @@ import type { ConnectionReport } from "../connection-check.js";
 import type { ActivityReport, IntegrationSummary, RepositoryReport } from "../integration-reports.js";
 import type { Viewer } from "../viewer.js";
 import { formatTime, html, type SafeHtml } from "./html.js";
-import { SERVICE_LABELS, problemsBadge, servicesList } from "./integrations-page.js";
+import { SERVICE_LABELS, problemsBadge } from "./integrations-page.js";
 import { page } from "./layout.js";
 import type { PageScript } from "./scripts.js";
 

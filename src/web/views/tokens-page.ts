@@ -1,14 +1,9 @@
+import type { tokensOf } from "../api-tokens.js";
 import type { Viewer } from "../viewer.js";
 import { formatTime, html } from "./html.js";
 import { page } from "./layout.js";
 
-export interface TokenRow {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-}
+type TokenRow = Awaited<ReturnType<typeof tokensOf>>[number];
 
 export function tokensPage(viewer: Viewer, tokens: TokenRow[], created?: { name: string; token: string }): string {
   const csrf = html`<input type="hidden" name="_csrf" value="${viewer.csrfToken}">`;
