@@ -1,5 +1,5 @@
 import { SERVICES, type Service } from "../storage/models/import-status.js";
-import { findIntegration } from "../storage/integrations.js";
+import { findIntegration, setService } from "../storage/integrations.js";
 import { cancelQueuedJobs, enqueueJob } from "../storage/jobs.js";
 import { markPending, markStopped } from "../storage/import-statuses.js";
 import { listRepositories } from "../storage/repositories.js";
@@ -33,7 +33,8 @@ export async function requestBackfill(
       queued += 1;
     }
   }
-  await enqueueJob({ name: MEMBERS_JOB, key: `${MEMBERS_JOB}:${installationId}`, installationId, priority: 1 });
+  // Members belong to the whole integration, not to a service: re-read them with every full sync.
+  if (!options.services) await enqueueJob({ name: MEMBERS_JOB, key: `${MEMBERS_JOB}:${installationId}`, installationId, priority: 1 });
   return queued;
 }
 
@@ -45,4 +46,11 @@ export async function stopService(installationId: number, service: Service, repo
     await cancelQueuedJobs({ name: BACKFILL_JOB, installationId, payload: { service } });
   }
   await markStopped(installationId, service, repositoryIds);
+}
+
+/** Switches a service on (its backfill starts at once) or off (its imports stop; stored data is kept). */
+export async function switchService(installationId: number, service: Service, enabled: boolean): Promise<void> {
+  await setService(installationId, service, enabled);
+  if (enabled) await requestBackfill(installationId, { services: [service] });
+  else await stopService(installationId, service);
 }

@@ -8,6 +8,7 @@ import { decideIngestion } from "../storage/ingestion-scope.js";
 import { findIntegration } from "../storage/integrations.js";
 import type { Job } from "../storage/models/job.js";
 import { findRepository } from "../storage/repositories.js";
+import { AdaptivePageSize } from "./adaptive-page-size.js";
 import { commitSource } from "./commits.js";
 import { BACKFILL_JOB, MEMBERS_JOB, backfillJobKey, type BackfillPayload } from "./control.js";
 import { installationOctokit, repositoryTarget, type InstallationOctokit, type RepositoryTarget } from "./github-access.js";
@@ -25,18 +26,29 @@ export interface BackfillDependencies {
 /** Older history waits behind every repository's recent 90 days. */
 const HISTORY_PRIORITY = 1;
 
-function syncService(service: BackfillPayload["service"], octokit: InstallationOctokit, repo: RepositoryTarget, throwIfStopped: () => Promise<void>) {
+function syncService(
+  service: BackfillPayload["service"],
+  octokit: InstallationOctokit,
+  repo: RepositoryTarget,
+  pageSizeFor: (repositoryId: number) => AdaptivePageSize,
+  throwIfStopped: () => Promise<void>,
+) {
   switch (service) {
     case "repos":
       return syncNewestFirst(repo.githubId, commitSource(octokit, repo), throwIfStopped);
     case "pullRequests":
-      return syncNewestFirst(repo.githubId, pullRequestSource(octokit, repo), throwIfStopped);
+      return syncNewestFirst(repo.githubId, pullRequestSource(octokit, repo, pageSizeFor(repo.githubId)), throwIfStopped);
     case "tickets":
       return syncNewestFirst(repo.githubId, ticketSource(octokit, repo), throwIfStopped);
   }
 }
 
-async function backfillRepository({ probot, budget }: BackfillDependencies, job: Job, signal: AbortSignal): Promise<void> {
+async function backfillRepository(
+  { probot, budget }: BackfillDependencies,
+  pageSizeFor: (repositoryId: number) => AdaptivePageSize,
+  job: Job,
+  signal: AbortSignal,
+): Promise<void> {
   const payload = job.payload as BackfillPayload;
   const { repositoryId, service } = payload;
   // Checked before every page: switching a service off, suspending or uninstalling stops the import cleanly.
@@ -50,7 +62,7 @@ async function backfillRepository({ probot, budget }: BackfillDependencies, job:
     const repository = await findRepository(repositoryId);
     if (!repository) throw new JobCancelled("repository unknown");
     const octokit = await installationOctokit(probot, job.installationId, budget);
-    const outcome = await syncService(service, octokit, repositoryTarget(repository), throwIfStopped);
+    const outcome = await syncService(service, octokit, repositoryTarget(repository), pageSizeFor, throwIfStopped);
     if (outcome === "continue-later") {
       await enqueueJob({ name: BACKFILL_JOB, key: backfillJobKey(payload), installationId: job.installationId, payload, priority: HISTORY_PRIORITY });
     }
@@ -71,8 +83,14 @@ async function syncOrganizationMembers({ probot, budget }: BackfillDependencies,
 }
 
 export function backfillJobHandlers(dependencies: BackfillDependencies): Record<string, JobHandler> {
+  // What a repository taught about its pull request page size outlives the job (its older history is a later job).
+  const pageSizes = new Map<number, AdaptivePageSize>();
+  const pageSizeFor = (repositoryId: number) => {
+    if (!pageSizes.has(repositoryId)) pageSizes.set(repositoryId, new AdaptivePageSize());
+    return pageSizes.get(repositoryId)!;
+  };
   return {
-    [BACKFILL_JOB]: (job, signal) => backfillRepository(dependencies, job, signal),
+    [BACKFILL_JOB]: (job, signal) => backfillRepository(dependencies, pageSizeFor, job, signal),
     [MEMBERS_JOB]: (job) => syncOrganizationMembers(dependencies, job),
   };
 }

@@ -127,12 +127,15 @@ async function completeNestedList<N>(
  * Pull requests with reviews and commits nested, one GraphQL request per page. The page size adapts to GitHub's
  * query timeout: a 502/504 or client timeout halves it and retries the same cursor (no retry at the same size).
  */
-export function pullRequestSource(octokit: Octokit, repo: RepositoryTarget): NewestFirstSource<PullRequestNode> {
-  const pageSize = new AdaptivePageSize();
+export function pullRequestSource(
+  octokit: Octokit,
+  repo: RepositoryTarget,
+  pageSize: AdaptivePageSize = new AdaptivePageSize(),
+): NewestFirstSource<PullRequestNode> {
   return {
     service: "pullRequests",
     timeOf: (node) => new Date(node.updatedAt),
-    async fetchPage(cursor): Promise<Page<PullRequestNode>> {
+    async fetchPage(cursor, since): Promise<Page<PullRequestNode>> {
       for (;;) {
         try {
           const result = await octokit.graphql<{ repository: { pullRequests: Connection<PullRequestNode> } }>(PULL_REQUESTS_QUERY, {
@@ -144,7 +147,8 @@ export function pullRequestSource(octokit: Octokit, repo: RepositoryTarget): New
           });
           pageSize.succeeded();
           const { nodes, pageInfo, totalCount } = result.repository.pullRequests;
-          for (const node of nodes) {
+          // Only pull requests that changed since the last sync are stored, so only theirs are worth completing.
+          for (const node of nodes.filter((pr) => !since || new Date(pr.updatedAt) >= since)) {
             await completeNestedList(octokit, PULL_REQUEST_REVIEWS_QUERY, "reviews", node.id, node.reviews);
             await completeNestedList(octokit, PULL_REQUEST_COMMITS_QUERY, "commits", node.id, node.commits, PULL_REQUEST_COMMITS_CAP);
           }

@@ -31,7 +31,6 @@ export const PULL_REQUESTS_QUERY = `
         nodes { ${PULL_REQUEST_FIELDS} }
       }
     }
-    rateLimit { cost remaining resetAt }
   }`;
 
 /** The rest of a pull request's reviews, past the first page. */

@@ -1,3 +1,4 @@
+import { bulkWriteInChunks } from "./bulk-writes.js";
 import { CommitModel, type Commit } from "./models/commit.js";
 
 /** A commit as one source knows it; null means "this source does not know" (a push payload has no line counts). */
@@ -30,7 +31,8 @@ function knownAndUnknown(record: CommitRecord) {
 export async function saveCommits(records: CommitRecord[]): Promise<void> {
   if (records.length === 0) return;
   const syncedAt = new Date();
-  await CommitModel.bulkWrite(
+  await bulkWriteInChunks(
+    CommitModel,
     records.map((record) => {
       const { known, unknown } = knownAndUnknown(record);
       return {
@@ -41,7 +43,6 @@ export async function saveCommits(records: CommitRecord[]): Promise<void> {
         },
       };
     }),
-    { ordered: false },
   );
 }
 

@@ -13,19 +13,14 @@ export function listImportStatuses(filter: { installationId: number; service?: S
 /** Marks imports as waiting for a worker; one that is already importing keeps its state and checkpoint. */
 export async function markPending(installationId: number, repositoryIds: number[], service: Service): Promise<void> {
   if (repositoryIds.length === 0) return;
-  await ImportStatusModel.bulkWrite(
-    repositoryIds.map((repositoryId) => ({
-      updateOne: {
-        filter: { repositoryId, service, state: { $ne: "importing" } },
-        update: { $set: { installationId, state: "pending" as ImportState, error: null } },
-        upsert: true,
-      },
-    })),
-    { ordered: false },
-  ).catch((error: unknown) => {
-    // An "importing" status makes the upsert collide on the unique index: that import is already under way.
-    if (!(error instanceof Error && "code" in error && error.code === 11000) && !String(error).includes("E11000")) throw error;
-  });
+  const known = await ImportStatusModel.find({ repositoryId: { $in: repositoryIds }, service }, { repositoryId: 1 }).lean();
+  const knownIds = new Set(known.map((status) => status.repositoryId));
+  const fresh = repositoryIds.filter((id) => !knownIds.has(id));
+  if (fresh.length > 0) await ImportStatusModel.insertMany(fresh.map((repositoryId) => ({ repositoryId, installationId, service })));
+  await ImportStatusModel.updateMany(
+    { repositoryId: { $in: [...knownIds] }, service, state: { $ne: "importing" } },
+    { $set: { installationId, state: "pending" as ImportState, error: null } },
+  );
 }
 
 export async function markImporting(repositoryId: number, service: Service, checkpoint: Checkpoint): Promise<void> {

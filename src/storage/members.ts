@@ -1,3 +1,4 @@
+import { bulkWriteInChunks } from "./bulk-writes.js";
 import { MemberModel, type Member } from "./models/member.js";
 
 /** An organization member as a source knows them; a source that cannot see the role leaves the stored one. */
@@ -7,7 +8,8 @@ export type MemberRecord = Pick<Member, "userId" | "login"> & Partial<Pick<Membe
 export async function saveMembers(installationId: number, members: MemberRecord[]): Promise<void> {
   if (members.length === 0) return;
   const syncedAt = new Date();
-  await MemberModel.bulkWrite(
+  await bulkWriteInChunks(
+    MemberModel,
     members.map((member) => ({
       updateOne: {
         filter: { installationId, userId: member.userId },
@@ -15,7 +17,6 @@ export async function saveMembers(installationId: number, members: MemberRecord[
         upsert: true,
       },
     })),
-    { ordered: false },
   );
 }
 

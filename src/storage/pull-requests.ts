@@ -1,6 +1,5 @@
-import { ignoringStaleWrite } from "./mongo-errors.js";
 import { PullRequestModel, type PullRequest } from "./models/pull-request.js";
-import { upsertUnlessNewer } from "./upsert-newer.js";
+import { insertIfMissing, upsertUnlessNewer } from "./bulk-writes.js";
 
 /**
  * A pull request as one source knows it: its id and GitHub's updatedAt, plus whichever other fields the source
@@ -28,18 +27,9 @@ export async function savePullRequests(records: PullRequestRecord[]): Promise<vo
 export async function addPullRequestsIfMissing(records: PullRequestRecord[]): Promise<void> {
   if (records.length === 0) return;
   const syncedAt = new Date();
-  await ignoringStaleWrite(
-    PullRequestModel.bulkWrite(
-      records.map((record) => ({
-        updateOne: {
-          filter: { githubId: record.githubId },
-          update: { $setOnInsert: { ...record, updatedAt: record.createdAt ?? record.updatedAt, syncedAt } },
-          upsert: true,
-        },
-        // Typed against mongoose's subdocument arrays; it casts the records' plain arrays itself.
-      })) as never,
-      { ordered: false },
-    ),
+  await insertIfMissing(
+    PullRequestModel,
+    records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, updatedAt: record.createdAt ?? record.updatedAt, syncedAt } })),
   );
 }
 

@@ -1,5 +1,5 @@
 import type { components } from "@octokit/openapi-types";
-import { ignoringStaleWrite } from "./mongo-errors.js";
+import { bulkWriteInChunks, upsertUnlessNewer } from "./bulk-writes.js";
 import { RepositoryModel, type Repository } from "./models/repository.js";
 
 type RestRepository = components["schemas"]["repository"];
@@ -36,24 +36,17 @@ export async function setRepositoryGrants(
   granted: boolean,
   at: Date,
 ): Promise<void> {
-  if (repos.length === 0) return;
-  await ignoringStaleWrite(
-    RepositoryModel.bulkWrite(
-      repos.map((repo) => {
-        const described = describedFields(repo);
-        return {
-          updateOne: {
-            filter: { githubId: Number(repo.id), grantChangedAt: { $lte: at } },
-            update: {
-              $set: { installationId, granted, grantChangedAt: at, ...described },
-              ...(!("visibility" in described) && { $setOnInsert: { visibility: repo.private ? "private" : "public" } }),
-            },
-            upsert: true,
-          },
-        };
-      }),
-      { ordered: false },
-    ),
+  await upsertUnlessNewer(
+    RepositoryModel,
+    repos.map((repo) => {
+      const described = describedFields(repo);
+      return {
+        key: { githubId: Number(repo.id) },
+        set: { installationId, granted, grantChangedAt: at, ...described },
+        ...(!("visibility" in described) && { setOnInsert: { visibility: repo.private ? "private" : "public" } }),
+      };
+    }),
+    "grantChangedAt",
   );
 }
 
@@ -75,7 +68,8 @@ export function listRepositories(installationId: number, filter: { granted?: boo
 export async function renameOwner(installationId: number, to: string): Promise<void> {
   const repos = await RepositoryModel.find({ installationId }, { githubId: 1, name: 1 }).lean();
   if (repos.length === 0) return;
-  await RepositoryModel.bulkWrite(
+  await bulkWriteInChunks(
+    RepositoryModel,
     repos.map((repo) => ({
       updateOne: { filter: { githubId: repo.githubId }, update: { $set: { fullName: `${to}/${repo.name}` } } },
     })),

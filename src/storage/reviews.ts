@@ -1,5 +1,5 @@
 import { ReviewModel, type Review } from "./models/review.js";
-import { upsertUnlessNewer } from "./upsert-newer.js";
+import { upsertUnlessNewer } from "./bulk-writes.js";
 
 export type ReviewRecord = Pick<Review, "githubId" | "updatedAt"> & Partial<Omit<Review, "githubId" | "updatedAt" | "syncedAt">>;
 

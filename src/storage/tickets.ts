@@ -1,5 +1,5 @@
 import { TicketModel, type Ticket } from "./models/ticket.js";
-import { upsertUnlessNewer } from "./upsert-newer.js";
+import { upsertUnlessNewer } from "./bulk-writes.js";
 
 /** A ticket as one source knows it; deletion and transfer are recorded apart, so no record can undo them. */
 export type TicketRecord = Pick<Ticket, "githubId" | "updatedAt"> &

@@ -9,8 +9,9 @@ const commitSchema = new Schema({
   author: { type: gitActorSchema, required: true },
   committer: { type: gitActorSchema, required: true },
   messageHeadline: { type: String, required: true },
-  parentsCount: { type: Number, required: true },
-  isMerge: { type: Boolean, required: true },
+  /** Null until known: push payloads do not list parents; backfill fills them in. */
+  parentsCount: { type: Number, default: null },
+  isMerge: { type: Boolean, default: null },
   /** Null when the source (a push payload) does not carry line counts; backfill fills them in. */
   additions: { type: Number, default: null },
   deletions: { type: Number, default: null },

@@ -1,0 +1,154 @@
+import { pino } from "pino";
+import { beforeEach, describe, expect, it } from "vitest";
+import { switchService } from "../../src/backfill/control.js";
+import { backfillJobHandlers } from "../../src/backfill/jobs.js";
+import { RateBudget } from "../../src/github/rate-budget.js";
+import { Worker } from "../../src/jobs/worker.js";
+import { CommitModel } from "../../src/storage/models/commit.js";
+import { ImportStatusModel } from "../../src/storage/models/import-status.js";
+import { JobModel } from "../../src/storage/models/job.js";
+import { MemberModel } from "../../src/storage/models/member.js";
+import { PullRequestModel } from "../../src/storage/models/pull-request.js";
+import { ReviewModel } from "../../src/storage/models/review.js";
+import { TicketModel } from "../../src/storage/models/ticket.js";
+import { clearDatabase } from "../helpers/database.js";
+import { installOrganization } from "../helpers/installation.js";
+import { createTestProbot } from "../helpers/probot.js";
+import { storedRepository } from "../helpers/records.js";
+import { mockInstallationToken, scriptedOrganization, serveGraphQL, type Fault, type GraphQLCall } from "../helpers/scripted-github.js";
+
+const INSTALLATION = 77;
+const silent = pino({ level: "silent" });
+let probot = createTestProbot();
+
+function createWorker(options: { leaseMs?: number } = {}) {
+  // One job at a time makes the order of requests part of the specification (recent history first).
+  return new Worker({ handlers: backfillJobHandlers({ probot, budget: new RateBudget(), log: silent }), log: silent, concurrency: 1, pollMs: 10, ...options });
+}
+
+async function installAndBackfill(fault?: Fault) {
+  const org = scriptedOrganization();
+  mockInstallationToken(INSTALLATION);
+  const github = serveGraphQL(org, fault);
+  await installOrganization(probot, INSTALLATION, "acme", org);
+  return { org, github };
+}
+
+const count = (calls: GraphQLCall[], operation: string) => calls.filter((call) => call.operation === operation).length;
+
+async function expectEverythingStoredOnce() {
+  expect(await PullRequestModel.countDocuments()).toBe(32);
+  expect(await ReviewModel.countDocuments()).toBe(150 + 29 * 2 + 1);
+  expect(await CommitModel.countDocuments()).toBe(140);
+  // #3 was transferred away and #4 deleted: GitHub no longer lists them in alpha.
+  expect((await TicketModel.find({ repositoryId: 501 }).lean()).map((t) => t.number).sort()).toEqual([1, 2, 5, 6, 7]);
+  expect(await TicketModel.countDocuments()).toBe(8);
+  expect(await MemberModel.countDocuments()).toBe(5);
+}
+
+beforeEach(async () => {
+  await clearDatabase();
+  probot = createTestProbot();
+});
+
+describe("backfill on installation", () => {
+  it("imports every enabled service's history exactly once, recent history of every repository first", async () => {
+    const { github } = await installAndBackfill();
+    await createWorker().idle();
+
+    await expectEverythingStoredOnce();
+    const busy = await PullRequestModel.findOne({ repositoryId: 501, number: 1 }).lean();
+    expect(busy).toMatchObject({ commitsCount: 120, commitsComplete: true, reviewCommentsCount: 150, state: "open" });
+    expect(busy?.commits).toHaveLength(120);
+    expect(await ReviewModel.countDocuments({ pullRequestId: busy?.githubId })).toBe(150);
+    const capped = await PullRequestModel.findOne({ repositoryId: 501, number: 2 }).lean();
+    expect(capped).toMatchObject({ commitsCount: 300, commitsComplete: false });
+    expect(capped?.commits).toHaveLength(250);
+    expect(await storedRepository(501)).toMatchObject({ language: "TypeScript", topics: ["analytics"], defaultBranch: "main", visibility: "private" });
+    expect(await CommitModel.countDocuments({ isMerge: true })).toBe(14);
+
+    const statuses = await ImportStatusModel.find().lean();
+    expect(statuses).toHaveLength(6);
+    expect(statuses.every((s) => s.state === "done" && s.lastSyncedAt && s.error === null)).toBe(true);
+
+    // One request per page: 25 + 5 pull requests in alpha, 2 in beta; nested lists continue past 100 (reviews of #1,
+    // commits of #1 and #2 up to GitHub's 250 cap); 100 commits per page; issues and members in one page each.
+    expect(count(github.calls, "PullRequests")).toBe(3);
+    expect(count(github.calls, "PullRequestReviews")).toBe(1);
+    expect(count(github.calls, "PullRequestCommits")).toBe(3);
+    expect(count(github.calls, "RepositoryCommits")).toBe(3);
+    expect(count(github.calls, "Issues")).toBe(2);
+    expect(count(github.calls, "OrganizationMembers")).toBe(1);
+
+    const firstPages = github.calls.flatMap((call, i) => (call.variables.after === null && call.variables.owner ? [i] : []));
+    const olderHistory = github.calls.flatMap((call, i) => (call.variables.after && call.variables.owner ? [i] : []));
+    expect(Math.max(...firstPages)).toBeLessThan(Math.min(...olderHistory));
+  });
+
+  it("re-reads only what changed since the last sync", async () => {
+    const { github } = await installAndBackfill();
+    await createWorker().idle();
+    const before = github.calls.length;
+
+    await switchService(INSTALLATION, "pullRequests", true);
+    await createWorker().idle();
+
+    const again = github.calls.slice(before);
+    expect(again.map((call) => call.operation)).toEqual(["PullRequests", "PullRequests"]);
+    await expectEverythingStoredOnce();
+  });
+
+  it("halves the pull request page after GitHub's query timeout (502) and still imports everything", async () => {
+    const { github } = await installAndBackfill((call, nth) => (call.operation === "PullRequests" && nth === 1 ? { status: 502 } : undefined));
+    await createWorker().idle();
+
+    await expectEverythingStoredOnce();
+    const pageSizes = (name: string) => github.calls.filter((call) => call.operation === "PullRequests" && call.variables.name === name).map((call) => call.variables.first);
+    expect(pageSizes("alpha")).toEqual([25, 12, 12, 12]);
+    expect(pageSizes("beta")).toEqual([25]);
+  });
+
+  it("finishes without duplicates after the worker is killed mid-backfill", async () => {
+    let killed = false;
+    let dead = false;
+    const first = createWorker();
+    const { github } = await installAndBackfill((call) => {
+      // The process dies while alpha's older pull requests are being read: that request and any later one never land.
+      if (!killed && call.operation === "PullRequests" && call.variables.after) killed = dead = true;
+      if (!dead) return undefined;
+      void first.stop();
+      return { status: 500 };
+    });
+    await first.idle();
+    dead = false;
+    // What a killed process leaves behind: its job still marked running, with a lease nobody renews.
+    await JobModel.updateMany({ state: { $in: ["running", "queued"] }, key: /pullRequests:501/ }, { state: "running", workerId: "dead", lockedUntil: new Date(Date.now() - 1) });
+
+    await createWorker().idle();
+
+    await expectEverythingStoredOnce();
+    const alphaFirstPage = github.calls.filter((call) => call.operation === "PullRequests" && call.variables.owner === "acme" && call.variables.name === "alpha" && call.variables.after === null);
+    expect(alphaFirstPage).toHaveLength(1);
+  });
+});
+
+describe("services", () => {
+  it("imports no tickets while the service is off, and backfills them when it is switched on", async () => {
+    const org = scriptedOrganization();
+    mockInstallationToken(INSTALLATION);
+    const github = serveGraphQL(org);
+    await installOrganization(probot, INSTALLATION, "acme", org);
+    await switchService(INSTALLATION, "tickets", false);
+    await createWorker().idle();
+
+    expect(count(github.calls, "Issues")).toBe(0);
+    expect(await TicketModel.countDocuments()).toBe(0);
+    expect((await ImportStatusModel.find({ service: "tickets" }).lean()).map((s) => s.state)).toEqual(["stopped", "stopped"]);
+
+    await switchService(INSTALLATION, "tickets", true);
+    await createWorker().idle();
+
+    expect(await TicketModel.countDocuments()).toBe(8);
+    expect((await ImportStatusModel.find({ service: "tickets" }).lean()).map((s) => s.state)).toEqual(["done", "done"]);
+  });
+});

@@ -1,0 +1,229 @@
+import { createHash } from "node:crypto";
+import nock from "nock";
+
+/**
+ * A small GitHub organization held in memory and served through nock, answering Tributary's GraphQL queries
+ * (by operation name) with cursor pagination, so backfill tests can check "everything, exactly once".
+ */
+
+const DAY = 86_400_000;
+const NOW = Date.now();
+const ago = (days: number) => new Date(NOW - days * DAY).toISOString();
+const user = (id: number) => ({ login: `user${id}`, databaseId: id });
+const sha = (seed: string) => createHash("sha1").update(seed).digest("hex");
+
+export interface ScriptedRepository {
+  id: number;
+  owner: string;
+  name: string;
+  commits: ReturnType<typeof commit>[];
+  pullRequests: ReturnType<typeof pullRequest>[];
+  issues: ReturnType<typeof issue>[];
+}
+
+function commit(repoId: number, i: number, daysAgo: number) {
+  const actor = { name: `Dev ${i % 5}`, email: `dev${i % 5}@example.com`, date: ago(daysAgo), user: user(100 + (i % 5)) };
+  return {
+    oid: sha(`${repoId}-c${i}`),
+    messageHeadline: `Commit ${i}`,
+    additions: i,
+    deletions: i % 7,
+    changedFilesIfAvailable: 1 + (i % 3),
+    parents: { totalCount: i % 10 === 0 ? 2 : 1 },
+    author: actor,
+    committer: actor,
+  };
+}
+
+function pullRequest(repoId: number, number: number, daysAgo: number, reviews: number, commits: number) {
+  const id = repoId * 1000 + number;
+  return {
+    id: `PR_${id}`,
+    databaseId: id,
+    number,
+    title: `Pull request ${number}`,
+    state: number % 3 === 0 ? "MERGED" : number % 3 === 1 ? "OPEN" : "CLOSED",
+    isDraft: number % 5 === 0,
+    createdAt: ago(daysAgo + 2),
+    updatedAt: ago(daysAgo),
+    closedAt: number % 3 === 1 ? null : ago(daysAgo),
+    mergedAt: number % 3 === 0 ? ago(daysAgo) : null,
+    author: user(100 + (number % 5)),
+    mergedBy: number % 3 === 0 ? user(100) : null,
+    baseRefName: "main",
+    headRefName: `feature-${number}`,
+    additions: 10 * number,
+    deletions: number,
+    changedFiles: 2,
+    labels: { nodes: [{ name: "feature" }] },
+    assignees: { nodes: [user(101)] },
+    reviewRequests: { nodes: [{ requestedReviewer: user(102) }, { requestedReviewer: {} }] },
+    comments: { totalCount: 2, nodes: [{ createdAt: ago(daysAgo + 1) }] },
+    reviewThreads: { nodes: [{ comments: { nodes: [{ createdAt: ago(daysAgo + 1) }] } }] },
+    allReviews: Array.from({ length: reviews }, (_, r) => ({
+      databaseId: id * 1000 + r,
+      state: r === 0 ? "APPROVED" : "COMMENTED",
+      submittedAt: ago(daysAgo + 1),
+      updatedAt: ago(daysAgo + 1),
+      author: user(100 + (r % 5)),
+      comments: { totalCount: 1 },
+    })),
+    allCommits: Array.from({ length: commits }, (_, c) => ({
+      commit: { oid: sha(`${id}-pc${c}`), authoredDate: ago(daysAgo + 2), author: { user: user(100 + (c % 5)) } },
+    })),
+  };
+}
+
+function issue(repoId: number, number: number, daysAgo: number) {
+  const id = repoId * 1000 + 500 + number;
+  return {
+    id: `I_${id}`,
+    databaseId: id,
+    number,
+    title: `Issue ${number}`,
+    state: number % 2 ? "OPEN" : "CLOSED",
+    stateReason: number % 2 ? null : "COMPLETED",
+    createdAt: ago(daysAgo + 3),
+    updatedAt: ago(daysAgo),
+    closedAt: number % 2 ? null : ago(daysAgo),
+    author: user(103),
+    labels: { nodes: [{ name: "bug" }] },
+    assignees: { nodes: [user(104)] },
+    milestone: number % 4 === 0 ? { title: "v1" } : null,
+    comments: { totalCount: number % 3 },
+  };
+}
+
+/**
+ * Two repositories. `alpha` has 30 pull requests (a third older than 90 days; one with 150 reviews and 120 commits,
+ * one with 300 commits, past GitHub's 250 cap), 130 default-branch commits after a force-push rewrote history, and
+ * issues of which #3 was transferred away and #4 deleted (GitHub no longer lists them). `beta` is small.
+ */
+export function scriptedOrganization(): ScriptedRepository[] {
+  const alpha: ScriptedRepository = {
+    id: 501,
+    owner: "acme",
+    name: "alpha",
+    commits: Array.from({ length: 130 }, (_, i) => commit(501, i, i)),
+    pullRequests: Array.from({ length: 30 }, (_, i) =>
+      pullRequest(501, i + 1, i < 20 ? i * 3 : 100 + i, i === 0 ? 150 : 2, i === 0 ? 120 : i === 1 ? 300 : 3),
+    ),
+    issues: [1, 2, 5, 6, 7].map((n) => issue(501, n, n * 20)),
+  };
+  const beta: ScriptedRepository = {
+    id: 502,
+    owner: "acme",
+    name: "beta",
+    commits: Array.from({ length: 10 }, (_, i) => commit(502, i, i * 2)),
+    pullRequests: [pullRequest(502, 1, 1, 1, 1), pullRequest(502, 2, 200, 0, 2)],
+    issues: [1, 2, 3].map((n) => issue(502, n, n)),
+  };
+  return [alpha, beta];
+}
+
+const encode = (offset: number) => Buffer.from(`cursor:${offset}`).toString("base64");
+const decode = (cursor: string | null | undefined) => (cursor ? Number(Buffer.from(cursor, "base64").toString().split(":")[1]) : 0);
+
+function page<N>(all: N[], first: number, after: string | null | undefined) {
+  const start = decode(after);
+  const nodes = all.slice(start, start + first);
+  const end = start + nodes.length;
+  return { totalCount: all.length, pageInfo: { hasNextPage: end < all.length, endCursor: encode(end) }, nodes };
+}
+
+type PullRequestData = ReturnType<typeof pullRequest>;
+
+/** GitHub lists a pull request's first 250 commits only, while totalCount still tells the real number. */
+function capped(commits: PullRequestData["allCommits"], after: string | null) {
+  return { ...page(commits.slice(0, 250), 100, after), totalCount: commits.length };
+}
+
+function withFirstPages({ allReviews, allCommits, ...rest }: PullRequestData) {
+  return { ...rest, reviews: page(allReviews, 100, null), commits: capped(allCommits, null) };
+}
+
+const byNewest = <N extends { updatedAt: string }>(nodes: N[]) => [...nodes].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+
+export interface GraphQLCall {
+  operation: string;
+  variables: Record<string, unknown>;
+}
+
+/** What a test wants GitHub to do instead of answering, for the n-th call of an operation (counted from 1). */
+export type Fault = (call: GraphQLCall, nth: number) => { status: number; body?: object } | undefined;
+
+/**
+ * Serves the organization's GraphQL API on api.github.com for as long as the test runs. Every call is recorded in
+ * `calls`, so tests can say exactly what was asked.
+ */
+export function serveGraphQL(repositories: ScriptedRepository[], fault: Fault = () => undefined) {
+  const calls: GraphQLCall[] = [];
+  const counts = new Map<string, number>();
+  const findRepo = (vars: Record<string, unknown>) => repositories.find((r) => r.owner === vars.owner && r.name === vars.name)!;
+  const findPullRequest = (id: unknown) => repositories.flatMap((r) => r.pullRequests).find((pr) => pr.id === id)!;
+
+  const resolvers: Record<string, (vars: Record<string, unknown>) => object> = {
+    PullRequests: (vars) => {
+      const connection = page(byNewest(findRepo(vars).pullRequests), vars.first as number, vars.after as string);
+      return { repository: { pullRequests: { ...connection, nodes: connection.nodes.map(withFirstPages) } } };
+    },
+    PullRequestReviews: (vars) => ({ node: { reviews: page(findPullRequest(vars.id).allReviews, 100, vars.after as string) } }),
+    PullRequestCommits: (vars) => ({ node: { commits: capped(findPullRequest(vars.id).allCommits, vars.after as string) } }),
+    RepositoryCommits: (vars) => {
+      const repo = findRepo(vars);
+      const since = vars.since ? new Date(vars.since as string) : null;
+      const commits = repo.commits.filter((c) => !since || new Date(c.committer.date) >= since);
+      return {
+        repository: {
+          databaseId: repo.id,
+          name: repo.name,
+          nameWithOwner: `${repo.owner}/${repo.name}`,
+          visibility: "PRIVATE",
+          isArchived: false,
+          isFork: false,
+          createdAt: ago(400),
+          pushedAt: ago(0),
+          updatedAt: ago(1),
+          primaryLanguage: { name: "TypeScript" },
+          repositoryTopics: { nodes: [{ topic: { name: "analytics" } }] },
+          defaultBranchRef: { name: "main", target: { history: page(commits, 100, vars.after as string) } },
+        },
+      };
+    },
+    Issues: (vars) => {
+      const since = vars.since ? new Date(vars.since as string) : null;
+      const issues = byNewest(findRepo(vars).issues).filter((i) => !since || new Date(i.updatedAt) >= since);
+      return { repository: { issues: page(issues, 100, vars.after as string) } };
+    },
+    OrganizationMembers: (vars) => ({
+      organization: {
+        membersWithRole: {
+          ...page([0, 1, 2, 3, 4].map((i) => ({ role: i === 0 ? "ADMIN" : "MEMBER", node: user(100 + i) })), 100, vars.after as string),
+          edges: [0, 1, 2, 3, 4].map((i) => ({ role: i === 0 ? "ADMIN" : "MEMBER", node: user(100 + i) })),
+        },
+      },
+    }),
+  };
+
+  nock("https://api.github.com")
+    .persist()
+    .post("/graphql")
+    .reply(async (request) => {
+      const { query, variables = {} } = (await request.json()) as { query: string; variables?: Record<string, unknown> };
+      const operation = /query (\w+)/.exec(query)?.[1] ?? "unknown";
+      const call = { operation, variables };
+      calls.push(call);
+      const nth = (counts.get(operation) ?? 0) + 1;
+      counts.set(operation, nth);
+      const failure = fault(call, nth);
+      if (failure) return [failure.status, failure.body ?? { message: "Bad Gateway" }] as const;
+      return [200, { data: resolvers[operation]!(variables) }] as const;
+    });
+  return { calls };
+}
+
+export function mockInstallationToken(installationId: number) {
+  nock("https://api.github.com")
+    .post(`/app/installations/${installationId}/access_tokens`)
+    .reply(201, { token: `token-${installationId}`, expires_at: new Date(NOW + 3_600_000).toISOString() });
+}
