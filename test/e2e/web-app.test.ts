@@ -156,6 +156,10 @@ describe("the web app in a browser", () => {
     await screenshot("troubleshooting");
     await page.goto(`${appUrl}/integrations`);
     await screenshot("integrations");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${appUrl}/integrations/${installation.id}/repositories`);
+    await screenshot("repositories-narrow");
+    await page.setViewportSize({ width: 1200, height: 800 });
 
     // Sign out.
     await page.getByRole("button", { name: "Sign out" }).click();
