@@ -121,10 +121,12 @@ describe("the web app in a browser", () => {
     await page.goto(`${appUrl}/integrations/${installation.id}/repositories`);
     expect(await page.locator("#repositories").textContent()).toContain("Tickets: pending");
     worker.start();
-    // The page polls while imports are under way: the statuses move on without a reload.
+    // The page polls while imports are under way: the statuses move on without a reload, until all are done.
     await expect.poll(() => page.locator("#repositories").textContent(), { timeout: 60_000 }).not.toContain("Tickets: pending");
-    expect(page.url()).toBe(`${appUrl}/integrations/${installation.id}/repositories`);
     await screenshot("repositories");
+    await page.locator("#repositories:not([data-live])").waitFor({ timeout: 90_000 });
+    expect(page.url()).toBe(`${appUrl}/integrations/${installation.id}/repositories`);
+    expect(await page.locator("#repositories").textContent()).toContain("3 done");
 
     // Rename.
     await page.goto(`${appUrl}/integrations/${installation.id}`);
