@@ -21,31 +21,43 @@ export interface BackfillDependencies {
   probot: Probot;
   budget: RateBudget;
   log: Logger;
+  /** Client-side limit for one pull request page (default: a little over GitHub's own 10 s). */
+  queryTimeoutMs?: number;
 }
 
 /** Older history waits behind every repository's recent 90 days. */
 const HISTORY_PRIORITY = 1;
 
+interface PullRequestPaging {
+  pageSizeFor: (repositoryId: number) => AdaptivePageSize;
+  queryTimeoutMs?: number;
+}
+
 function syncService(
   service: BackfillPayload["service"],
   octokit: InstallationOctokit,
   repo: RepositoryTarget,
-  pageSizeFor: (repositoryId: number) => AdaptivePageSize,
+  paging: PullRequestPaging,
   throwIfStopped: () => Promise<void>,
 ) {
   switch (service) {
     case "repos":
       return syncNewestFirst(repo.githubId, commitSource(octokit, repo), throwIfStopped);
     case "pullRequests":
-      return syncNewestFirst(repo.githubId, pullRequestSource(octokit, repo, pageSizeFor(repo.githubId)), throwIfStopped);
+      return syncNewestFirst(repo.githubId, pullRequestSource(octokit, repo, paging.pageSizeFor(repo.githubId), paging.queryTimeoutMs), throwIfStopped);
     case "tickets":
       return syncNewestFirst(repo.githubId, ticketSource(octokit, repo), throwIfStopped);
   }
 }
 
+async function cancellation(installationId: number, repositoryId: number, service: BackfillPayload["service"]) {
+  const decision = await decideIngestion(installationId, repositoryId, service);
+  return decision.ingest ? null : new JobCancelled(decision.reason);
+}
+
 async function backfillRepository(
-  { probot, budget }: BackfillDependencies,
-  pageSizeFor: (repositoryId: number) => AdaptivePageSize,
+  { probot, budget, queryTimeoutMs }: BackfillDependencies,
+  pageSizeFor: PullRequestPaging["pageSizeFor"],
   job: Job,
   signal: AbortSignal,
 ): Promise<void> {
@@ -54,21 +66,27 @@ async function backfillRepository(
   // Checked before every page: switching a service off, suspending or uninstalling stops the import cleanly.
   const throwIfStopped = async () => {
     signal.throwIfAborted();
-    const decision = await decideIngestion(job.installationId, repositoryId, service);
-    if (!decision.ingest) throw new JobCancelled(decision.reason);
+    const stopped = await cancellation(job.installationId, repositoryId, service);
+    if (stopped) throw stopped;
   };
   try {
     await throwIfStopped();
     const repository = await findRepository(repositoryId);
     if (!repository) throw new JobCancelled("repository unknown");
     const octokit = await installationOctokit(probot, job.installationId, budget);
-    const outcome = await syncService(service, octokit, repositoryTarget(repository), pageSizeFor, throwIfStopped);
+    const outcome = await syncService(service, octokit, repositoryTarget(repository), { pageSizeFor, queryTimeoutMs }, throwIfStopped);
     if (outcome === "continue-later") {
       await enqueueJob({ name: BACKFILL_JOB, key: backfillJobKey(payload), installationId: job.installationId, payload, priority: HISTORY_PRIORITY });
     }
   } catch (error) {
-    if (error instanceof JobCancelled) await markStopped(job.installationId, service, [repositoryId]);
-    else if (!signal.aborted && !(error instanceof RetryLater)) await markFailed(repositoryId, service, (error as Error).message);
+    if (signal.aborted || error instanceof RetryLater) throw error;
+    // A failure caused by the integration going away (suspended mid-page: GitHub answers 403) is a stop, not a failure.
+    const stopped = error instanceof JobCancelled ? error : await cancellation(job.installationId, repositoryId, service);
+    if (stopped) {
+      await markStopped(job.installationId, service, [repositoryId]);
+      throw stopped;
+    }
+    await markFailed(repositoryId, service, (error as Error).message);
     throw error;
   }
 }

@@ -47,7 +47,8 @@ export type PullRequestNode = {
 
 /** GitHub lists at most this many commits of a pull request, in the API and on the web. */
 export const PULL_REQUEST_COMMITS_CAP = 250;
-const QUERY_TIMEOUT_MS = 15_000;
+/** GitHub gives up on a query after 10 s; waiting a little longer than that tells a slow answer from none. */
+export const QUERY_TIMEOUT_MS = 15_000;
 
 const userRef = (actor: ActorNode | Record<string, never>) =>
   actor && "login" in actor && actor.databaseId ? { id: actor.databaseId, login: actor.login } : null;
@@ -131,6 +132,7 @@ export function pullRequestSource(
   octokit: Octokit,
   repo: RepositoryTarget,
   pageSize: AdaptivePageSize = new AdaptivePageSize(),
+  queryTimeoutMs = QUERY_TIMEOUT_MS,
 ): NewestFirstSource<PullRequestNode> {
   return {
     service: "pullRequests",
@@ -143,7 +145,7 @@ export function pullRequestSource(
             name: repo.name,
             first: pageSize.size,
             after: cursor,
-            request: { retries: 0, signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) },
+            request: { retries: 0, signal: AbortSignal.timeout(queryTimeoutMs) },
           });
           pageSize.succeeded();
           const { nodes, pageInfo, totalCount } = result.repository.pullRequests;

@@ -1,3 +1,4 @@
+import Bottleneck from "bottleneck";
 import { Probot, ProbotOctokit } from "probot";
 import type { Logger } from "pino";
 import type { AppCredentials, Config } from "../config.js";
@@ -9,12 +10,20 @@ type LoggingOctokit = { log: { warn: (message: string) => void } };
 const MAX_RATE_LIMIT_RETRIES = 5;
 
 /**
+ * The throttling plugin spaces every GraphQL request 1 s apart, process-wide, because a GraphQL request may be a
+ * mutation. Tributary only sends queries, which GitHub's secondary limit counts at 2,000 points per minute: two at a
+ * time, 100 ms apart, stays well inside that and keeps requests near-serial as GitHub asks.
+ */
+const graphqlQueries = new Bottleneck.Group({ maxConcurrent: 2, minTime: 100 });
+
+/**
  * Probot's Octokit with its bundled throttling and retry plugins configured for long-running backfills:
  * on a primary limit wait for the reset, on a secondary limit wait for `retry-after`, retry 5xx and network
  * errors with backoff, and never retry other 4xx (they will not get better).
  */
 export const TributaryOctokit = ProbotOctokit.defaults({
   throttle: {
+    write: graphqlQueries,
     onRateLimit: (retryAfter: number, options: RequestOptions, octokit: LoggingOctokit, retryCount: number) => {
       octokit.log.warn(`Rate limit reached for ${options.method} ${options.url}; retrying after the reset in ${retryAfter} s`);
       return retryCount < MAX_RATE_LIMIT_RETRIES;

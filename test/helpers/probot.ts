@@ -12,15 +12,12 @@ export const TEST_PRIVATE_KEY = generateKeyPairSync("rsa", {
   publicKeyEncoding: { type: "spki", format: "pem" },
 }).privateKey;
 
-/** A Probot running Tributary, talking to api.github.com (which tests mock with nock). */
-export function createTestProbot(): Probot {
-  const probot = new Probot({
-    appId: TEST_APP_ID,
-    privateKey: TEST_PRIVATE_KEY,
-    log: pino({ level: "silent" }),
-    // Tests script every GitHub answer; retries and throttling would only hide what was asked.
-    Octokit: ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } }),
-  });
+/**
+ * A Probot running Tributary, talking to api.github.com (which tests mock with nock). By default without retries
+ * and throttling, which would only hide what was asked; rate-limit tests pass Tributary's own Octokit.
+ */
+export function createTestProbot(Octokit: typeof ProbotOctokit = ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } })): Probot {
+  const probot = new Probot({ appId: TEST_APP_ID, privateKey: TEST_PRIVATE_KEY, log: pino({ level: "silent" }), Octokit });
   void probot.load(tributary);
   return probot;
 }

@@ -149,8 +149,14 @@ export interface GraphQLCall {
   variables: Record<string, unknown>;
 }
 
-/** What a test wants GitHub to do instead of answering, for the n-th call of an operation (counted from 1). */
-export type Fault = (call: GraphQLCall, nth: number) => { status: number; body?: object } | undefined;
+/**
+ * What a test wants GitHub to do for the n-th call of an operation (counted from 1): answer with another status,
+ * body and headers, and/or only after a delay. Undefined answers normally.
+ */
+export type Fault = (
+  call: GraphQLCall,
+  nth: number,
+) => { status?: number; body?: object; headers?: Record<string, string>; delayMs?: number } | undefined;
 
 /**
  * Serves the organization's GraphQL API on api.github.com for as long as the test runs. Every call is recorded in
@@ -216,7 +222,8 @@ export function serveGraphQL(repositories: ScriptedRepository[], fault: Fault = 
       const nth = (counts.get(operation) ?? 0) + 1;
       counts.set(operation, nth);
       const failure = fault(call, nth);
-      if (failure) return [failure.status, failure.body ?? { message: "Bad Gateway" }] as const;
+      if (failure?.delayMs) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
+      if (failure?.status) return [failure.status, failure.body ?? { message: "Bad Gateway" }, failure.headers ?? {}] as const;
       return [200, { data: resolvers[operation]!(variables) }] as const;
     });
   return { calls };
@@ -227,3 +234,12 @@ export function mockInstallationToken(installationId: number) {
     .post(`/app/installations/${installationId}/access_tokens`)
     .reply(201, { token: `token-${installationId}`, expires_at: new Date(NOW + 3_600_000).toISOString() });
 }
+
+/** The scripted organization's content, as it must end up stored: every record exactly once. */
+export const SCRIPTED_TOTALS = {
+  pullRequests: 32,
+  reviews: 150 + 29 * 2 + 1,
+  commits: 140,
+  tickets: 8,
+  members: 5,
+};

@@ -1,0 +1,79 @@
+import { pino } from "pino";
+import { beforeEach, describe, expect, it } from "vitest";
+import { backfillJobHandlers } from "../../src/backfill/jobs.js";
+import { TributaryOctokit } from "../../src/github/probot.js";
+import { RateBudget } from "../../src/github/rate-budget.js";
+import { Worker } from "../../src/jobs/worker.js";
+import { ImportStatusModel } from "../../src/storage/models/import-status.js";
+import { clearDatabase } from "../helpers/database.js";
+import { installOrganization } from "../helpers/installation.js";
+import { createTestProbot } from "../helpers/probot.js";
+import { mockInstallationToken, scriptedOrganization, serveGraphQL, type Fault } from "../helpers/scripted-github.js";
+import { expectScriptedOrganizationStored } from "../helpers/stored-organization.js";
+
+const silent = pino({ level: "silent" });
+const resetInOneSecond = () => String(Math.ceil(Date.now() / 1000) + 1);
+
+/** Backfills the scripted organization through Tributary's own Octokit (throttling and retry on) while GitHub misbehaves. */
+async function backfillWhile(fault: Fault, options: { queryTimeoutMs?: number } = {}) {
+  const probot = createTestProbot(TributaryOctokit);
+  const org = scriptedOrganization();
+  mockInstallationToken(77);
+  const github = serveGraphQL(org, fault);
+  await installOrganization(probot, 77, "acme", org);
+  const handlers = backfillJobHandlers({ probot, budget: new RateBudget(), log: silent, ...options });
+  await new Worker({ handlers, log: silent, concurrency: 1, pollMs: 10 }).idle();
+  return github;
+}
+
+async function expectAllImportsDone() {
+  const states = (await ImportStatusModel.find().lean()).map((status) => status.state);
+  expect(states).toEqual(Array(6).fill("done"));
+}
+
+beforeEach(clearDatabase);
+
+describe("rate limits and failures", () => {
+  it("backs off for `retry-after` on a secondary rate limit, then continues", async () => {
+    const github = await backfillWhile((call, nth) =>
+      call.operation === "Issues" && nth === 1
+        ? { status: 403, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, headers: { "retry-after": "1" } }
+        : undefined,
+    );
+    await expectScriptedOrganizationStored();
+    await expectAllImportsDone();
+    expect(github.calls.filter((call) => call.operation === "Issues")).toHaveLength(3);
+  });
+
+  it("waits for the reset when the primary rate limit is used up, then continues", async () => {
+    const github = await backfillWhile((call, nth) =>
+      call.operation === "RepositoryCommits" && nth === 1
+        ? {
+            status: 403,
+            body: { message: "API rate limit exceeded for installation ID 77." },
+            headers: { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": resetInOneSecond() },
+          }
+        : undefined,
+    );
+    await expectScriptedOrganizationStored();
+    await expectAllImportsDone();
+    expect(github.calls.filter((call) => call.operation === "RepositoryCommits")).toHaveLength(4);
+  });
+
+  it("retries a 502 with backoff and loses nothing", async () => {
+    const github = await backfillWhile((call, nth) => (call.operation === "Issues" && nth === 1 ? { status: 502 } : undefined));
+    await expectScriptedOrganizationStored();
+    await expectAllImportsDone();
+    expect(github.calls.filter((call) => call.operation === "Issues")).toHaveLength(3);
+  });
+
+  it("asks for a smaller page when a pull request query times out", async () => {
+    const github = await backfillWhile(
+      (call, nth) => (call.operation === "PullRequests" && nth === 1 ? { delayMs: 5_000 } : undefined),
+      { queryTimeoutMs: 2_000 },
+    );
+    await expectScriptedOrganizationStored();
+    await expectAllImportsDone();
+    expect(github.calls.filter((call) => call.operation === "PullRequests").map((call) => call.variables.first)).toEqual([25, 12, 12, 25, 12]);
+  });
+});
