@@ -7,7 +7,8 @@ export interface StatsSnapshot {
   notModified: number;
   rateLimited: { primary: number; secondary: number };
   faults: { errors: number; resets: number };
-  graphql: { queries: number; cost: number; nodes: number; timeouts: number; errors: number };
+  /** `operations`: queries by operation name (e.g. "PullRequests"), so a benchmark can tell what each was for. */
+  graphql: { queries: number; cost: number; nodes: number; timeouts: number; errors: number; operations: Record<string, number> };
   webhooks: { delivered: number; failed: number };
 }
 
@@ -22,7 +23,7 @@ export class Stats {
       notModified: 0,
       rateLimited: { primary: 0, secondary: 0 },
       faults: { errors: 0, resets: 0 },
-      graphql: { queries: 0, cost: 0, nodes: 0, timeouts: 0, errors: 0 },
+      graphql: { queries: 0, cost: 0, nodes: 0, timeouts: 0, errors: 0, operations: {} },
       webhooks: { delivered: 0, failed: 0 },
     };
   }

@@ -85,6 +85,8 @@ export function graphqlRoute(context: ServerContext): Route {
       }
       bucket.charge(cost.cost);
       stats.current.graphql.queries += 1;
+      const operationKey = operation.name?.value ?? "(anonymous)";
+      stats.current.graphql.operations[operationKey] = (stats.current.graphql.operations[operationKey] ?? 0) + 1;
       stats.current.graphql.cost += cost.cost;
       stats.current.graphql.nodes += cost.nodes;
 
