@@ -6,6 +6,7 @@ import { listRepositories } from "../storage/repositories.js";
 
 export const BACKFILL_JOB = "backfill";
 export const MEMBERS_JOB = "sync-members";
+export const FORCE_PUSH_JOB = "force-push";
 
 export type BackfillPayload = { repositoryId: number; service: Service };
 
@@ -53,4 +54,11 @@ export async function switchService(installationId: number, service: Service, en
   await setService(installationId, service, enabled);
   if (enabled) await requestBackfill(installationId, { services: [service] });
   else await stopService(installationId, service);
+}
+
+export type ForcePushPayload = { repositoryId: number; before: string; after: string };
+
+/** Queues marking the commits a force-push dropped from the default branch. */
+export async function requestForcePushCleanup(installationId: number, push: ForcePushPayload): Promise<void> {
+  await enqueueJob({ name: FORCE_PUSH_JOB, key: `${FORCE_PUSH_JOB}:${push.repositoryId}:${push.after}`, installationId, payload: push });
 }

@@ -10,7 +10,8 @@ import type { Job } from "../storage/models/job.js";
 import { findRepository } from "../storage/repositories.js";
 import { AdaptivePageSize } from "./adaptive-page-size.js";
 import { commitSource } from "./commits.js";
-import { BACKFILL_JOB, MEMBERS_JOB, backfillJobKey, type BackfillPayload } from "./control.js";
+import { BACKFILL_JOB, FORCE_PUSH_JOB, MEMBERS_JOB, backfillJobKey, type BackfillPayload, type ForcePushPayload } from "./control.js";
+import { markForcePushedCommits } from "./force-push.js";
 import { installationOctokit, repositoryTarget, type InstallationOctokit, type RepositoryTarget } from "./github-access.js";
 import { syncMembers } from "./members.js";
 import { syncNewestFirst } from "./newest-first-sync.js";
@@ -100,6 +101,16 @@ async function syncOrganizationMembers({ probot, budget }: BackfillDependencies,
   await syncMembers(octokit, job.installationId, integration.account.login);
 }
 
+async function cleanUpForcePush({ probot, budget }: BackfillDependencies, job: Job): Promise<void> {
+  const push = job.payload as ForcePushPayload;
+  const stopped = await cancellation(job.installationId, push.repositoryId, "repos");
+  if (stopped) throw stopped;
+  const repository = await findRepository(push.repositoryId);
+  if (!repository) throw new JobCancelled("repository unknown");
+  const octokit = await installationOctokit(probot, job.installationId, budget);
+  await markForcePushedCommits(octokit, repositoryTarget(repository), push);
+}
+
 export function backfillJobHandlers(dependencies: BackfillDependencies): Record<string, JobHandler> {
   // What a repository taught about its pull request page size outlives the job (its older history is a later job).
   const pageSizes = new Map<number, AdaptivePageSize>();
@@ -110,5 +121,6 @@ export function backfillJobHandlers(dependencies: BackfillDependencies): Record<
   return {
     [BACKFILL_JOB]: (job, signal) => backfillRepository(dependencies, pageSizeFor, job, signal),
     [MEMBERS_JOB]: (job) => syncOrganizationMembers(dependencies, job),
+    [FORCE_PUSH_JOB]: (job) => cleanUpForcePush(dependencies, job),
   };
 }

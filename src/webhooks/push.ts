@@ -1,4 +1,5 @@
 import type { Context, Probot } from "probot";
+import { requestForcePushCleanup } from "../backfill/control.js";
 import { isDefaultBranchPush, pushCommitRecords } from "../domain/commit-records.js";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { saveCommits } from "../storage/commits.js";
@@ -8,8 +9,8 @@ import { refreshLater } from "./refresh-later.js";
 
 /**
  * New commits on the default branch are stored from the payload at once. The payload lacks parents (merge flag),
- * line counts and any commit past the 20th, and a force-push does not say which commits it dropped: every such
- * push asks the backfill to walk the branch again, which fills those in and marks the dropped commits.
+ * line counts and any commit past the 20th: every such push asks the backfill to re-read the branch incrementally.
+ * A force-push does not say which commits it dropped; a background job asks GitHub's compare and marks them.
  */
 async function pushed(context: Context<"push">, scope: RepositoryScope) {
   const { payload } = context;
@@ -19,6 +20,9 @@ async function pushed(context: Context<"push">, scope: RepositoryScope) {
   }
   await saveCommits(pushCommitRecords(payload, scope));
   await refreshLater(scope, "repos");
+  if (payload.forced) {
+    await requestForcePushCleanup(scope.installationId, { repositoryId: scope.repositoryId, before: payload.before, after: payload.after });
+  }
   context.log.debug({ ...scope, commits: payload.commits.length, forced: payload.forced }, "push stored");
 }
 
