@@ -8,7 +8,9 @@ MODULE="github.com/FerretDB/FerretDB"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/.tools/bin/ferretdb"
 
-if [ -x "$BIN" ] && "$BIN" --version 2>/dev/null | grep -qx "version: $VERSION"; then
+installed_version() { "$BIN" --version 2>/dev/null | sed -n 's/^version: //p'; }
+
+if [ -x "$BIN" ] && [ "$(installed_version)" = "$VERSION" ]; then
   echo "FerretDB $VERSION: already installed at .tools/bin/ferretdb"
   exit 0
 fi
@@ -37,5 +39,8 @@ echo "$VERSION" > "$work/ferretdb/build/version/version.txt"
 mkdir -p "$(dirname "$BIN")"
 (cd "$work/ferretdb" && go build -buildvcs=false -trimpath -o "$BIN.partial" ./cmd/ferretdb)
 mv "$BIN.partial" "$BIN"
-"$BIN" --version | grep -qx "version: $VERSION"
+if [ "$(installed_version)" != "$VERSION" ]; then
+  echo "error: the built FerretDB reports version '$(installed_version)', expected $VERSION" >&2
+  exit 1
+fi
 echo "FerretDB $VERSION: installed at .tools/bin/ferretdb"
