@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/config.js";
+import { configProblems } from "./helpers/config.js";
 import { TEST_PRIVATE_KEY } from "./helpers/probot.js";
 
 const credentials = { APP_ID: "12345", PRIVATE_KEY: TEST_PRIVATE_KEY, WEBHOOK_SECRET: "s3cret" };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("configuration from the environment", () => {
   it("runs in setup mode when no app credentials are given", () => {
@@ -29,13 +21,13 @@ describe("configuration from the environment", () => {
   });
 
   it("names the missing credential when only some are given", () => {
-    expect(problemsOf({ APP_ID: "12345", WEBHOOK_SECRET: "x" })).toEqual([
+    expect(configProblems({ APP_ID: "12345", WEBHOOK_SECRET: "x" })).toEqual([
       expect.stringContaining("PRIVATE_KEY or PRIVATE_KEY_PATH missing"),
     ]);
   });
 
   it("names every malformed variable", () => {
-    const problems = problemsOf({ APP_ID: "my-app", PORT: "99999", LOG_LEVEL: "loud", MONGODB_URI: "localhost:27017" });
+    const problems = configProblems({ APP_ID: "my-app", PORT: "99999", LOG_LEVEL: "loud", MONGODB_URI: "localhost:27017" });
     expect(problems).toEqual([
       expect.stringMatching(/^APP_ID: must be the numeric App ID/),
       expect.stringMatching(/^MONGODB_URI: must start with mongodb:\/\//),
@@ -45,8 +37,8 @@ describe("configuration from the environment", () => {
   });
 
   it("rejects a private key that is not PEM and an unreadable key file", () => {
-    expect(problemsOf({ ...credentials, PRIVATE_KEY: "abc" })).toEqual([expect.stringMatching(/^PRIVATE_KEY: not a PEM/)]);
-    expect(problemsOf({ APP_ID: "1", WEBHOOK_SECRET: "x", PRIVATE_KEY_PATH: "/nonexistent.pem" })).toEqual([
+    expect(configProblems({ ...credentials, PRIVATE_KEY: "abc" })).toEqual([expect.stringMatching(/^PRIVATE_KEY: not a PEM/)]);
+    expect(configProblems({ APP_ID: "1", WEBHOOK_SECRET: "x", PRIVATE_KEY_PATH: "/nonexistent.pem" })).toEqual([
       expect.stringMatching(/^PRIVATE_KEY_PATH: cannot read \/nonexistent\.pem \(ENOENT\)/),
       expect.stringContaining("PRIVATE_KEY or PRIVATE_KEY_PATH missing"),
     ]);

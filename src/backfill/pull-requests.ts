@@ -2,12 +2,12 @@ import type { PullRequestReviewState, PullRequestState } from "@octokit/graphql-
 import { savePullRequests } from "../storage/pull-requests.js";
 import { saveReviews } from "../storage/reviews.js";
 import { AdaptivePageSize } from "./adaptive-page-size.js";
+import { dateOrNull, issueLikeFields, userRef, users, type ActorNode } from "./graphql-values.js";
 import { isQueryTimeout, type InstallationOctokit, type RepositoryTarget } from "./github-access.js";
 import type { NewestFirstSource, Page } from "./newest-first-sync.js";
 import { PULL_REQUEST_COMMITS_QUERY, PULL_REQUEST_REVIEWS_QUERY, PULL_REQUESTS_QUERY } from "./queries.js";
 
 // Shapes of the query results (see queries.ts), named after GitHub's schema types.
-type ActorNode = { login: string; databaseId?: number | null } | null;
 type Connection<N> = { totalCount?: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: N[] };
 type ReviewNode = {
   databaseId: number;
@@ -50,28 +50,18 @@ export const PULL_REQUEST_COMMITS_CAP = 250;
 /** GitHub gives up on a query after 10 s; waiting a little longer than that tells a slow answer from none. */
 export const QUERY_TIMEOUT_MS = 15_000;
 
-const userRef = (actor: ActorNode | Record<string, never>) =>
-  actor && "login" in actor && actor.databaseId ? { id: actor.databaseId, login: actor.login } : null;
-const date = (value: string | null) => (value ? new Date(value) : null);
-const users = (actors: Array<ActorNode | Record<string, never>>) => actors.map(userRef).filter((u) => u !== null);
 
 export function pullRequestRecord(node: PullRequestNode, repo: RepositoryTarget) {
   const commits = node.commits.nodes;
   const commitsCount = node.commits.totalCount ?? commits.length;
   return {
-    githubId: node.databaseId,
-    nodeId: node.id,
-    repositoryId: repo.githubId,
-    installationId: repo.installationId,
-    number: node.number,
-    title: node.title,
-    author: userRef(node.author),
+    ...issueLikeFields(node, repo),
     state: node.state === "MERGED" ? ("merged" as const) : node.state === "CLOSED" ? ("closed" as const) : ("open" as const),
     draft: node.isDraft,
     createdAt: new Date(node.createdAt),
     updatedAt: new Date(node.updatedAt),
-    closedAt: date(node.closedAt),
-    mergedAt: date(node.mergedAt),
+    closedAt: dateOrNull(node.closedAt),
+    mergedAt: dateOrNull(node.mergedAt),
     mergedBy: userRef(node.mergedBy),
     baseRef: node.baseRefName,
     headRef: node.headRefName,
@@ -83,10 +73,10 @@ export function pullRequestRecord(node: PullRequestNode, repo: RepositoryTarget)
     requestedReviewers: users(node.reviewRequests.nodes.map((request) => request.requestedReviewer)),
     assignees: users(node.assignees.nodes),
     commentsCount: node.comments.totalCount,
-    firstCommentAt: date(node.comments.nodes[0]?.createdAt ?? null),
+    firstCommentAt: dateOrNull(node.comments.nodes[0]?.createdAt ?? null),
     reviewCommentsCount: node.reviews.nodes.reduce((sum, review) => sum + review.comments.totalCount, 0),
-    firstReviewCommentAt: date(node.reviewThreads.nodes[0]?.comments.nodes[0]?.createdAt ?? null),
-    commits: commits.map(({ commit }) => ({ sha: commit.oid, author: userRef(commit.author?.user ?? null), authoredAt: date(commit.authoredDate) })),
+    firstReviewCommentAt: dateOrNull(node.reviewThreads.nodes[0]?.comments.nodes[0]?.createdAt ?? null),
+    commits: commits.map(({ commit }) => ({ sha: commit.oid, author: userRef(commit.author?.user ?? null), authoredAt: dateOrNull(commit.authoredDate) })),
     commitsComplete: commits.length === commitsCount,
   };
 }
@@ -99,7 +89,7 @@ export function reviewRecords(node: PullRequestNode, repo: RepositoryTarget) {
     installationId: repo.installationId,
     author: userRef(review.author),
     state: review.state,
-    submittedAt: date(review.submittedAt),
+    submittedAt: dateOrNull(review.submittedAt),
     updatedAt: new Date(review.updatedAt),
   }));
 }

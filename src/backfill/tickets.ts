@@ -1,10 +1,10 @@
 import type { IssueState, IssueStateReason } from "@octokit/graphql-schema";
 import { saveTickets } from "../storage/tickets.js";
 import type { InstallationOctokit, RepositoryTarget } from "./github-access.js";
+import { dateOrNull, issueLikeFields, users, type ActorNode } from "./graphql-values.js";
 import type { NewestFirstSource, Page } from "./newest-first-sync.js";
 import { ISSUES_QUERY } from "./queries.js";
 
-type ActorNode = { login: string; databaseId?: number | null } | null;
 type IssueNode = {
   id: string;
   databaseId: number;
@@ -22,25 +22,17 @@ type IssueNode = {
   comments: { totalCount: number };
 };
 
-const userRef = (actor: ActorNode) => (actor?.databaseId ? { id: actor.databaseId, login: actor.login } : null);
-
 export function ticketRecord(node: IssueNode, repo: RepositoryTarget) {
   return {
-    githubId: node.databaseId,
-    nodeId: node.id,
-    repositoryId: repo.githubId,
-    installationId: repo.installationId,
-    number: node.number,
-    title: node.title,
-    author: userRef(node.author),
+    ...issueLikeFields(node, repo),
     state: node.state === "CLOSED" ? ("closed" as const) : ("open" as const),
     stateReason: node.stateReason?.toLowerCase() ?? null,
     labels: node.labels.nodes.map((label) => label.name),
-    assignees: node.assignees.nodes.map((user) => ({ id: user.databaseId, login: user.login })),
+    assignees: users(node.assignees.nodes),
     milestone: node.milestone?.title ?? null,
     createdAt: new Date(node.createdAt),
     updatedAt: new Date(node.updatedAt),
-    closedAt: node.closedAt ? new Date(node.closedAt) : null,
+    closedAt: dateOrNull(node.closedAt),
     commentsCount: node.comments.totalCount,
   };
 }
