@@ -30,13 +30,8 @@ export class OrgActivity {
     const author = this.generated.pickAuthor(random);
     const at = this.now();
     const title = `${random.pick(words.VERBS)} ${random.pick(words.SUBJECTS)}`;
-    const ids = this.generated.itemIds(repo, number);
     const pull: PullRequest = {
-      kind: "pull",
-      repo,
-      number,
-      id: ids.pull,
-      issueId: ids.issue,
+      ...this.generated.pullPlace(repo, number),
       title,
       body: `${title}.`,
       author,
@@ -45,7 +40,6 @@ export class OrgActivity {
       closedAt: null,
       mergedAt: null,
       mergedBy: null,
-      mergeCommitSha: commitSha({ on: "pull", repoIndex: repo.index, number, index: 0xfffff }),
       draft: random.chance(0.2),
       baseRef: repo.defaultBranch,
       headRef: `${author.login.replace("[bot]", "")}/live-${number}`,

@@ -227,6 +227,12 @@ export class GeneratedOrg {
     return { pull: ids.pull(repo.index, number), issue: ids.issue(repo.index, number) };
   }
 
+  /** What follows from where a pull request stands, for generated and live ones alike: its ids and the merge commit it would get. */
+  pullPlace(repo: Repo, number: number): Pick<PullRequest, "kind" | "repo" | "number" | "id" | "issueId" | "mergeCommitSha"> {
+    const ids = this.itemIds(repo, number);
+    return { kind: "pull", repo, number, id: ids.pull, issueId: ids.issue, mergeCommitSha: commitSha({ on: "pull", repoIndex: repo.index, number, index: 0xfffff }) };
+  }
+
   private generateContent(repo: Repo): RepoContent {
     const random = this.random("content", repo.index);
     const { pulls: pullCount, issues: issueCount } = repo.planned;
@@ -286,7 +292,6 @@ export class GeneratedOrg {
       author.kind === "Bot"
         ? `Bump ${random.pick(words.REPO_WORDS)}-lib from 1.${random.int(0, 9)}.0 to 1.${random.int(10, 20)}.0`
         : `${random.pick(words.VERBS)} ${random.pick(words.SUBJECTS)}`;
-    const ids = this.itemIds(repo, number);
     const shape: PullRequestShape = fixed?.shape ?? {
       reviews: random.geometric(1.8, 14),
       commits: 1 + random.geometric(3, 40),
@@ -295,11 +300,7 @@ export class GeneratedOrg {
     };
     const additions = random.geometric(120, 4000);
     return {
-      kind: "pull",
-      repo,
-      number,
-      id: ids.pull,
-      issueId: ids.issue,
+      ...this.pullPlace(repo, number),
       title,
       body: `${title}.\n\nPart of the ${repo.name} roadmap.`,
       author,
@@ -308,7 +309,6 @@ export class GeneratedOrg {
       closedAt,
       mergedAt: merged ? closedAt : null,
       mergedBy: merged ? random.pick(this.org.members).person : null,
-      mergeCommitSha: commitSha({ on: "pull", repoIndex: repo.index, number, index: 0xfffff }),
       draft: fate === "open-draft" || (isOpen && random.chance(0.3)),
       baseRef: repo.defaultBranch,
       headRef: `${author.login.replace("[bot]", "")}/${title.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 30)}-${number}`,

@@ -2,41 +2,26 @@ import type { ServerContext } from "../../context.js";
 import { pageReply, paginate } from "../../http/pagination.js";
 import { apiError, json, type Route } from "../../http/types.js";
 import { installedRepos } from "../../installation.js";
-import { orgFor, positiveInt } from "../access.js";
+import { positiveInt } from "../access.js";
 import { installation } from "../apps.js";
 import { repository } from "../repositories.js";
 import { orgMembership, privateUser, simpleUser } from "../users.js";
+import { orgRoute } from "./scoped.js";
 
 /** Organization membership, and the signed-in user's own view (OAuth user-to-server tokens). */
 export function peopleRoutes(context: ServerContext): Route[] {
   const { generated } = context;
   return [
-    {
-      method: "GET",
-      template: "/orgs/{org}/members",
-      auth: "token",
-      resource: "core",
-      handle(request) {
-        const denied = orgFor(context, request);
-        if (denied) return denied;
-        const role = request.query.get("role") ?? "all";
-        const members = generated.org.members.filter((m) => role === "all" || m.role === role);
-        const page = paginate(request, members, context.urls.web);
-        return pageReply({ ...page, items: page.items.map((m) => simpleUser(context.urls, m.person)) });
-      },
-    },
-    {
-      method: "GET",
-      template: "/orgs/{org}/memberships/{username}",
-      auth: "token",
-      resource: "core",
-      handle(request) {
-        const denied = orgFor(context, request);
-        if (denied) return denied;
-        const member = generated.member(request.params.username ?? "");
-        return member ? json(orgMembership(context.urls, generated.org, member)) : apiError(404, "Not Found");
-      },
-    },
+    orgRoute(context, "/orgs/{org}/members", (request) => {
+      const role = request.query.get("role") ?? "all";
+      const members = generated.org.members.filter((m) => role === "all" || m.role === role);
+      const page = paginate(request, members, context.urls.web);
+      return pageReply({ ...page, items: page.items.map((m) => simpleUser(context.urls, m.person)) });
+    }),
+    orgRoute(context, "/orgs/{org}/memberships/{username}", (request) => {
+      const member = generated.member(request.params.username ?? "");
+      return member ? json(orgMembership(context.urls, generated.org, member)) : apiError(404, "Not Found");
+    }),
     {
       method: "GET",
       template: "/user",
