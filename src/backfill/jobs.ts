@@ -14,7 +14,8 @@ import { BACKFILL_JOB, FORCE_PUSH_JOB, MEMBERS_JOB, backfillJobKey, type Backfil
 import { markForcePushedCommits } from "./force-push.js";
 import { installationOctokit, repositoryTarget, type InstallationOctokit, type RepositoryTarget } from "./github-access.js";
 import { syncMembers } from "./members.js";
-import { syncNewestFirst } from "./newest-first-sync.js";
+import { probeForChanges } from "./change-probe.js";
+import { syncNewestFirst, type ChangeProbe } from "./newest-first-sync.js";
 import { pullRequestSource } from "./pull-requests.js";
 import { ticketSource } from "./tickets.js";
 
@@ -41,13 +42,14 @@ function syncService(
   paging: PullRequestPaging,
   throwIfStopped: () => Promise<void>,
 ) {
+  const probe: ChangeProbe = (etag) => probeForChanges(octokit, repo, service, etag);
   switch (service) {
     case "repos":
-      return syncNewestFirst(repo.githubId, commitSource(octokit, repo), throwIfStopped);
+      return syncNewestFirst(repo.githubId, commitSource(octokit, repo), probe, throwIfStopped);
     case "pullRequests":
-      return syncNewestFirst(repo.githubId, pullRequestSource(octokit, repo, paging.pageSizeFor(repo.githubId), paging.queryTimeoutMs), throwIfStopped);
+      return syncNewestFirst(repo.githubId, pullRequestSource(octokit, repo, paging.pageSizeFor(repo.githubId), paging.queryTimeoutMs), probe, throwIfStopped);
     case "tickets":
-      return syncNewestFirst(repo.githubId, ticketSource(octokit, repo), throwIfStopped);
+      return syncNewestFirst(repo.githubId, ticketSource(octokit, repo), probe, throwIfStopped);
   }
 }
 

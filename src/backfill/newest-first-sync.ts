@@ -1,5 +1,6 @@
 import type { Service } from "../storage/models/import-status.js";
-import { findImportStatus, markDone, markImporting, saveCheckpoint, type Checkpoint } from "../storage/import-statuses.js";
+import { findImportStatus, markDone, markImporting, saveCheckpoint, saveProbeEtag, type Checkpoint } from "../storage/import-statuses.js";
+import type { ProbeResult } from "./change-probe.js";
 
 export interface Page<N> {
   nodes: N[];
@@ -17,6 +18,9 @@ export interface NewestFirstSource<N> {
   save(nodes: N[]): Promise<void>;
 }
 
+/** A cheap "did anything change?" check before an incremental run (see change-probe.ts). */
+export type ChangeProbe = (etag: string | null) => Promise<ProbeResult>;
+
 /** "done", or "continue-later": the recent window is in and older history should yield to other repositories. */
 export type SyncOutcome = "done" | "continue-later";
 
@@ -32,6 +36,7 @@ const DAY_MS = 86_400_000;
 export async function syncNewestFirst<N>(
   repositoryId: number,
   source: NewestFirstSource<N>,
+  probe: ChangeProbe,
   throwIfStopped: () => Promise<void>,
 ): Promise<SyncOutcome> {
   const status = await findImportStatus(repositoryId, source.service);
@@ -42,6 +47,15 @@ export async function syncNewestFirst<N>(
   const runStartedAt = checkpoint.runStartedAt!;
   const recentBoundary = new Date(runStartedAt.getTime() - RECENT_DAYS * DAY_MS);
   await markImporting(repositoryId, source.service, checkpoint);
+
+  if (since && !resumed) {
+    const { changed, etag } = await probe(status?.probeEtag ?? null);
+    await saveProbeEtag(repositoryId, source.service, etag);
+    if (!changed) {
+      await markDone(repositoryId, source.service, runStartedAt, 0);
+      return "done";
+    }
+  }
 
   for (;;) {
     await throwIfStopped();

@@ -68,3 +68,7 @@ export async function markStopped(installationId: number, service: Service, repo
     { $set: { state: "stopped" } },
   );
 }
+
+export async function saveProbeEtag(repositoryId: number, service: Service, probeEtag: string | null): Promise<void> {
+  await ImportStatusModel.updateOne({ repositoryId, service }, { $set: { probeEtag } });
+}

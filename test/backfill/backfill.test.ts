@@ -15,7 +15,7 @@ import { installOrganization } from "../helpers/installation.js";
 import { createTestProbot } from "../helpers/probot.js";
 import { storedRepository } from "../helpers/records.js";
 import { expectScriptedOrganizationStored } from "../helpers/stored-organization.js";
-import { mockInstallationToken, scriptedOrganization, serveGraphQL, type Fault, type GraphQLCall } from "../helpers/scripted-github.js";
+import { mockInstallationToken, scriptedOrganization, serveChangeProbes, serveGraphQL, type Fault, type GraphQLCall } from "../helpers/scripted-github.js";
 
 const INSTALLATION = 77;
 const silent = pino({ level: "silent" });
@@ -81,16 +81,22 @@ describe("backfill on installation", () => {
     expect(Math.max(...firstPages)).toBeLessThan(Math.min(...olderHistory));
   });
 
-  it("re-reads only what changed since the last sync", async () => {
-    const { github } = await installAndBackfill();
+  it("re-reads only what changed since the last sync, and nothing while GitHub answers 304", async () => {
+    const { org, github } = await installAndBackfill();
     await createWorker().idle();
-    const before = github.calls.length;
+    const probes = serveChangeProbes(org, 2);
 
+    const afterBackfill = github.calls.length;
     await switchService(INSTALLATION, "pullRequests", true);
     await createWorker().idle();
+    // The first page of each repository is older than the last sync: nothing more to read.
+    expect(github.calls.slice(afterBackfill).map((call) => call.operation)).toEqual(["PullRequests", "PullRequests"]);
 
-    const again = github.calls.slice(before);
-    expect(again.map((call) => call.operation)).toEqual(["PullRequests", "PullRequests"]);
+    const afterIncremental = github.calls.length;
+    await switchService(INSTALLATION, "pullRequests", true);
+    await createWorker().idle();
+    expect(github.calls.length).toBe(afterIncremental);
+    expect(probes.conditional).toEqual([null, null, '"alpha-v1"', '"beta-v1"']);
     await expectEverythingStoredOnce();
   });
 

@@ -243,3 +243,24 @@ export const SCRIPTED_TOTALS = {
   tickets: 8,
   members: 5,
 };
+
+/**
+ * GitHub's answer to the change probe (the most recently updated issue or pull request of a repository): the same
+ * ETag while nothing changes, so a conditional request gets 304. Returns the requests' If-None-Match headers.
+ */
+export function serveChangeProbes(repositories: ScriptedRepository[], times: number) {
+  const conditional: Array<string | null> = [];
+  for (const repo of repositories) {
+    nock("https://api.github.com")
+      .get(`/repos/${repo.owner}/${repo.name}/issues`)
+      .query(true)
+      .times(times)
+      .reply((request) => {
+        const ifNoneMatch = request.headers.get("if-none-match");
+        conditional.push(ifNoneMatch);
+        const etag = `"${repo.name}-v1"`;
+        return ifNoneMatch === etag ? ([304, ""] as const) : ([200, [], { etag }] as const);
+      });
+  }
+  return { conditional };
+}

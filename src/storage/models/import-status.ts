@@ -22,6 +22,8 @@ const importStatusSchema = new Schema({
   finishedAt: { type: Date, default: null },
   /** Everything updated up to this time is stored: the next incremental sync asks only for what changed since. */
   lastSyncedAt: { type: Date, default: null },
+  /** ETag of the last "anything changed?" probe: GitHub answers 304 (free of rate limit) while nothing did. */
+  probeEtag: { type: String, default: null },
   checkpoint: {
     /** "recent" (the last 90 days, imported first), then "history". */
     phase: { type: String, enum: ["recent", "history"], default: "recent" },
