@@ -323,26 +323,13 @@ export class GraphqlView {
     const commits = () => this.generated.commits(pull);
     const state = pullState(pull);
     return {
-      __typename: "PullRequest",
-      id: nodeId("PullRequest", `${pull.repo.index}/${pull.number}`),
-      databaseId: pull.id,
-      number: pull.number,
-      title: pull.title,
-      body: pull.body,
-      url: this.url(path),
+      ...this.issueOrPull("PullRequest", pull, path),
       permalink: this.url(path),
-      resourcePath: `/${path}`,
       state,
-      closed: pull.closedAt !== null,
       merged: pull.mergedAt !== null,
       isDraft: pull.draft,
-      locked: false,
-      createdAt: iso(pull.createdAt),
-      updatedAt: iso(pull.updatedAt),
       publishedAt: iso(pull.createdAt),
-      closedAt: isoOrNull(pull.closedAt),
       mergedAt: isoOrNull(pull.mergedAt),
-      author: this.actor(pull.author),
       mergedBy: this.actor(pull.mergedBy),
       baseRefName: pull.baseRef,
       headRefName: pull.headRef,
@@ -352,14 +339,11 @@ export class GraphqlView {
       deletions: pull.deletions,
       changedFiles: pull.changedFiles,
       totalCommentsCount: pull.shape.comments + pull.shape.reviewComments,
-      repository: () => this.repository(pull.repo),
       mergeCommit: () => (pull.mergeCommitSha && pull.mergedAt !== null ? { __typename: "Commit", oid: pull.mergeCommitSha, id: nodeId("Commit", `${pull.repo.index}/${pull.mergeCommitSha}`) } : null),
       reviewDecision: () => {
         const decisive = this.generated.reviews(pull).filter((r) => r.state === "APPROVED" || r.state === "CHANGES_REQUESTED");
         return decisive.at(-1)?.state ?? (pull.requestedReviewers.length > 0 ? "REVIEW_REQUIRED" : null);
       },
-      labels: (args: ConnectionArgs) => connection(pull.labels, args, (name) => this.label(name)),
-      assignees: (args: ConnectionArgs) => connection(pull.assignees, args, (person) => this.actor(person)),
       reviewRequests: (args: ConnectionArgs) =>
         connection(pull.requestedReviewers, args, (person) => ({
           __typename: "ReviewRequest",
@@ -460,33 +444,40 @@ export class GraphqlView {
     return { __typename: "Label", id: nodeId("Issue", `label-${name}`), name, color: "ededed", description: null, isDefault: false };
   }
 
+  /** The fields issues and pull requests answer alike (the interfaces GitHub gives both: Node, UniformResourceLocatable, Closable, Labelable, Assignable, RepositoryNode). */
+  private issueOrPull(typename: "Issue" | "PullRequest", item: Issue | PullRequest, path: string) {
+    return {
+      __typename: typename,
+      id: nodeId(typename, `${item.repo.index}/${item.number}`),
+      databaseId: item.id,
+      number: item.number,
+      title: item.title,
+      body: item.body,
+      url: this.url(path),
+      resourcePath: `/${path}`,
+      closed: item.closedAt !== null,
+      locked: false,
+      createdAt: iso(item.createdAt),
+      updatedAt: iso(item.updatedAt),
+      closedAt: isoOrNull(item.closedAt),
+      author: this.actor(item.author),
+      repository: () => this.repository(item.repo),
+      labels: (args: ConnectionArgs) => connection(item.labels, args, (name) => this.label(name)),
+      assignees: (args: ConnectionArgs) => connection(item.assignees, args, (person) => this.actor(person)),
+    };
+  }
+
   // ---- issues ---------------------------------------------------------------------------------------------
 
   issue(issue: Issue) {
     const path = `${this.generated.org.login}/${issue.repo.name}/issues/${issue.number}`;
     return {
-      __typename: "Issue",
-      id: nodeId("Issue", `${issue.repo.index}/${issue.number}`),
-      databaseId: issue.id,
-      number: issue.number,
-      title: issue.title,
-      body: issue.body,
-      url: this.url(path),
-      resourcePath: `/${path}`,
+      ...this.issueOrPull("Issue", issue, path),
       state: issue.closedAt === null ? "OPEN" : "CLOSED",
       stateReason: issue.stateReason?.toUpperCase() ?? null,
-      closed: issue.closedAt !== null,
-      locked: false,
-      createdAt: iso(issue.createdAt),
-      updatedAt: iso(issue.updatedAt),
-      closedAt: isoOrNull(issue.closedAt),
-      author: this.actor(issue.author),
-      repository: () => this.repository(issue.repo),
       milestone: issue.milestone
         ? { __typename: "Milestone", id: nodeId("Issue", `milestone-${issue.milestone}`), title: issue.milestone, number: MILESTONES.indexOf(issue.milestone as (typeof MILESTONES)[number]) + 1, state: "OPEN", dueOn: null }
         : null,
-      labels: (args: ConnectionArgs) => connection(issue.labels, args, (name) => this.label(name)),
-      assignees: (args: ConnectionArgs) => connection(issue.assignees, args, (person) => this.actor(person)),
       comments: (args: ConnectionArgs) => connection(this.generated.comments(issue), args, (comment) => this.comment(comment, `${path}#issuecomment-${comment.id}`)),
     };
   }
