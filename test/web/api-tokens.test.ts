@@ -1,16 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ApiTokenModel } from "../../src/storage/models/api-token.js";
-import { clearDatabase } from "../helpers/database.js";
-import { Browser, givenIntegration, mockAccess, mockAppSlug, signIn, startWebApp, type TestUser } from "./harness.js";
+import { freshWebApp, type WebApp } from "./fresh-web-app.js";
+import { Browser, givenIntegration, mockAccess, mockAppSlug, signIn, type TestUser } from "./harness.js";
 
 const alice: TestUser = { id: 11, login: "alice", installations: [1001] };
-let web: Awaited<ReturnType<typeof startWebApp>>;
+let web: WebApp;
 let browser: Browser;
 
 beforeEach(async () => {
-  await clearDatabase();
-  web = await startWebApp();
-  browser = new Browser(web.url);
+  ({ web, browser } = await freshWebApp());
   await givenIntegration(1001, "org-a");
   await givenIntegration(2002, "org-b");
   await signIn(browser, alice);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { IntegrationModel } from "../../src/storage/models/integration.js";
-import { clearDatabase } from "../helpers/database.js";
-import { Browser, givenIntegration, mockAccess, mockAppSlug, signIn, startWebApp, type TestUser } from "./harness.js";
+import { freshWebApp, type WebApp } from "./fresh-web-app.js";
+import { Browser, givenIntegration, mockAccess, mockAppSlug, signIn, type TestUser } from "./harness.js";
 
 // Alice owns org A, Bob is a member of org A, installation 2002 belongs to org B.
 const alice: TestUser = { id: 11, login: "alice", installations: [1001] };
@@ -27,13 +27,11 @@ const API_CALLS: [string, string, unknown?][] = [
   ["GET", "/activity"],
 ];
 
-let web: Awaited<ReturnType<typeof startWebApp>>;
+let web: WebApp;
 let browser: Browser;
 
 beforeEach(async () => {
-  await clearDatabase();
-  web = await startWebApp();
-  browser = new Browser(web.url);
+  ({ web, browser } = await freshWebApp());
   mockAppSlug();
   await givenIntegration(1001, "org-a");
   await givenIntegration(ORG_B, "org-b");

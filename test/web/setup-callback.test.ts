@@ -1,15 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clearDatabase } from "../helpers/database.js";
-import { Browser, givenIntegration, mockAccess, signIn, startWebApp, type TestUser } from "./harness.js";
+import { freshWebApp, type WebApp } from "./fresh-web-app.js";
+import { Browser, givenIntegration, mockAccess, signIn, type TestUser } from "./harness.js";
 
 const owner: TestUser = { id: 7, login: "owner-a", installations: [1001] };
-let web: Awaited<ReturnType<typeof startWebApp>>;
+let web: WebApp;
 let browser: Browser;
 
 beforeEach(async () => {
-  await clearDatabase();
-  web = await startWebApp();
-  browser = new Browser(web.url);
+  ({ web, browser } = await freshWebApp());
   await givenIntegration(1001, "org-a");
 });
 afterEach(() => web.close());

@@ -4,8 +4,8 @@ import { JobModel } from "../../src/storage/models/job.js";
 import { TicketModel } from "../../src/storage/models/ticket.js";
 import { findPullRequest } from "../../src/storage/pull-requests.js";
 import { findTicket } from "../../src/storage/tickets.js";
-import { clearDatabase } from "../helpers/database.js";
-import { HELLO_WORLD, inInstallation, install } from "../helpers/ingestion.js";
+import { HELLO_WORLD, inInstallation } from "../helpers/ingestion.js";
+import { freshInstall } from "../helpers/installed-app.js";
 import { createTestProbot, deliver } from "../helpers/probot.js";
 import { exampleAction } from "../helpers/webhooks.js";
 
@@ -13,10 +13,7 @@ const probot = createTestProbot();
 const ISSUE = 444500041;
 const issueEvent = (action: string) => inInstallation(exampleAction("issues", action));
 
-beforeEach(async () => {
-  await clearDatabase();
-  await install(probot);
-});
+beforeEach(() => freshInstall(probot));
 
 describe("issues", () => {
   it("stores an opened issue as a ticket by GitHub id, and a closing with its reason", async () => {

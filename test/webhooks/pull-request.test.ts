@@ -3,8 +3,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { JobModel } from "../../src/storage/models/job.js";
 import { ReviewModel } from "../../src/storage/models/review.js";
 import { findPullRequest } from "../../src/storage/pull-requests.js";
-import { clearDatabase } from "../helpers/database.js";
-import { HELLO_WORLD, inInstallation, install } from "../helpers/ingestion.js";
+import { HELLO_WORLD, inInstallation } from "../helpers/ingestion.js";
+import { freshInstall } from "../helpers/installed-app.js";
 import { createTestProbot, deliver } from "../helpers/probot.js";
 import { exampleAction, examplePayload } from "../helpers/webhooks.js";
 
@@ -14,10 +14,7 @@ const backfillQueued = () => JobModel.exists({ key: `backfill:pullRequests:${HEL
 
 const pullRequestEvent = (action: string) => inInstallation(exampleAction("pull_request", action));
 
-beforeEach(async () => {
-  await clearDatabase();
-  await install(probot);
-});
+beforeEach(() => freshInstall(probot));
 
 describe("pull_request", () => {
   it("stores the pull request by GitHub id with its author, refs, reviewers and counts", async () => {
@@ -50,8 +47,7 @@ describe("pull_request", () => {
     await deliver(probot, "pull_request", merged);
     expect(await findPullRequest(PR)).toMatchObject({ state: "merged", mergedBy: { id: 21031067 }, mergedAt: new Date("2019-05-15T15:21:18Z") });
 
-    await clearDatabase();
-    await install(probot);
+    await freshInstall(probot);
     await deliver(probot, "pull_request", pullRequestEvent("closed"));
     expect(await findPullRequest(PR)).toMatchObject({ state: "closed", mergedAt: null, closedAt: new Date("2019-05-15T15:21:18Z") });
   });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GitHubServer } from "../../../tools/github-server/index.js";
 import type { Repo } from "../../../tools/github-server/org/model.js";
-import { allowLoopback, allPages, appJwt, call, installationToken, specErrors, startSmallServer } from "./helpers.js";
+import { allPages, appJwt, call, specErrors } from "./helpers.js";
+import { startInstalledServer } from "./installed-server.js";
 
 let server: GitHubServer;
 let token: string;
@@ -9,10 +10,7 @@ let repo: Repo;
 let repoPath: string;
 
 beforeAll(async () => {
-  allowLoopback();
-  server = await startSmallServer();
-  token = await installationToken(server);
-  repo = server.org.org.repos[0]!;
+  ({ server, token, repo } = await startInstalledServer());
   repoPath = `${server.apiUrl}/repos/${server.org.org.login}/${repo.name}`;
 });
 
