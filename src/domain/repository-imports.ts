@@ -1,5 +1,6 @@
 import type { ImportState, ImportStatus, Service } from "../storage/models/import-status.js";
 import type { Repository } from "../storage/models/repository.js";
+import { NO_RECORDS, type StoredCounts } from "../storage/stored-counts.js";
 
 /** A repository's overall state across the enabled services; "not_started" before any import was queued. */
 export type OverallState = ImportState | "not_started";
@@ -19,6 +20,8 @@ export interface RepositoryImport {
   expectedTotal: number | null;
   lastSyncedAt: Date | null;
   errors: string[];
+  /** Records stored for the repository, per entity. */
+  stored: StoredCounts;
 }
 
 /** The most telling state wins: a failure needs a person, then work under way, then completion. */
@@ -35,6 +38,7 @@ export function repositoryImports(
   repositories: Pick<Repository, "githubId" | "fullName" | "granted">[],
   statuses: StatusFields[],
   enabled: Service[],
+  stored: Map<number, StoredCounts> = new Map(),
 ): RepositoryImport[] {
   return repositories.map((repo) => {
     const own = statuses.filter((s) => s.repositoryId === repo.githubId && enabled.includes(s.service));
@@ -55,6 +59,7 @@ export function repositoryImports(
       // Synced as far as its least recent service.
       lastSyncedAt: oldest(own.map((s) => s.lastSyncedAt)),
       errors: own.flatMap((s) => (s.error ? [`${s.service}: ${s.error}`] : [])),
+      stored: stored.get(repo.githubId) ?? NO_RECORDS,
     };
   });
 }

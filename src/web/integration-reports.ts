@@ -14,6 +14,7 @@ import type { StoredIntegration } from "../storage/integrations.js";
 import { listImportStatuses } from "../storage/import-statuses.js";
 import { SERVICES, type Service } from "../storage/models/import-status.js";
 import { listRepositories } from "../storage/repositories.js";
+import { countStoredByRepository } from "../storage/stored-counts.js";
 
 // What the pages and the JSON API show about an integration, read from the database in one place.
 
@@ -58,7 +59,8 @@ export async function repositoryReport(integration: StoredIntegration, filter: R
     listRepositories(integration.installationId, { granted: true }),
     listImportStatuses({ installationId: integration.installationId }),
   ]);
-  const imports = repositoryImports(repositories, statuses, enabledServices(integration));
+  const stored = await countStoredByRepository(repositories.map((repo) => repo.githubId));
+  const imports = repositoryImports(repositories, statuses, enabledServices(integration), stored);
   const shown = filterRepositoryImports(imports, filter);
   return { counts: countByState(imports), total: imports.length, groups: groupByOwner(shown) };
 }

@@ -146,6 +146,11 @@ export function openApiDocument(publicUrl: string) {
             expectedTotal: { type: ["integer", "null"] },
             lastSyncedAt: { type: ["string", "null"], format: "date-time" },
             errors: { type: "array", items: { type: "string" } },
+            stored: {
+              type: "object",
+              description: "Records stored for the repository, per entity",
+              properties: { commits: { type: "integer" }, pullRequests: { type: "integer" }, reviews: { type: "integer" }, tickets: { type: "integer" } },
+            },
           },
         },
         ConnectionReport: {

@@ -10,6 +10,7 @@ import { JobModel } from "../../src/storage/models/job.js";
 import { PullRequestModel } from "../../src/storage/models/pull-request.js";
 import { ReviewModel } from "../../src/storage/models/review.js";
 import { TicketModel } from "../../src/storage/models/ticket.js";
+import { countStoredByRepository } from "../../src/storage/stored-counts.js";
 import { clearDatabase } from "../helpers/database.js";
 import { installOrganization } from "../helpers/installation.js";
 import { createTestProbot } from "../helpers/probot.js";
@@ -62,6 +63,10 @@ describe("backfill on installation", () => {
     expect(capped?.commits).toHaveLength(250);
     expect(await storedRepository(501)).toMatchObject({ language: "TypeScript", topics: ["analytics"], defaultBranch: "main", visibility: "private" });
     expect(await CommitModel.countDocuments({ isMerge: true })).toBe(14);
+
+    const stored = await countStoredByRepository([501, 502]);
+    expect(stored.get(501)).toEqual({ commits: 130, pullRequests: 30, reviews: 150 + 29 * 2, tickets: 5 });
+    expect(stored.get(502)).toEqual({ commits: 10, pullRequests: 2, reviews: 1, tickets: 3 });
 
     const statuses = await ImportStatusModel.find().lean();
     expect(statuses).toHaveLength(6);

@@ -99,6 +99,10 @@ function progress(repo: RepositoryImport) {
     : html`${repo.processed} imported`;
 }
 
+function storedCounts({ stored }: RepositoryImport) {
+  return html`${stored.commits} commits, ${stored.pullRequests} pull requests, ${stored.reviews} reviews, ${stored.tickets} tickets`;
+}
+
 export function repositoriesTab(viewer: Viewer, summary: IntegrationSummary, report: RepositoryReport, filter: RepositoryFilter): SafeHtml {
   const admin = summary.role === "admin";
   const live = report.counts.importing + report.counts.pending > 0;
@@ -118,13 +122,14 @@ ${report.groups.length === 0 ? html`<p class="muted">No repository matches.</p>`
 ${report.groups.map(
   (group) => html`<h2>${group.owner}</h2>
 <div class="table-wrap"><table>
-<thead><tr><th scope="col">Repository</th><th scope="col">Status</th><th scope="col">Progress</th><th scope="col">Services</th><th scope="col">Last synced</th><th scope="col">Error</th>${admin ? html`<th scope="col"><span class="muted">Actions</span></th>` : ""}</tr></thead>
+<thead><tr><th scope="col">Repository</th><th scope="col">Status</th><th scope="col">Progress</th><th scope="col">Services</th><th scope="col">Stored</th><th scope="col">Last synced</th><th scope="col">Error</th>${admin ? html`<th scope="col"><span class="muted">Actions</span></th>` : ""}</tr></thead>
 <tbody>${group.repositories.map(
     (repo) => html`<tr data-repository="${repo.githubId}">
   <td>${repo.fullName}</td>
   <td><span class="badge ${repo.state}">${repo.state.replace("_", " ")}</span></td>
   <td>${progress(repo)}</td>
   <td>${Object.entries(repo.services).map(([service, status]) => html`<span class="badge ${status.state}">${SERVICE_LABELS[service as keyof typeof SERVICE_LABELS]}: ${status.state}</span> `)}</td>
+  <td>${storedCounts(repo)}</td>
   <td>${formatTime(repo.lastSyncedAt)}</td>
   <td>${repo.errors.join("; ")}</td>
   ${admin ? html`<td><form class="inline" method="post" action="${base(summary)}/repositories/${repo.githubId}/import">${csrfField(viewer)}<button type="submit" aria-label="Import ${repo.fullName} again">${repo.state === "not_started" ? "Import" : "Re-import"}</button></form></td>` : ""}
