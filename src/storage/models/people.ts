@@ -16,3 +16,14 @@ export const gitActorSchema = new Schema(
   },
   { _id: false },
 );
+
+/** What issues and pull requests share: who they are on GitHub, where, their number, title and author. */
+export const issueLikeFields = {
+  githubId: { type: Number, required: true },
+  nodeId: { type: String, required: true },
+  repositoryId: { type: Number, required: true },
+  installationId: { type: Number, required: true },
+  number: { type: Number, required: true },
+  title: { type: String, required: true },
+  author: { type: userRefSchema, default: null },
+} as const;

@@ -1,6 +1,6 @@
 import { Schema, model, type InferSchemaType } from "mongoose";
 import type { Plain } from "./plain.js";
-import { userRefSchema } from "./people.js";
+import { issueLikeFields, userRefSchema } from "./people.js";
 
 const pullRequestCommitSchema = new Schema(
   { sha: { type: String, required: true }, author: { type: userRefSchema, default: null }, authoredAt: { type: Date, default: null } },
@@ -9,13 +9,7 @@ const pullRequestCommitSchema = new Schema(
 
 /** A pull request with what cycle time, review coverage and rework are computed from. Times are GitHub's. */
 const pullRequestSchema = new Schema({
-  githubId: { type: Number, required: true },
-  nodeId: { type: String, required: true },
-  repositoryId: { type: Number, required: true },
-  installationId: { type: Number, required: true },
-  number: { type: Number, required: true },
-  title: { type: String, required: true },
-  author: { type: userRefSchema, default: null },
+  ...issueLikeFields,
   state: { type: String, enum: ["open", "closed", "merged"], required: true },
   draft: { type: Boolean, default: false },
   createdAt: { type: Date, required: true },

@@ -1,16 +1,10 @@
 import { Schema, model, type InferSchemaType } from "mongoose";
 import type { Plain } from "./plain.js";
-import { userRefSchema } from "./people.js";
+import { issueLikeFields, userRefSchema } from "./people.js";
 
 /** An issue that is not a pull request: the "tickets" service. */
 const ticketSchema = new Schema({
-  githubId: { type: Number, required: true },
-  nodeId: { type: String, required: true },
-  repositoryId: { type: Number, required: true },
-  installationId: { type: Number, required: true },
-  number: { type: Number, required: true },
-  title: { type: String, required: true },
-  author: { type: userRefSchema, default: null },
+  ...issueLikeFields,
   state: { type: String, enum: ["open", "closed"], required: true },
   stateReason: { type: String, default: null },
   labels: { type: [String], default: [] },

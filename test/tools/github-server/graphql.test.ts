@@ -3,6 +3,7 @@ import type { GitHubServer } from "../../../tools/github-server/index.js";
 import type { Repo } from "../../../tools/github-server/org/model.js";
 import { graphql } from "./helpers.js";
 import { startInstalledServer } from "./installed-server.js";
+import { ISSUES_QUERY } from "../../../src/backfill/queries.js";
 
 let server: GitHubServer;
 let token: string;
@@ -72,23 +73,6 @@ const PULL_BY_ID = `
     node(id: $id) { ... on PullRequest { ${PULL_FIELDS} } }
   }`;
 
-const ISSUES = `
-  query Issues($owner: String!, $name: String!, $after: String, $since: DateTime) {
-    repository(owner: $owner, name: $name) {
-      issues(first: 50, after: $after, orderBy: { field: UPDATED_AT, direction: ASC }, filterBy: { since: $since }) {
-        totalCount ${PAGE_INFO}
-        nodes {
-          id databaseId number title state stateReason createdAt updatedAt closedAt
-          author { ${ACTOR} }
-          labels(first: 10) { nodes { name } }
-          assignees(first: 10) { nodes { login databaseId } }
-          milestone { title }
-          comments { totalCount }
-        }
-      }
-    }
-  }`;
-
 const MEMBERS = `
   query Members($login: String!, $after: String) {
     organization(login: $login) {
@@ -144,10 +128,10 @@ describe("GraphQL against GitHub's schema", () => {
   });
 
   it("pages through issues (without pull requests), filtered by since", async () => {
-    const issues = await everyPage(async (after) => (await ok(ISSUES, { owner, name: repo.name, after })).repository.issues);
+    const issues = await everyPage(async (after) => (await ok(ISSUES_QUERY, { owner, name: repo.name, after })).repository.issues);
     expect(issues).toHaveLength(server.org.issues(repo).length);
     const middle = (issues[Math.floor(issues.length / 2)] as any).updatedAt;
-    const recent = await everyPage(async (after) => (await ok(ISSUES, { owner, name: repo.name, after, since: middle })).repository.issues);
+    const recent = await everyPage(async (after) => (await ok(ISSUES_QUERY, { owner, name: repo.name, after, since: middle })).repository.issues);
     expect(recent.every((i: any) => i.updatedAt >= middle)).toBe(true);
     expect(recent.length).toBeLessThan(issues.length);
   });
