@@ -1,0 +1,123 @@
+import { cpus, totalmem } from "node:os";
+import mongoose from "mongoose";
+import { FERRETDB_VERSION } from "../src/config.js";
+import type { BackfillMeasurement } from "./backfill-run.js";
+import type { NaiveItems } from "./naive-rest.js";
+import { per1000, type RequestsByService } from "./request-attribution.js";
+import type { BenchPlan } from "./sizes.js";
+import type { WebhookIngestion } from "./webhook-ingestion.js";
+
+export interface Measurements {
+  plan: BenchPlan;
+  quick: boolean;
+  small: BackfillMeasurement;
+  large: BackfillMeasurement;
+  naive: { items: NaiveItems; requests: RequestsByService };
+  webhooks: WebhookIngestion;
+  rawUpsertsPerSec: number;
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
+
+async function machine() {
+  const build = (await mongoose.connection.db!.admin().command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? "unknown",
+    memoryGB: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    database: `FerretDB ${build.ferretdbVersion ?? FERRETDB_VERSION} (SQLite), MongoDB wire ${build.version ?? "?"}`,
+  };
+}
+
+/** Requests per 1,000 items of a backfill, by service. */
+function perThousand(measurement: BackfillMeasurement) {
+  const { requests, stored } = measurement;
+  return {
+    pullRequests: per1000(requests.pullRequests, stored.pullRequests),
+    issues: per1000(requests.tickets, stored.tickets),
+    commits: per1000(requests.commits, stored.commits),
+  };
+}
+
+const backfillFigures = (measurement: BackfillMeasurement) => ({
+  items: measurement.items,
+  seconds: measurement.seconds,
+  itemsPerSec: Math.round(measurement.items / measurement.seconds),
+  requests: measurement.requests,
+  requestsPer1000: perThousand(measurement),
+  graphql: measurement.graphql,
+  stored: measurement.stored,
+});
+
+/** `bench/results/latest.json`: the keys issue #4 lists, then the detail behind them. */
+export async function buildResults(m: Measurements) {
+  // Side by side on the same (small) organization; the large one shows requests per item stay the same.
+  const tributary = perThousand(m.small);
+  const naive = {
+    pullRequests: per1000(m.naive.requests.pullRequests, m.naive.items.pullRequests),
+    issues: per1000(m.naive.requests.tickets, m.naive.items.tickets),
+    commits: per1000(m.naive.requests.commits, m.naive.items.commits),
+  };
+  return {
+    requestsPer1000PRs: { tributary: tributary.pullRequests, naive: naive.pullRequests, naiveOverTributary: ratio(naive.pullRequests, tributary.pullRequests) },
+    requestsPer1000Issues: { tributary: tributary.issues, naive: naive.issues, naiveOverTributary: ratio(naive.issues, tributary.issues) },
+    requestsPer1000Commits: { tributary: tributary.commits, naive: naive.commits, naiveOverTributary: ratio(naive.commits, tributary.commits) },
+    backfill: {
+      small: backfillFigures(m.small),
+      large: backfillFigures(m.large),
+      growth: { items: ratio(m.large.items, m.small.items), seconds: ratio(m.large.seconds, m.small.seconds) },
+    },
+    webhooks: { ...m.webhooks, rawUpsertsPerSec: m.rawUpsertsPerSec, ofRaw: ratio(m.webhooks.eventsPerSec, m.rawUpsertsPerSec) },
+    memory: {
+      peakRssSmallMB: m.small.peakRssMB,
+      peakRssLargeMB: m.large.peakRssMB,
+      peakHeapSmallMB: m.small.peakHeapMB,
+      peakHeapLargeMB: m.large.peakHeapMB,
+      rssGrowth: ratio(m.large.peakRssMB, m.small.peakRssMB),
+    },
+    naive: m.naive,
+    orgs: { small: m.small.org, large: m.large.org },
+    server: { latencyMs: m.plan.latencyMs, nodeBudget: m.plan.nodeBudget, timeoutDelayMs: m.plan.timeoutDelayMs },
+    quick: m.quick,
+    machine: await machine(),
+    measuredAt: new Date().toISOString(),
+  };
+}
+
+export type BenchResults = Awaited<ReturnType<typeof buildResults>>;
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => "  " + row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("   ")).join("\n");
+}
+
+export function formatResults(r: BenchResults): string {
+  const { small, large } = r.backfill;
+  const size = (org: BenchResults["orgs"]["small"]) => `${org.repos} repos / ${org.pulls} PRs / ${org.issues} issues / ${org.commits} commits`;
+  return [
+    `API requests per 1,000 items (${size(r.orgs.small)}; node budget ${r.server.nodeBudget}, ${r.backfill.small.graphql.timeouts} query timeouts)`,
+    table([
+      ["", "Tributary", "naive REST", "naive ÷ Tributary"],
+      ["pull requests", String(r.requestsPer1000PRs.tributary), String(r.requestsPer1000PRs.naive), `${r.requestsPer1000PRs.naiveOverTributary}×`],
+      ["issues", String(r.requestsPer1000Issues.tributary), String(r.requestsPer1000Issues.naive), `${r.requestsPer1000Issues.naiveOverTributary}×`],
+      ["commits", String(r.requestsPer1000Commits.tributary), String(r.requestsPer1000Commits.naive), `${r.requestsPer1000Commits.naiveOverTributary}×`],
+    ]),
+    "",
+    `Backfill with ${r.server.latencyMs} ms latency per request`,
+    table([
+      ["", "org", "items", "seconds", "items/s", "req/1k PRs", "peak RSS MB", "peak heap MB"],
+      ["small", size(r.orgs.small), String(small.items), String(small.seconds), String(small.itemsPerSec), String(small.requestsPer1000.pullRequests), String(r.memory.peakRssSmallMB), String(r.memory.peakHeapSmallMB)],
+      ["large", size(r.orgs.large), String(large.items), String(large.seconds), String(large.itemsPerSec), String(large.requestsPer1000.pullRequests), String(r.memory.peakRssLargeMB), String(r.memory.peakHeapLargeMB)],
+      ["large ÷ small", "", `${r.backfill.growth.items}×`, `${r.backfill.growth.seconds}×`, "", "", `${r.memory.rssGrowth}×`, ""],
+    ]),
+    "",
+    `Webhook ingestion (${r.webhooks.deliveries} signed deliveries, ${r.webhooks.concurrency} at a time, ${r.webhooks.failed} failed, ${r.webhooks.recorded} recorded)`,
+    table([
+      ["deliveries/s", "p50 ms", "p99 ms", "raw upserts/s", "of raw"],
+      [String(r.webhooks.eventsPerSec), String(r.webhooks.p50Ms), String(r.webhooks.p99Ms), String(r.webhooks.rawUpsertsPerSec), `${Math.round(r.webhooks.ofRaw * 100)} %`],
+    ]),
+    "",
+    `Machine: ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}, ${r.machine.database}`,
+  ].join("\n");
+}

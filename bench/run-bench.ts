@@ -1,0 +1,66 @@
+import { join } from "node:path";
+import mongoose from "mongoose";
+import type { ServiceProgress } from "../tools/demo/import-progress.js";
+import { measureBackfill, type BackfillMeasurement } from "./backfill-run.js";
+import { runNaiveBaseline } from "./naive-rest.js";
+import { measureRawUpserts } from "./raw-upserts.js";
+import { attributeRequests } from "./request-attribution.js";
+import { buildResults, type BenchResults } from "./results.js";
+import type { BenchPlan } from "./sizes.js";
+import { measureWebhookIngestion } from "./webhook-ingestion.js";
+
+export interface BenchOptions {
+  plan: BenchPlan;
+  quick: boolean;
+  /** The app's database, which this process is connected to as well; emptied between organizations. */
+  mongodbUri: string;
+  logDir: string;
+  print: (line: string) => void;
+  /** Progress display for a backfill; returns what to call with each reading and when it ends. */
+  progress?: () => { update: (progress: ServiceProgress[]) => void; stop: () => void };
+  fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * Every measurement in one run: the small organization's backfill, then on that same organization the naive REST
+ * baseline and webhook ingestion next to raw upserts; then the large organization's backfill.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const { plan, print } = options;
+  const backfill = async (label: "small" | "large") => {
+    const org = plan[label];
+    print(`Backfill of the ${label} organization: ${org.repos} repositories, ${org.pulls} pull requests, ${org.issues} issues, ${org.commits} commits`);
+    const display = options.progress?.();
+    try {
+      return await measureBackfill({ org, plan, mongodbUri: options.mongodbUri, logFile: join(options.logDir, `app-${label}.log`), onProgress: (progress) => display?.update(progress) });
+    } finally {
+      display?.stop();
+    }
+  };
+  const report = (label: string, m: BackfillMeasurement) =>
+    print(`  ${label}: ${m.items} items in ${m.seconds} s, ${m.requests.total} requests (${m.graphql.timeouts} query timeouts), peak RSS ${m.peakRssMB} MB`);
+
+  const { measurement: small, stack } = await backfill("small");
+  report("small", small);
+  let naive, webhooks, raw;
+  try {
+    print("Naive REST baseline on the same organization");
+    stack.github.resetStats();
+    const items = await runNaiveBaseline({ github: stack.github, privateKey: stack.privateKey, concurrency: plan.concurrency, fetch: options.fetch });
+    naive = { items, requests: attributeRequests(stack.github.stats()) };
+    print(`  ${naive.requests.total} requests`);
+    print(`Webhook ingestion: ${plan.webhookDeliveries} signed deliveries, ${plan.concurrency} at a time, then as many raw upserts`);
+    webhooks = await measureWebhookIngestion(stack.github, stack.app.webhookUrl, plan.webhookDeliveries, plan.concurrency);
+    raw = await measureRawUpserts(plan.webhookDeliveries, plan.concurrency);
+    print(`  ${webhooks.eventsPerSec} deliveries/s (p50 ${webhooks.p50Ms} ms, p99 ${webhooks.p99Ms} ms), raw ${raw.upsertsPerSec} upserts/s`);
+  } finally {
+    await stack.close();
+    await mongoose.connection.dropDatabase();
+  }
+
+  const { measurement: large, stack: largeStack } = await backfill("large");
+  await largeStack.close();
+  await mongoose.connection.dropDatabase();
+  report("large", large);
+  return buildResults({ plan, quick: options.quick, small, large, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec });
+}

@@ -1,0 +1,37 @@
+import type { OrgSize } from "../tools/github-server/org/generate.js";
+
+export interface BenchPlan {
+  /** The organization the issue names, and one a tenth of its size (same items per repository). */
+  large: OrgSize;
+  small: OrgSize;
+  /** Server latency per API request. */
+  latencyMs: number;
+  /** GraphQL nodes a query may ask for before the server answers 502 (GitHub's 10-second timeout). */
+  nodeBudget: number;
+  timeoutDelayMs: number;
+  webhookDeliveries: number;
+  /** Deliveries (and raw upserts) in flight at once. */
+  concurrency: number;
+}
+
+/**
+ * 22,000 nodes: a page of 25 pull requests with their nested lists (12,600 nodes) passes, a page of 50 (25,200)
+ * times out, as large nested pull request pages do on github.com; a page of 100 issues with their labels and
+ * assignees (20,100) passes, as it does there.
+ */
+const GITHUB_LIKE = { latencyMs: 50, nodeBudget: 22_000, timeoutDelayMs: 2_000, concurrency: 8 };
+
+export const FULL_PLAN: BenchPlan = {
+  ...GITHUB_LIKE,
+  large: { repos: 20, pulls: 10_000, issues: 5_000, commits: 20_000, members: 50 },
+  small: { repos: 2, pulls: 1_000, issues: 500, commits: 2_000, members: 50 },
+  webhookDeliveries: 1_000,
+};
+
+/** Under two minutes on two cores: a tenth of the full plan, same shape. */
+export const QUICK_PLAN: BenchPlan = {
+  ...GITHUB_LIKE,
+  large: { repos: 10, pulls: 1_000, issues: 500, commits: 2_000, members: 20 },
+  small: { repos: 1, pulls: 100, issues: 50, commits: 200, members: 20 },
+  webhookDeliveries: 200,
+};
