@@ -1,0 +1,49 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import { formatResults } from "../../bench/results.js";
+import { runBench } from "../../bench/run-bench.js";
+import { QUICK_PLAN, type BenchPlan } from "../../bench/sizes.js";
+import { currentDatabaseUri } from "../../tools/demo/database.js";
+import { allowLoopback, loopbackFetch } from "../tools/github-server/helpers.js";
+
+/** The quick plan's shape at a size CI runs in seconds; no latency (timing is not what this checks). */
+const TINY: BenchPlan = {
+  ...QUICK_PLAN,
+  latencyMs: 0,
+  timeoutDelayMs: 10,
+  large: { repos: 2, pulls: 20, issues: 10, commits: 40, members: 6 },
+  small: { repos: 1, pulls: 10, issues: 5, commits: 20, members: 6 },
+  webhookDeliveries: 20,
+  concurrency: 4,
+};
+
+describe("npm run bench, at a tiny size", () => {
+  it("measures every figure of bench/results/latest.json through the real app", async () => {
+    allowLoopback();
+    const results = await runBench({
+      plan: TINY,
+      quick: true,
+      mongodbUri: currentDatabaseUri(inject("mongoUri")),
+      logDir: mkdtempSync(join(tmpdir(), "tributary-bench-")),
+      print: () => {},
+      fetch: loopbackFetch,
+    });
+
+    expect(results.requestsPer1000PRs.tributary).toBeGreaterThan(0);
+    // The naive baseline spends at least three requests per pull request (detail, reviews, commits).
+    expect(results.requestsPer1000PRs.naive).toBeGreaterThanOrEqual(3000);
+    expect(results.requestsPer1000Commits.naive).toBeGreaterThan(results.requestsPer1000Commits.tributary);
+    expect(results.requestsPer1000Issues.tributary).toBeGreaterThan(0);
+    expect(results.backfill.small.stored).toMatchObject({ pullRequests: 10, commits: 20 });
+    expect(results.backfill.large.stored).toMatchObject({ pullRequests: 20, commits: 40 });
+    expect(results.backfill.large.seconds).toBeGreaterThan(0);
+    expect(results.webhooks).toMatchObject({ deliveries: 20, failed: 0, recorded: 20 });
+    expect(results.webhooks.rawUpsertsPerSec).toBeGreaterThan(0);
+    expect(results.memory.peakRssSmallMB).toBeGreaterThan(0);
+    expect(results.memory.peakRssLargeMB).toBeGreaterThan(0);
+    expect(results.machine.cores).toBeGreaterThan(0);
+    expect(formatResults(results)).toContain("naive ÷ Tributary");
+  }, 90_000);
+});
