@@ -16,6 +16,8 @@ export interface StackOptions extends Pick<AppProcessOptions, "mongodbUri" | "lo
 export interface Stack {
   github: GitHubServer;
   app: AppProcess;
+  /** The app's private key (a benchmark's own client authenticates as the same app). */
+  privateKey: string;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return {
     github,
     app,
+    privateKey,
     async close() {
       await app.stop();
       await github.close();
