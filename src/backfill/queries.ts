@@ -3,6 +3,8 @@
  * (@octokit/graphql-schema), so a typo fails CI instead of a customer's import.
  */
 
+// GitHub allows at most 10 assignees per issue or pull request: asking for 10 loses nothing and keeps a page's
+// node count (what GitHub's query timeout and cost are computed from) low.
 const ACTOR = `login ... on User { databaseId } ... on Bot { databaseId } ... on Mannequin { databaseId }`;
 
 const REVIEW_FIELDS = `databaseId state submittedAt updatedAt author { ${ACTOR} } comments { totalCount }`;
@@ -15,7 +17,7 @@ const PULL_REQUEST_FIELDS = `
   author { ${ACTOR} } mergedBy { ${ACTOR} }
   baseRefName headRefName additions deletions changedFiles
   labels(first: 100) { nodes { name } }
-  assignees(first: 100) { nodes { login databaseId } }
+  assignees(first: 10) { nodes { login databaseId } }
   reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login databaseId } } } }
   comments(first: 1) { totalCount nodes { createdAt } }
   reviewThreads(first: 1) { nodes { comments(first: 1) { nodes { createdAt } } } }
@@ -82,7 +84,7 @@ export const ISSUES_QUERY = `
           id databaseId number title state stateReason createdAt updatedAt closedAt
           author { ${ACTOR} }
           labels(first: 100) { nodes { name } }
-          assignees(first: 100) { nodes { login databaseId } }
+          assignees(first: 10) { nodes { login databaseId } }
           milestone { title }
           comments { totalCount }
         }

@@ -35,29 +35,48 @@ const keyOf = (key: Record<string, unknown>) => JSON.stringify(Object.entries(ke
 /**
  * Writes records unless the stored copy is newer by `versionField` (an equal version overwrites): events arrive
  * late, twice, or after a backfill page, and none of those may roll data back. Per chunk: one read of the stored
- * versions, one insert of the new records (with schema defaults), one batch of guarded updates — no statement
- * fails on purpose, which keeps FerretDB's batches whole.
+ * keys, one insert of the new records (with schema defaults), one batch of guarded updates — no statement fails on
+ * purpose, which keeps FerretDB's batches whole.
  */
 export async function upsertUnlessNewer(model: AnyModel, records: VersionedRecord[], versionField = "updatedAt"): Promise<void> {
-  for (const chunk of chunks(records)) {
-    const { fresh, known } = await partitionByStored(model, chunk);
-    const update = (pending: VersionedRecord[]) => guardedUpdates(model, pending, versionField);
-    await insertWithDefaults(model, fresh, update);
-    await update(known);
-  }
+  await insertNewThen(model, records, (known) => guardedUpdates(model, known, versionField));
 }
 
 /** Creates the records that are not stored yet (with schema defaults) and leaves stored ones alone. */
 export async function insertIfMissing(model: AnyModel, records: VersionedRecord[]): Promise<void> {
+  await insertNewThen(model, records, async () => {});
+}
+
+/**
+ * Inserts the records whose key is not stored yet, and hands the others to `updateKnown`. Backfill pages are mostly
+ * new records, and FerretDB v1 reads a whole collection for every filtered statement: one read and one insert per
+ * chunk keep a page's cost flat as collections grow, where one update per record would not.
+ */
+export async function insertNewThen(
+  model: AnyModel,
+  records: VersionedRecord[],
+  updateKnown: (known: VersionedRecord[]) => Promise<void>,
+): Promise<void> {
   for (const chunk of chunks(records)) {
-    const { fresh } = await partitionByStored(model, chunk);
-    await insertWithDefaults(model, fresh, async () => {});
+    const { fresh, known } = await partitionByStored(model, chunk);
+    await insertWithDefaults(model, fresh, updateKnown);
+    if (known.length > 0) await updateKnown(known);
   }
 }
 
+/** One filter matching every key: `$in` on the one field that varies (FerretDB evaluates a long `$or` slowly). */
+function matchingAnyKey(keys: Record<string, unknown>[]): Record<string, unknown> {
+  const fields = Object.keys(keys[0]!);
+  const varying = fields.filter((field) => new Set(keys.map((key) => key[field])).size > 1);
+  if (varying.length > 1) return { $or: keys };
+  const filter: Record<string, unknown> = { ...keys[0] };
+  if (varying[0]) filter[varying[0]] = { $in: keys.map((key) => key[varying[0]!]) };
+  return filter;
+}
+
 async function partitionByStored(model: AnyModel, records: VersionedRecord[]) {
-  const stored = await model.find({ $or: records.map((record) => record.key) }).lean<Record<string, unknown>[]>();
   const keyFields = Object.keys(records[0]!.key);
+  const stored = await model.find(matchingAnyKey(records.map((record) => record.key)), Object.fromEntries(keyFields.map((f) => [f, 1]))).lean<Record<string, unknown>[]>();
   const storedKeys = new Set(stored.map((doc) => keyOf(Object.fromEntries(keyFields.map((field) => [field, doc[field]])))));
   return {
     fresh: records.filter((record) => !storedKeys.has(keyOf(record.key))),

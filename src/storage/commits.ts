@@ -1,4 +1,4 @@
-import { bulkWriteInChunks } from "./bulk-writes.js";
+import { bulkWriteInChunks, insertNewThen } from "./bulk-writes.js";
 import { CommitModel, type Commit } from "./models/commit.js";
 
 /** A commit as one source knows it; null means "this source does not know" (a push payload has no line counts). */
@@ -31,18 +31,14 @@ function knownAndUnknown(record: CommitRecord) {
 export async function saveCommits(records: CommitRecord[]): Promise<void> {
   if (records.length === 0) return;
   const syncedAt = new Date();
-  await bulkWriteInChunks(
-    CommitModel,
-    records.map((record) => {
-      const { known, unknown } = knownAndUnknown(record);
-      return {
-        updateOne: {
-          filter: { repositoryId: record.repositoryId, sha: record.sha },
-          update: { $set: { ...known, syncedAt }, ...(Object.keys(unknown).length > 0 && { $setOnInsert: unknown }) },
-          upsert: true,
-        },
-      };
-    }),
+  const versioned = records.map((record) => ({ key: { repositoryId: record.repositoryId, sha: record.sha }, set: { ...record, syncedAt } }));
+  await insertNewThen(CommitModel, versioned, (known) =>
+    bulkWriteInChunks(
+      CommitModel,
+      known.map(({ key, set }) => ({
+        updateOne: { filter: key, update: { $set: { ...knownAndUnknown(set as CommitRecord).known, syncedAt } } },
+      })),
+    ),
   );
 }
 
