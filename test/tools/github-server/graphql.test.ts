@@ -3,7 +3,7 @@ import type { GitHubServer } from "../../../tools/github-server/index.js";
 import type { Repo } from "../../../tools/github-server/org/model.js";
 import { graphql } from "./helpers.js";
 import { startInstalledServer } from "./installed-server.js";
-import { ISSUES_QUERY } from "../../../src/backfill/queries.js";
+import { ISSUES_QUERY, REPOSITORY_COMMITS_QUERY } from "../../../src/backfill/queries.js";
 
 let server: GitHubServer;
 let token: string;
@@ -19,31 +19,6 @@ afterAll(() => server.close());
 
 const ACTOR = "login ... on User { databaseId }";
 const PAGE_INFO = "pageInfo { hasNextPage endCursor }";
-
-const REPOSITORY = `
-  query Repository($owner: String!, $name: String!, $after: String, $since: GitTimestamp, $until: GitTimestamp) {
-    repository(owner: $owner, name: $name) {
-      id databaseId name nameWithOwner isPrivate visibility isArchived isFork createdAt pushedAt updatedAt
-      primaryLanguage { name }
-      repositoryTopics(first: 10) { nodes { topic { name } } }
-      defaultBranchRef {
-        name
-        target {
-          ... on Commit {
-            history(first: 100, after: $after, since: $since, until: $until) {
-              totalCount ${PAGE_INFO}
-              nodes {
-                oid messageHeadline committedDate authoredDate additions deletions changedFilesIfAvailable
-                parents(first: 2) { totalCount }
-                author { name email date user { login databaseId } }
-                committer { name email date user { login databaseId } }
-              }
-            }
-          }
-        }
-      }
-    }
-  }`;
 
 const PULL_FIELDS = `
   id databaseId number title state isDraft createdAt updatedAt closedAt mergedAt merged
@@ -102,10 +77,10 @@ async function everyPage<T>(fetchPage: (after: string | null) => Promise<{ nodes
 describe("GraphQL against GitHub's schema", () => {
   it("pages through a default branch's history, and narrows it with since/until", async () => {
     const branch = server.org.branch(repo);
-    const history = await everyPage(async (after) => (await ok(REPOSITORY, { owner, name: repo.name, after })).repository.defaultBranchRef.target.history);
+    const history = await everyPage(async (after) => (await ok(REPOSITORY_COMMITS_QUERY, { owner, name: repo.name, after })).repository.defaultBranchRef.target.history);
     expect(history.map((c: any) => c.oid)).toEqual(branch.map((c) => c.sha).toReversed());
     const since = new Date(branch[Math.floor(branch.length / 2)]!.committedAt).toISOString();
-    const narrowed = await ok(REPOSITORY, { owner, name: repo.name, since });
+    const narrowed = await ok(REPOSITORY_COMMITS_QUERY, { owner, name: repo.name, since });
     expect(narrowed.repository.defaultBranchRef.target.history.totalCount).toBe(branch.length - Math.floor(branch.length / 2));
     expect(narrowed.repository.nameWithOwner).toBe(`${owner}/${repo.name}`);
   });
