@@ -2,12 +2,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { FERRETDB_VERSION } from "../config.js";
 
 export class FerretDBNotInstalledError extends Error {
   constructor(binary: string) {
     super(
       `FerretDB is not installed at ${binary}.\n` +
-        "Install it with `npm run setup` (builds FerretDB v1.24.2 from the Go module proxy into .tools/bin),\n" +
+        `Install it with \`npm run setup\` (builds FerretDB ${FERRETDB_VERSION} from the Go module proxy into .tools/bin),\n` +
         "or set MONGODB_URI to use a MongoDB server instead.",
     );
     this.name = "FerretDBNotInstalledError";

@@ -7,7 +7,3 @@ export async function saveConnectionCheck(check: ConnectionCheck): Promise<void>
 export function findConnectionCheck(installationId: number) {
   return ConnectionCheckModel.findOne({ installationId }).lean();
 }
-
-export function listConnectionChecks(installationIds: number[]) {
-  return ConnectionCheckModel.find({ installationId: { $in: installationIds } }).lean();
-}

@@ -87,7 +87,3 @@ export async function cancelQueuedJobs(filter: { name?: string; installationId: 
   const result = await JobModel.deleteMany(query);
   return result.deletedCount;
 }
-
-export function countJobs(filter: { installationId?: number; state?: Job["state"] }) {
-  return JobModel.countDocuments(filter);
-}
