@@ -1,3 +1,8 @@
+import { isQueryTimeout } from "./github-access.js";
+
+/** GitHub gives up on a query after 10 s; waiting a little longer than that tells a slow answer from none. */
+export const QUERY_TIMEOUT_MS = 15_000;
+
 /**
  * Page size for the nested pull request query. GitHub aborts queries that run past 10 s (502/504) and still
  * charges for them, and how long a page takes depends on the repository, so the size adapts: it starts where
@@ -36,5 +41,26 @@ export class AdaptivePageSize {
   timedOut(): void {
     this.#size = Math.max(this.min, Math.floor(this.#size / 2));
     this.#successes = 0;
+  }
+}
+
+/**
+ * Runs one page request at the current size, without Octokit's own retries (a retry at the same size would time out
+ * again and be charged again): a 502/504 or client timeout halves the size and asks again for the same cursor.
+ */
+export async function fetchAdaptively<T>(
+  pageSize: AdaptivePageSize,
+  timeoutMs: number,
+  fetch: (first: number, request: { retries: number; signal: AbortSignal }) => Promise<T>,
+): Promise<T> {
+  for (;;) {
+    try {
+      const result = await fetch(pageSize.size, { retries: 0, signal: AbortSignal.timeout(timeoutMs) });
+      pageSize.succeeded();
+      return result;
+    } catch (error) {
+      if (!isQueryTimeout(error) || !pageSize.canShrink) throw error;
+      pageSize.timedOut();
+    }
   }
 }

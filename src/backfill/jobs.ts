@@ -49,7 +49,7 @@ function syncService(
     case "pullRequests":
       return syncNewestFirst(repo.githubId, pullRequestSource(octokit, repo, paging.pageSizeFor(repo.githubId), paging.queryTimeoutMs), probe, throwIfStopped);
     case "tickets":
-      return syncNewestFirst(repo.githubId, ticketSource(octokit, repo), probe, throwIfStopped);
+      return syncNewestFirst(repo.githubId, ticketSource(octokit, repo, undefined, paging.queryTimeoutMs), probe, throwIfStopped);
   }
 }
 

@@ -1,9 +1,9 @@
 import type { PullRequestReviewState, PullRequestState } from "@octokit/graphql-schema";
 import { savePullRequests } from "../storage/pull-requests.js";
 import { saveReviews } from "../storage/reviews.js";
-import { AdaptivePageSize } from "./adaptive-page-size.js";
+import { AdaptivePageSize, QUERY_TIMEOUT_MS, fetchAdaptively } from "./adaptive-page-size.js";
 import { dateOrNull, issueLikeFields, userRef, users, type ActorNode } from "./graphql-values.js";
-import { isQueryTimeout, type InstallationOctokit, type RepositoryTarget } from "./github-access.js";
+import type { InstallationOctokit, RepositoryTarget } from "./github-access.js";
 import type { NewestFirstSource, Page } from "./newest-first-sync.js";
 import { PULL_REQUEST_COMMITS_QUERY, PULL_REQUEST_REVIEWS_QUERY, PULL_REQUESTS_QUERY } from "./queries.js";
 
@@ -47,8 +47,6 @@ export type PullRequestNode = {
 
 /** GitHub lists at most this many commits of a pull request, in the API and on the web. */
 export const PULL_REQUEST_COMMITS_CAP = 250;
-/** GitHub gives up on a query after 10 s; waiting a little longer than that tells a slow answer from none. */
-export const QUERY_TIMEOUT_MS = 15_000;
 
 
 export function pullRequestRecord(node: PullRequestNode, repo: RepositoryTarget) {
@@ -128,28 +126,22 @@ export function pullRequestSource(
     service: "pullRequests",
     timeOf: (node) => new Date(node.updatedAt),
     async fetchPage(cursor, since): Promise<Page<PullRequestNode>> {
-      for (;;) {
-        try {
-          const result = await octokit.graphql<{ repository: { pullRequests: Connection<PullRequestNode> } }>(PULL_REQUESTS_QUERY, {
-            owner: repo.owner,
-            name: repo.name,
-            first: pageSize.size,
-            after: cursor,
-            request: { retries: 0, signal: AbortSignal.timeout(queryTimeoutMs) },
-          });
-          pageSize.succeeded();
-          const { nodes, pageInfo, totalCount } = result.repository.pullRequests;
-          // Only pull requests that changed since the last sync are stored, so only theirs are worth completing.
-          for (const node of nodes.filter((pr) => !since || new Date(pr.updatedAt) >= since)) {
-            await completeNestedList(octokit, PULL_REQUEST_REVIEWS_QUERY, "reviews", node.id, node.reviews);
-            await completeNestedList(octokit, PULL_REQUEST_COMMITS_QUERY, "commits", node.id, node.commits, PULL_REQUEST_COMMITS_CAP);
-          }
-          return { nodes, hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor, totalCount: totalCount ?? null };
-        } catch (error) {
-          if (!isQueryTimeout(error) || !pageSize.canShrink) throw error;
-          pageSize.timedOut();
-        }
+      const result = await fetchAdaptively(pageSize, queryTimeoutMs, (first, request) =>
+        octokit.graphql<{ repository: { pullRequests: Connection<PullRequestNode> } }>(PULL_REQUESTS_QUERY, {
+          owner: repo.owner,
+          name: repo.name,
+          first,
+          after: cursor,
+          request,
+        }),
+      );
+      const { nodes, pageInfo, totalCount } = result.repository.pullRequests;
+      // Only pull requests that changed since the last sync are stored, so only theirs are worth completing.
+      for (const node of nodes.filter((pr) => !since || new Date(pr.updatedAt) >= since)) {
+        await completeNestedList(octokit, PULL_REQUEST_REVIEWS_QUERY, "reviews", node.id, node.reviews);
+        await completeNestedList(octokit, PULL_REQUEST_COMMITS_QUERY, "commits", node.id, node.commits, PULL_REQUEST_COMMITS_CAP);
       }
+      return { nodes, hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor, totalCount: totalCount ?? null };
     },
     async save(nodes) {
       await savePullRequests(nodes.map((node) => pullRequestRecord(node, repo)));

@@ -76,9 +76,9 @@ export const REPOSITORY_COMMITS_QUERY = `
 
 /** Issues (never pull requests) updated since a time, most recently updated first, 100 per request. */
 export const ISSUES_QUERY = `
-  query Issues($owner: String!, $name: String!, $after: String, $since: DateTime) {
+  query Issues($owner: String!, $name: String!, $first: Int!, $after: String, $since: DateTime) {
     repository(owner: $owner, name: $name) {
-      issues(first: 100, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }, filterBy: { since: $since }) {
+      issues(first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }, filterBy: { since: $since }) {
         totalCount ${PAGE_INFO}
         nodes {
           id databaseId number title state stateReason createdAt updatedAt closedAt

@@ -1,5 +1,6 @@
 import type { IssueState, IssueStateReason } from "@octokit/graphql-schema";
 import { saveTickets } from "../storage/tickets.js";
+import { AdaptivePageSize, QUERY_TIMEOUT_MS, fetchAdaptively } from "./adaptive-page-size.js";
 import type { InstallationOctokit, RepositoryTarget } from "./github-access.js";
 import { dateOrNull, issueLikeFields, users, type ActorNode } from "./graphql-values.js";
 import type { NewestFirstSource, Page } from "./newest-first-sync.js";
@@ -38,14 +39,22 @@ export function ticketRecord(node: IssueNode, repo: RepositoryTarget) {
 }
 
 /** The "tickets" service: issues (GraphQL's `issues` never includes pull requests), filtered by `since` on GitHub's side. */
-export function ticketSource(octokit: InstallationOctokit, repo: RepositoryTarget): NewestFirstSource<IssueNode> {
+export function ticketSource(
+  octokit: InstallationOctokit,
+  repo: RepositoryTarget,
+  pageSize = new AdaptivePageSize(100, 1, 100),
+  queryTimeoutMs = QUERY_TIMEOUT_MS,
+): NewestFirstSource<IssueNode> {
   return {
     service: "tickets",
     timeOf: (node) => new Date(node.updatedAt),
     async fetchPage(cursor, since): Promise<Page<IssueNode>> {
-      const { repository } = await octokit.graphql<{
-        repository: { issues: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: IssueNode[] } };
-      }>(ISSUES_QUERY, { owner: repo.owner, name: repo.name, after: cursor, since: since?.toISOString() ?? null });
+      // Issues are light, so a page starts at 100; a repository with huge label lists can still time out.
+      const { repository } = await fetchAdaptively(pageSize, queryTimeoutMs, (first, request) =>
+        octokit.graphql<{
+          repository: { issues: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: IssueNode[] } };
+        }>(ISSUES_QUERY, { owner: repo.owner, name: repo.name, first, after: cursor, since: since?.toISOString() ?? null, request }),
+      );
       const { nodes, pageInfo, totalCount } = repository.issues;
       return { nodes, hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor, totalCount };
     },

@@ -61,10 +61,17 @@ describe("rate limits and failures", () => {
   });
 
   it("retries a 502 with backoff and loses nothing", async () => {
+    const github = await backfillWhile((call, nth) => (call.operation === "RepositoryCommits" && nth === 1 ? { status: 502 } : undefined));
+    await expectScriptedOrganizationStored();
+    await expectAllImportsDone();
+    expect(github.calls.filter((call) => call.operation === "RepositoryCommits")).toHaveLength(4);
+  });
+
+  it("asks for a smaller issues page after GitHub's query timeout (502)", async () => {
     const github = await backfillWhile((call, nth) => (call.operation === "Issues" && nth === 1 ? { status: 502 } : undefined));
     await expectScriptedOrganizationStored();
     await expectAllImportsDone();
-    expect(github.calls.filter((call) => call.operation === "Issues")).toHaveLength(3);
+    expect(github.calls.filter((call) => call.operation === "Issues").map((call) => call.variables.first)).toEqual([100, 50, 100]);
   });
 
   it("asks for a smaller page when a pull request query times out", async () => {

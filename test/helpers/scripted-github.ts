@@ -199,7 +199,7 @@ export function serveGraphQL(repositories: ScriptedRepository[], fault: Fault = 
     Issues: (vars) => {
       const since = vars.since ? new Date(vars.since as string) : null;
       const issues = byNewest(findRepo(vars).issues).filter((i) => !since || new Date(i.updatedAt) >= since);
-      return { repository: { issues: page(issues, 100, vars.after as string) } };
+      return { repository: { issues: page(issues, vars.first as number, vars.after as string) } };
     },
     OrganizationMembers: (vars) => ({
       organization: {

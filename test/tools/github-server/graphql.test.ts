@@ -103,10 +103,10 @@ describe("GraphQL against GitHub's schema", () => {
   });
 
   it("pages through issues (without pull requests), filtered by since", async () => {
-    const issues = await everyPage(async (after) => (await ok(ISSUES_QUERY, { owner, name: repo.name, after })).repository.issues);
+    const issues = await everyPage(async (after) => (await ok(ISSUES_QUERY, { owner, name: repo.name, first: 50, after })).repository.issues);
     expect(issues).toHaveLength(server.org.issues(repo).length);
     const middle = (issues[Math.floor(issues.length / 2)] as any).updatedAt;
-    const recent = await everyPage(async (after) => (await ok(ISSUES_QUERY, { owner, name: repo.name, after, since: middle })).repository.issues);
+    const recent = await everyPage(async (after) => (await ok(ISSUES_QUERY, { owner, name: repo.name, first: 50, after, since: middle })).repository.issues);
     expect(recent.every((i: any) => i.updatedAt >= middle)).toBe(true);
     expect(recent.length).toBeLessThan(issues.length);
   });
