@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
-import { claimJob, completeJob, failJob, renewLease } from "../storage/jobs.js";
+import { claimJob, completeJob, failJob, postponeJob, renewLease } from "../storage/jobs.js";
 import type { Job } from "../storage/models/job.js";
 
 /** Thrown by a handler whose work no longer applies (integration suspended, service switched off): not a failure. */
@@ -123,10 +123,10 @@ export class Worker {
       } else if (abort.signal.aborted) {
         // Shutting down or lease lost: the job stays claimable and resumes from its checkpoint.
         jobLog.info("job interrupted; it will resume from its checkpoint");
-        await failJob(job._id, this.id, "interrupted", new Date());
+        await postponeJob(job._id, this.id, "interrupted", new Date());
       } else if (error instanceof RetryLater) {
         jobLog.warn({ at: error.at, reason: message }, "job postponed");
-        await failJob(job._id, this.id, message, error.at);
+        await postponeJob(job._id, this.id, message, error.at);
       } else {
         const retryAt = job.attempts < maxAttempts ? backoff(job.attempts) : null;
         jobLog.error({ err: error, retryAt }, "job failed");

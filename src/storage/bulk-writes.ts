@@ -15,7 +15,6 @@ export function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
 }
 
 // Storage helpers serve every model; each caller's record type checks the shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModel = Model<any>;
 
 export async function bulkWriteInChunks(model: AnyModel, operations: AnyBulkWriteOperation[]): Promise<void> {

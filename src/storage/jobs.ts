@@ -80,6 +80,17 @@ export async function failJob(id: JobId, workerId: string, error: string, retryA
   );
 }
 
+/**
+ * Puts a job back for later without counting the run as a failed attempt: it was interrupted (shutdown, lost lease)
+ * or postponed until a rate limit resets, neither of which says anything about the job itself.
+ */
+export async function postponeJob(id: JobId, workerId: string, reason: string, runAt: Date): Promise<void> {
+  await JobModel.updateOne(
+    { _id: id, workerId, state: "running" },
+    { $set: { state: "queued", runAt, lastError: reason, lockedUntil: null, workerId: null }, $inc: { attempts: -1 } },
+  );
+}
+
 /** Drops queued work matching a filter on name/installation/payload (a running job notices on its own). */
 export async function cancelQueuedJobs(filter: { name?: string; installationId: number; payload?: Record<string, unknown> }) {
   const payloadFilter = Object.fromEntries(Object.entries(filter.payload ?? {}).map(([k, v]) => [`payload.${k}`, v]));

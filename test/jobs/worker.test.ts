@@ -1,0 +1,59 @@
+import { pino } from "pino";
+import { beforeEach, describe, expect, it } from "vitest";
+import { RetryLater, Worker, type JobHandler } from "../../src/jobs/worker.js";
+import { enqueueJob } from "../../src/storage/jobs.js";
+import { JobModel } from "../../src/storage/models/job.js";
+import { clearDatabase } from "../helpers/database.js";
+
+const silent = pino({ level: "silent" });
+const worker = (handler: JobHandler) => new Worker({ handlers: { work: handler }, log: silent, pollMs: 10 });
+const job = (key = "work:1") => JobModel.findOne({ key }).lean();
+
+beforeEach(clearDatabase);
+
+describe("job queue and worker", () => {
+  it("runs a job enqueued again while it runs once more afterwards, and a duplicate request only once", async () => {
+    let runs = 0;
+    await enqueueJob({ name: "work", key: "work:1", installationId: 1 });
+    await enqueueJob({ name: "work", key: "work:1", installationId: 1 });
+    await worker(async () => {
+      runs += 1;
+      if (runs === 1) await enqueueJob({ name: "work", key: "work:1", installationId: 1 });
+    }).idle();
+
+    expect(runs).toBe(2);
+    expect(await job()).toMatchObject({ state: "done", rerun: false });
+  });
+
+  it("postpones a job to the rate-limit reset without spending one of its attempts", async () => {
+    const reset = new Date(Date.now() + 60_000);
+    await enqueueJob({ name: "work", key: "work:1", installationId: 1 });
+    await worker(async () => {
+      throw new RetryLater("rate limit nearly used up", reset);
+    }).idle();
+
+    expect(await job()).toMatchObject({ state: "queued", attempts: 0, runAt: reset, lastError: "rate limit nearly used up" });
+  });
+
+  it("takes over a job whose worker died (its lease lapsed)", async () => {
+    await enqueueJob({ name: "work", key: "work:1", installationId: 1 });
+    await JobModel.updateOne({ key: "work:1" }, { state: "running", workerId: "dead", lockedUntil: new Date(Date.now() - 1) });
+    let ran = false;
+    await worker(async () => {
+      ran = true;
+    }).idle();
+
+    expect(ran).toBe(true);
+    expect(await job()).toMatchObject({ state: "done" });
+  });
+
+  it("fails a job for good once its attempts are used up, keeping the reason", async () => {
+    await enqueueJob({ name: "work", key: "work:1", installationId: 1 });
+    await JobModel.updateOne({ key: "work:1" }, { attempts: 5 });
+    await worker(async () => {
+      throw new Error("GitHub says no");
+    }).idle();
+
+    expect(await job()).toMatchObject({ state: "failed", lastError: "GitHub says no" });
+  });
+});
