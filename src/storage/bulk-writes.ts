@@ -1,10 +1,10 @@
 import type { AnyBulkWriteOperation, Model } from "mongoose";
-import { isDuplicateKey } from "./mongo-errors.js";
+import { duplicateKeyIndex } from "./mongo-errors.js";
 
 /**
  * FerretDB v1 never answers an update command of 100 or more statements, and stops an unordered batch at its
- * first error (MongoDB goes on). So batches are cut into chunks well below 100, and batches are built so that no
- * statement is expected to fail.
+ * first error (MongoDB goes on). So batches are cut into chunks well below 100, and are ordered: a batch that stops
+ * says where, and the caller resumes after that statement.
  */
 export const CHUNK_SIZE = 50;
 
@@ -29,13 +29,10 @@ export interface VersionedRecord {
   setOnInsert?: Record<string, unknown>;
 }
 
-const keyOf = (key: Record<string, unknown>) => JSON.stringify(Object.entries(key).sort());
-
 /**
  * Writes records unless the stored copy is newer by `versionField` (an equal version overwrites): events arrive
- * late, twice, or after a backfill page, and none of those may roll data back. Per chunk: one read of the stored
- * keys, one insert of the new records (with schema defaults), one batch of guarded updates — no statement fails on
- * purpose, which keeps FerretDB's batches whole.
+ * late, twice, or after a backfill page, and none of those may roll data back. New records are inserted (with schema
+ * defaults), stored ones get one batch of guarded updates per chunk.
  */
 export async function upsertUnlessNewer(model: AnyModel, records: VersionedRecord[], versionField = "updatedAt"): Promise<void> {
   await insertNewThen(model, records, (known) => guardedUpdates(model, known, versionField));
@@ -47,9 +44,11 @@ export async function insertIfMissing(model: AnyModel, records: VersionedRecord[
 }
 
 /**
- * Inserts the records whose key is not stored yet, and hands the others to `updateKnown`. Backfill pages are mostly
- * new records, and FerretDB v1 reads a whole collection for every filtered statement: one read and one insert per
- * chunk keep a page's cost flat as collections grow, where one update per record would not.
+ * Inserts the records whose key is not stored yet, and hands the others to `updateKnown`. Inserts come first and
+ * a duplicate key tells a stored record: FerretDB v1 answers an insert through its unique index, but reads a whole
+ * collection (decoding every document) for any filtered statement — a backfill page of new records, the common
+ * case, then costs one insert per chunk however large the collections grow. Each duplicate costs one more insert of
+ * the rest of the chunk, which stays cheap on MongoDB too.
  */
 export async function insertNewThen(
   model: AnyModel,
@@ -57,30 +56,16 @@ export async function insertNewThen(
   updateKnown: (known: VersionedRecord[]) => Promise<void>,
 ): Promise<void> {
   for (const chunk of chunks(records)) {
-    const { fresh, known } = await partitionByStored(model, chunk);
-    await insertWithDefaults(model, fresh, updateKnown);
+    const known: VersionedRecord[] = [];
+    let rest = chunk;
+    while (rest.length > 0) {
+      const inserted = await insertUntilDuplicate(model, rest);
+      if (inserted === rest.length) break;
+      known.push(rest[inserted]!);
+      rest = rest.slice(inserted + 1);
+    }
     if (known.length > 0) await updateKnown(known);
   }
-}
-
-/** One filter matching every key: `$in` on the one field that varies (FerretDB evaluates a long `$or` slowly). */
-function matchingAnyKey(keys: Record<string, unknown>[]): Record<string, unknown> {
-  const fields = Object.keys(keys[0]!);
-  const varying = fields.filter((field) => new Set(keys.map((key) => key[field])).size > 1);
-  if (varying.length > 1) return { $or: keys };
-  const filter: Record<string, unknown> = { ...keys[0] };
-  if (varying[0]) filter[varying[0]] = { $in: keys.map((key) => key[varying[0]!]) };
-  return filter;
-}
-
-async function partitionByStored(model: AnyModel, records: VersionedRecord[]) {
-  const keyFields = Object.keys(records[0]!.key);
-  const stored = await model.find(matchingAnyKey(records.map((record) => record.key)), Object.fromEntries(keyFields.map((f) => [f, 1]))).lean<Record<string, unknown>[]>();
-  const storedKeys = new Set(stored.map((doc) => keyOf(Object.fromEntries(keyFields.map((field) => [field, doc[field]])))));
-  return {
-    fresh: records.filter((record) => !storedKeys.has(keyOf(record.key))),
-    known: records.filter((record) => storedKeys.has(keyOf(record.key))),
-  };
 }
 
 function newDocument(model: AnyModel, record: VersionedRecord) {
@@ -88,26 +73,15 @@ function newDocument(model: AnyModel, record: VersionedRecord) {
   return new model({ ...record.key, ...record.setOnInsert, ...record.set }).toObject();
 }
 
-/** Inserts new records; any that another writer created meanwhile go to `alreadyStored` instead. */
-async function insertWithDefaults(
-  model: AnyModel,
-  records: VersionedRecord[],
-  alreadyStored: (records: VersionedRecord[]) => Promise<void>,
-): Promise<void> {
-  if (records.length === 0) return;
+/** Inserts records in order up to the first one already stored; returns how many were inserted. */
+async function insertUntilDuplicate(model: AnyModel, records: VersionedRecord[]): Promise<number> {
   try {
     await model.collection.insertMany(records.map((record) => newDocument(model, record)), { ordered: true });
+    return records.length;
   } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    // Another writer created some of them meanwhile: settle each on its own.
-    for (const record of records) {
-      try {
-        await model.collection.insertOne(newDocument(model, record));
-      } catch (insertError) {
-        if (!isDuplicateKey(insertError)) throw insertError;
-        await alreadyStored([record]);
-      }
-    }
+    const firstFailed = duplicateKeyIndex(error);
+    if (firstFailed === undefined) throw error;
+    return firstFailed;
   }
 }
 

@@ -1,0 +1,59 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { CHUNK_SIZE, insertIfMissing, upsertUnlessNewer } from "../../src/storage/bulk-writes.js";
+import { ReviewModel } from "../../src/storage/models/review.js";
+import { clearDatabase } from "../helpers/database.js";
+
+const OLD = new Date("2026-01-01T00:00:00Z");
+const NEW = new Date("2026-02-01T00:00:00Z");
+
+function review(githubId: number, updatedAt: Date, state = "APPROVED") {
+  return {
+    key: { githubId },
+    set: { githubId, pullRequestId: 1, repositoryId: 1, installationId: 7, state, updatedAt, syncedAt: new Date() },
+  };
+}
+
+async function storedStates(): Promise<Map<number, string>> {
+  const stored = await ReviewModel.find({}, { githubId: 1, state: 1 }).lean();
+  return new Map(stored.map((doc) => [doc.githubId, doc.state]));
+}
+
+describe("batched writes of versioned records", () => {
+  beforeEach(clearDatabase);
+
+  it("inserts new records with the schema's defaults", async () => {
+    await upsertUnlessNewer(ReviewModel, [review(1, NEW)]);
+    const stored = await ReviewModel.findOne({ githubId: 1 }).lean();
+    expect(stored).toMatchObject({ state: "APPROVED", author: null, submittedAt: null });
+  });
+
+  it("across chunks, inserts the new records, updates the older stored ones and keeps the newer ones", async () => {
+    // Stored records sit at the start, the middle and the end of chunks, so inserts stop and resume around them.
+    const storedOlder = [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE + 7];
+    const storedNewer = [3, CHUNK_SIZE, 2 * CHUNK_SIZE + 4];
+    await upsertUnlessNewer(ReviewModel, [
+      ...storedOlder.map((id) => review(id, OLD, "COMMENTED")),
+      ...storedNewer.map((id) => review(id, NEW, "DISMISSED")),
+    ]);
+
+    const page = Array.from({ length: 2 * CHUNK_SIZE + 5 }, (_, id) => review(id, storedNewer.includes(id) ? OLD : NEW));
+    await upsertUnlessNewer(ReviewModel, page);
+
+    const states = await storedStates();
+    expect(states.size).toBe(page.length);
+    for (const id of storedNewer) expect(states.get(id)).toBe("DISMISSED");
+    const others = [...states].filter(([id]) => !storedNewer.includes(id));
+    expect(others.every(([, state]) => state === "APPROVED")).toBe(true);
+  });
+
+  it("stores a record listed twice in one page once, at its newest version", async () => {
+    await upsertUnlessNewer(ReviewModel, [review(5, OLD, "COMMENTED"), review(6, NEW), review(5, NEW, "APPROVED")]);
+    expect(await storedStates()).toEqual(new Map([[5, "APPROVED"], [6, "APPROVED"]]));
+  });
+
+  it("insertIfMissing creates missing records and leaves stored ones untouched", async () => {
+    await upsertUnlessNewer(ReviewModel, [review(1, OLD, "COMMENTED")]);
+    await insertIfMissing(ReviewModel, [review(1, NEW, "APPROVED"), review(2, NEW, "APPROVED")]);
+    expect(await storedStates()).toEqual(new Map([[1, "COMMENTED"], [2, "APPROVED"]]));
+  });
+});
