@@ -255,7 +255,28 @@ export class GeneratedOrg {
         content.items.push(issue);
       }
     });
+    this.assignDetailIds(repo, content);
     return content;
+  }
+
+  /** Reviews and comments take consecutive ids from the repository's blocks, in the repository's own order. */
+  private assignDetailIds(repo: Repo, content: RepoContent): void {
+    let review = ids.firstReview(repo.index);
+    let comment = ids.firstComment(repo.index);
+    let reviewComment = ids.firstReviewComment(repo.index);
+    for (const item of content.items) {
+      if (item.kind === "pull") {
+        item.firstReviewId = review;
+        item.firstReviewCommentId = reviewComment;
+        item.firstCommentId = comment;
+        review += item.shape.reviews;
+        reviewComment += item.shape.reviewComments;
+        comment += item.shape.comments;
+      } else if (item.kind === "issue") {
+        item.firstCommentId = comment;
+        comment += item.commentCount;
+      }
+    }
   }
 
   pickAuthor(random: Random): Person {
