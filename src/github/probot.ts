@@ -10,18 +10,33 @@ type LoggingOctokit = { log: { warn: (message: string) => void } };
 const MAX_RATE_LIMIT_RETRIES = 5;
 
 /**
- * The throttling plugin spaces every GraphQL request 1 s apart, process-wide, because a GraphQL request may be a
+ * The throttling plugin spaces an installation's GraphQL requests 1 s apart, because a GraphQL request may be a
  * mutation. Tributary only sends queries, which GitHub's secondary limit counts at 2,000 points per minute: two at a
  * time, 100 ms apart, stays well inside that and keeps requests near-serial as GitHub asks.
  */
 const graphqlQueries = new Bottleneck.Group({ maxConcurrent: 2, minTime: 100 });
+
+type OctokitOptions = NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>;
+
+/**
+ * ProbotOctokit with `defaults` merged field by field into `throttle`. Octokit's object-form defaults are shallow,
+ * and Probot hands every client it builds throttle options of its own, which would replace ours wholesale (the
+ * default 1 s GraphQL spacing and a secondary-limit handler that never retries).
+ */
+export function probotOctokitWith(defaults: OctokitOptions): typeof ProbotOctokit {
+  return ProbotOctokit.defaults((options: OctokitOptions) => ({
+    ...options,
+    ...defaults,
+    throttle: { ...options.throttle, ...defaults.throttle },
+  }));
+}
 
 /**
  * Probot's Octokit with its bundled throttling and retry plugins configured for long-running backfills:
  * on a primary limit wait for the reset, on a secondary limit wait for `retry-after`, retry 5xx and network
  * errors with backoff, and never retry other 4xx (they will not get better).
  */
-export const TributaryOctokit = ProbotOctokit.defaults({
+export const TributaryOctokit = probotOctokitWith({
   throttle: {
     write: graphqlQueries,
     onRateLimit: (retryAfter: number, options: RequestOptions, octokit: LoggingOctokit, retryCount: number) => {
