@@ -1,7 +1,11 @@
+import { isDuplicateKey } from "./mongo-errors.js";
 import { DeliveryModel } from "./models/delivery.js";
 
+/** GitHub lets an app redeliver deliveries of the past 3 days; the ledger keeps a week of them. */
+export const DELIVERY_RETENTION_MS = 7 * 24 * 3_600_000;
+
 export async function isDeliveryProcessed(deliveryId: string): Promise<boolean> {
-  return (await DeliveryModel.exists({ deliveryId })) !== null;
+  return (await DeliveryModel.exists({ _id: deliveryId })) !== null;
 }
 
 export async function markDeliveryProcessed(delivery: {
@@ -10,13 +14,22 @@ export async function markDeliveryProcessed(delivery: {
   action: string | null;
   installationId: number | null;
 }): Promise<void> {
-  await DeliveryModel.updateOne(
-    { deliveryId: delivery.deliveryId },
-    { $setOnInsert: { ...delivery, processedAt: new Date() } },
-    { upsert: true },
-  );
+  const { deliveryId, ...fields } = delivery;
+  try {
+    // An insert, not an upsert: FerretDB settles it through the unique _id index without reading the ledger.
+    await DeliveryModel.create({ _id: deliveryId, ...fields, processedAt: new Date() });
+  } catch (error) {
+    // The same delivery handled twice at once (a redelivery racing the original): the first record stands.
+    if (!isDuplicateKey(error)) throw error;
+  }
 }
 
 export function listRecentDeliveries(installationId: number, limit = 50) {
   return DeliveryModel.find({ installationId }).sort({ processedAt: -1 }).limit(limit).lean();
+}
+
+/** Forgets deliveries past the retention: keeps the ledger, read on every delivery, small. */
+export async function pruneDeliveries(now = new Date()): Promise<number> {
+  const { deletedCount } = await DeliveryModel.deleteMany({ processedAt: { $lt: new Date(now.getTime() - DELIVERY_RETENTION_MS) } });
+  return deletedCount;
 }

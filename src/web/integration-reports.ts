@@ -71,7 +71,7 @@ export async function activityReport(integration: StoredIntegration) {
   const deliveries = await listRecentDeliveries(integration.installationId);
   return {
     audit: [...(integration.audit ?? [])].reverse().map(({ action, actor, at, deliveryId }) => ({ action, actor: actor ?? null, at, deliveryId: deliveryId ?? null })),
-    deliveries: deliveries.map(({ deliveryId, event, action, processedAt }) => ({ deliveryId, event, action: action ?? null, processedAt })),
+    deliveries: deliveries.map(({ _id, event, action, processedAt }) => ({ deliveryId: _id, event, action: action ?? null, processedAt })),
   };
 }
 

@@ -40,7 +40,7 @@ describe("events the integration may not store", () => {
     const deliveryId = await deliver(probot, "pull_request", pullRequest);
 
     expect((await ingestedData()).pullRequests).toEqual([]);
-    expect(await DeliveryModel.exists({ deliveryId })).toBeTruthy();
+    expect(await DeliveryModel.exists({ _id: deliveryId })).toBeTruthy();
   });
 
   it("ignores a service that is off and keeps storing the others", async () => {
