@@ -32,10 +32,10 @@ export interface VersionedRecord {
 /**
  * Writes records unless the stored copy is newer by `versionField` (an equal version overwrites): events arrive
  * late, twice, or after a backfill page, and none of those may roll data back. New records are inserted (with schema
- * defaults), stored ones get one batch of guarded updates per chunk.
+ * defaults), stored ones that changed get one batch of guarded updates per chunk.
  */
 export async function upsertUnlessNewer(model: AnyModel, records: VersionedRecord[], versionField = "updatedAt"): Promise<void> {
-  await insertNewThen(model, records, (known) => guardedUpdates(model, known, versionField));
+  await insertNewThen(model, records, async (known) => guardedUpdates(model, await changedRecords(model, known, versionField), versionField));
 }
 
 /** Creates the records that are not stored yet (with schema defaults) and leaves stored ones alone. */
@@ -83,6 +83,47 @@ async function insertUntilDuplicate(model: AnyModel, records: VersionedRecord[])
     if (firstFailed === undefined) throw error;
     return firstFailed;
   }
+}
+
+/** The time of the write itself, which alone is no change worth writing. */
+const WRITE_TIME = "syncedAt";
+
+/**
+ * The stored records these writes would change. Several are read back in one statement: on FerretDB v1 each update
+ * reads the whole collection, and one read that drops the unchanged ones (an incremental sync re-sends a changed
+ * pull request's unchanged reviews) costs less than the updates it saves. A single record is simply written.
+ * With `versionField`, records older than the stored copy are dropped too.
+ */
+export async function changedRecords(model: AnyModel, records: VersionedRecord[], versionField?: string): Promise<VersionedRecord[]> {
+  if (records.length < 2) return records;
+  const keyFields = Object.keys(records[0]!.key);
+  const stored = await model.find(matchingAnyKey(records.map((record) => record.key))).lean<Record<string, unknown>[]>();
+  const storedByKey = new Map(stored.map((doc) => [canonical(keyFields.map((field) => doc[field])), doc]));
+  return records.filter((record) => {
+    const doc = storedByKey.get(canonical(keyFields.map((field) => record.key[field])));
+    if (!doc) return true;
+    if (versionField && (doc[versionField] as Date) > (record.set[versionField] as Date)) return false;
+    return Object.entries(record.set).some(([field, value]) => field !== WRITE_TIME && value !== undefined && canonical(value) !== canonical(doc[field]));
+  });
+}
+
+/** One filter matching every key: `$in` on the one field that varies (FerretDB evaluates a long `$or` slowly). */
+function matchingAnyKey(keys: Record<string, unknown>[]): Record<string, unknown> {
+  const fields = Object.keys(keys[0]!);
+  const varying = fields.filter((field) => new Set(keys.map((key) => key[field])).size > 1);
+  if (varying.length > 1) return { $or: keys };
+  const filter: Record<string, unknown> = { ...keys[0] };
+  if (varying[0]) filter[varying[0]] = { $in: keys.map((key) => key[varying[0]!]) };
+  return filter;
+}
+
+/** A value as text with object keys sorted (dates become ISO strings): a stored copy of a value compares equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
+  );
 }
 
 async function guardedUpdates(model: AnyModel, records: VersionedRecord[], versionField: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { bulkWriteInChunks, insertNewThen } from "./bulk-writes.js";
+import { bulkWriteInChunks, changedRecords, insertNewThen } from "./bulk-writes.js";
 import { CommitModel, type Commit } from "./models/commit.js";
 
 /** A commit as one source knows it; null means "this source does not know" (a push payload has no line counts). */
@@ -32,10 +32,10 @@ export async function saveCommits(records: CommitRecord[]): Promise<void> {
   if (records.length === 0) return;
   const syncedAt = new Date();
   const versioned = records.map((record) => ({ key: { repositoryId: record.repositoryId, sha: record.sha }, set: { ...record, syncedAt } }));
-  await insertNewThen(CommitModel, versioned, (known) =>
+  await insertNewThen(CommitModel, versioned, async (known) =>
     bulkWriteInChunks(
       CommitModel,
-      known.map(({ key, set }) => ({
+      (await changedRecords(CommitModel, known)).map(({ key, set }) => ({
         updateOne: { filter: key, update: { $set: { ...knownAndUnknown(set as CommitRecord).known, syncedAt } } },
       })),
     ),

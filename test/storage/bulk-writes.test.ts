@@ -51,6 +51,20 @@ describe("batched writes of versioned records", () => {
     expect(await storedStates()).toEqual(new Map([[5, "APPROVED"], [6, "APPROVED"]]));
   });
 
+  it("leaves stored records that would not change untouched, down to their write time", async () => {
+    const firstWrite = [review(1, OLD), review(2, OLD), review(3, OLD)].map((record) => ({ ...record, set: { ...record.set, syncedAt: OLD } }));
+    await upsertUnlessNewer(ReviewModel, firstWrite);
+
+    await upsertUnlessNewer(ReviewModel, [review(1, OLD), review(2, OLD, "DISMISSED"), review(3, NEW)]);
+
+    const stored = await ReviewModel.find({}, { githubId: 1, state: 1, syncedAt: 1 }).sort({ githubId: 1 }).lean();
+    expect(stored.map((doc) => [doc.githubId, doc.state, doc.syncedAt.getTime() === OLD.getTime()])).toEqual([
+      [1, "APPROVED", true],
+      [2, "DISMISSED", false],
+      [3, "APPROVED", false],
+    ]);
+  });
+
   it("insertIfMissing creates missing records and leaves stored ones untouched", async () => {
     await upsertUnlessNewer(ReviewModel, [review(1, OLD, "COMMENTED")]);
     await insertIfMissing(ReviewModel, [review(1, NEW, "APPROVED"), review(2, NEW, "APPROVED")]);
