@@ -20,6 +20,8 @@ export interface BackfillMeasurement {
   graphql: { queries: number; points: number; timeouts: number };
   peakRssMB: number;
   peakHeapMB: number;
+  /** The most heap that survived a full garbage collection. */
+  peakLiveHeapMB: number;
 }
 
 export interface BackfillOptions {
@@ -36,7 +38,7 @@ export interface BackfillOptions {
  * same organization can serve the next measurements; the caller closes it.
  */
 export async function measureBackfill(options: BackfillOptions): Promise<{ measurement: BackfillMeasurement; stack: Stack }> {
-  const peaks: MemoryPeaks = { kind: "memory", rssBytes: 0, heapUsedBytes: 0 };
+  const peaks: MemoryPeaks = { kind: "memory", rssBytes: 0, heapUsedBytes: 0, liveHeapBytes: 0 };
   const { plan } = options;
   const stack = await startStack({
     org: options.org,
@@ -70,6 +72,7 @@ export async function measureBackfill(options: BackfillOptions): Promise<{ measu
       graphql: { queries: stats.graphql.queries, points: stats.graphql.cost, timeouts: stats.graphql.timeouts },
       peakRssMB: Math.round(peaks.rssBytes / MB),
       peakHeapMB: Math.round(peaks.heapUsedBytes / MB),
+      peakLiveHeapMB: Math.round(peaks.liveHeapBytes / MB),
     };
     return { measurement, stack };
   } catch (error) {

@@ -43,6 +43,7 @@ describe("npm run bench, at a tiny size", () => {
     expect(results.webhooks.rawUpsertsPerSec).toBeGreaterThan(0);
     expect(results.memory.peakRssSmallMB).toBeGreaterThan(0);
     expect(results.memory.peakRssLargeMB).toBeGreaterThan(0);
+    expect(results.memory.liveHeapLargeMB).toBeGreaterThan(0);
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(formatResults(results)).toContain("naive ÷ Tributary");
   }, 90_000);
