@@ -1,5 +1,5 @@
 import type { Probot, ProbotOctokit } from "probot";
-import type { RateBudget } from "../github/rate-budget.js";
+import { rateResourceOf, type RateBudget } from "../github/rate-budget.js";
 
 export type InstallationOctokit = InstanceType<typeof ProbotOctokit>;
 
@@ -22,7 +22,7 @@ export function repositoryTarget(repo: { githubId: number; installationId: numbe
  */
 export async function installationOctokit(probot: Probot, installationId: number, budget: RateBudget): Promise<InstallationOctokit> {
   const octokit = await probot.auth(installationId);
-  octokit.hook.before("request", () => budget.beforeRequest(installationId));
+  octokit.hook.before("request", (options) => budget.beforeRequest(installationId, rateResourceOf(options.url)));
   octokit.hook.after("request", (response) => budget.record(installationId, response.headers));
   octokit.hook.error("request", (error) => {
     const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers;
