@@ -1,6 +1,6 @@
 import { SERVICES, type Service } from "../storage/models/import-status.js";
 import { findIntegration, setService } from "../storage/integrations.js";
-import { cancelQueuedJobs, enqueueJob } from "../storage/jobs.js";
+import { cancelQueuedJobs, enqueueJob, enqueueJobs } from "../storage/jobs.js";
 import { markPending, markStopped } from "../storage/import-statuses.js";
 import { listRepositories } from "../storage/repositories.js";
 
@@ -26,17 +26,14 @@ export async function requestBackfill(
   const services = (options.services ?? [...SERVICES]).filter((service) => integration.services[service]);
   const granted = await listRepositories(installationId, { granted: true });
   const repositoryIds = granted.map((repo) => repo.githubId).filter((id) => !options.repositoryIds || options.repositoryIds.includes(id));
-  let queued = 0;
-  for (const service of services) {
-    await markPending(installationId, repositoryIds, service);
-    for (const repositoryId of repositoryIds) {
-      await enqueueJob({ name: BACKFILL_JOB, key: backfillJobKey({ repositoryId, service }), installationId, payload: { repositoryId, service } });
-      queued += 1;
-    }
-  }
+  for (const service of services) await markPending(installationId, repositoryIds, service);
+  const jobs = services.flatMap((service) =>
+    repositoryIds.map((repositoryId) => ({ name: BACKFILL_JOB, key: backfillJobKey({ repositoryId, service }), installationId, payload: { repositoryId, service } })),
+  );
+  await enqueueJobs(jobs);
   // Members belong to the whole integration, not to a service: re-read them with every full sync.
   if (!options.services) await enqueueJob({ name: MEMBERS_JOB, key: `${MEMBERS_JOB}:${installationId}`, installationId, priority: 1 });
-  return queued;
+  return jobs.length;
 }
 
 /** Stops a service's imports: queued work is dropped, running work stops at its next page. */

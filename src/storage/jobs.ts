@@ -1,4 +1,5 @@
 import type { Types } from "mongoose";
+import { insertNewThen } from "./bulk-writes.js";
 import { isDuplicateKey } from "./mongo-errors.js";
 import { JobModel, type Job } from "./models/job.js";
 
@@ -25,6 +26,27 @@ export async function enqueueJob({ name, key, installationId, payload = {}, prio
     // It is running right now: let it finish, then run once more with the latest request.
     await JobModel.updateOne({ key, state: "running" }, { $set: { rerun: true, payload, priority } });
   }
+}
+
+/**
+ * Queues many jobs: keys never queued before go in with one insert per chunk (an installation of a thousand
+ * repositories queues thousands at once), keys seen before are queued one by one as `enqueueJob` does.
+ */
+export async function enqueueJobs(requests: JobRequest[]): Promise<void> {
+  const now = new Date();
+  const byKey = new Map(requests.map((request) => [request.key, request]));
+  await insertNewThen(
+    JobModel,
+    requests.map(({ key, name, installationId, payload = {}, priority = 0, runAt = now }) => ({
+      key: { key },
+      set: { name, installationId, payload, priority, runAt, state: "queued" },
+      // Inserted past mongoose, which would otherwise set these.
+      setOnInsert: { createdAt: now, updatedAt: now },
+    })),
+    async (known) => {
+      for (const { key } of known) await enqueueJob(byKey.get(key.key as string)!);
+    },
+  );
 }
 
 export interface ClaimOptions {

@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { beforeEach, describe, expect, it } from "vitest";
 import { RetryLater, Worker, type JobHandler } from "../../src/jobs/worker.js";
-import { enqueueJob } from "../../src/storage/jobs.js";
+import { enqueueJob, enqueueJobs } from "../../src/storage/jobs.js";
 import { JobModel } from "../../src/storage/models/job.js";
 import { clearDatabase } from "../helpers/database.js";
 
@@ -23,6 +23,23 @@ describe("job queue and worker", () => {
 
     expect(runs).toBe(2);
     expect(await job()).toMatchObject({ state: "done", rerun: false });
+  });
+
+  it("queues many jobs at once: new keys once each, a finished one again, a running one to run once more", async () => {
+    const requests = ["work:done", "work:running", "work:new", "work:new"].map((key) => ({ name: "work", key, installationId: 1 }));
+    await enqueueJobs(requests.slice(0, 2));
+    await JobModel.updateOne({ key: "work:done" }, { state: "done" });
+    await JobModel.updateOne({ key: "work:running" }, { state: "running", workerId: "other", lockedUntil: new Date(Date.now() + 60_000) });
+
+    await enqueueJobs(requests);
+
+    const jobs = await JobModel.find({}, { key: 1, state: 1, rerun: 1, attempts: 1, createdAt: 1 }).sort({ key: 1 }).lean();
+    expect(jobs.map(({ key, state, rerun }) => [key, state, rerun])).toEqual([
+      ["work:done", "queued", false],
+      ["work:new", "queued", false],
+      ["work:running", "running", true],
+    ]);
+    expect(jobs.every((stored) => stored.attempts === 0 && stored.createdAt instanceof Date)).toBe(true);
   });
 
   it("postpones a job to the rate-limit reset without spending one of its attempts", async () => {
