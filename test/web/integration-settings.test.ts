@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { requestBackfill } from "../../src/backfill/control.js";
+import { markDeliveryProcessed } from "../../src/storage/deliveries.js";
 import { markFailed, markImporting, saveCheckpoint } from "../../src/storage/import-statuses.js";
 import { ImportStatusModel } from "../../src/storage/models/import-status.js";
 import { IntegrationModel } from "../../src/storage/models/integration.js";
@@ -138,8 +139,12 @@ describe("repositories and import status", () => {
 describe("activity", () => {
   it("shows the audit trail and recent deliveries", async () => {
     await browser.post("/integrations/1001/name", { name: "Renamed" });
+    await markDeliveryProcessed({ deliveryId: "d0c5-1001", event: "pull_request", action: "opened", installationId: 1001 });
     const activity = (await (await browser.api("GET", "/integrations/1001/activity")).json()) as { audit: { action: string }[]; deliveries: unknown[] };
     expect(activity.audit.map((entry) => entry.action)).toEqual(["web.renamed"]);
-    expect(await (await browser.fetch("/integrations/1001/activity")).text()).toContain("web.renamed");
+    expect(activity.deliveries).toEqual([{ deliveryId: "d0c5-1001", event: "pull_request", action: "opened", processedAt: expect.any(String) }]);
+    const page = await (await browser.fetch("/integrations/1001/activity")).text();
+    expect(page).toContain("web.renamed");
+    expect(page).toContain("d0c5-1001");
   });
 });
