@@ -3,13 +3,16 @@ import { requestBackfill } from "../backfill/control.js";
 import { reconcile } from "../reconcile/reconcile.js";
 import { pruneDeliveries } from "../storage/deliveries.js";
 import { listIntegrations } from "../storage/integrations.js";
+import { pruneFinishedJobs } from "../storage/jobs.js";
 
 /**
  * The safety net under webhooks: reconcile installations with GitHub, then queue an incremental sync of every
- * active integration (each reads only what changed since its last sync). Also forgets deliveries past retention.
+ * active integration (each reads only what changed since its last sync). Also forgets deliveries and finished jobs
+ * past their retention.
  */
 export async function syncEverything(probot: Probot): Promise<void> {
   await pruneDeliveries();
+  await pruneFinishedJobs();
   await reconcile(probot);
   for (const integration of await listIntegrations({ status: "active" })) {
     await requestBackfill(integration.installationId);

@@ -120,3 +120,15 @@ export async function cancelQueuedJobs(filter: { name?: string; installationId: 
   const result = await JobModel.deleteMany(query);
   return result.deletedCount;
 }
+
+/** Finished jobs are kept this long (for an operator reading the queue), then forgotten. */
+export const FINISHED_JOB_RETENTION_MS = 7 * 24 * 3_600_000;
+
+/**
+ * Forgets jobs that finished well in the past: one-off keys (a force-push cleanup per push) would otherwise pile up,
+ * and every claim reads the queue. A key queued again later simply starts a new job.
+ */
+export async function pruneFinishedJobs(now = new Date()): Promise<number> {
+  const { deletedCount } = await JobModel.deleteMany({ state: "done", updatedAt: { $lt: new Date(now.getTime() - FINISHED_JOB_RETENTION_MS) } });
+  return deletedCount;
+}

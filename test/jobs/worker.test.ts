@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { beforeEach, describe, expect, it } from "vitest";
 import { RetryLater, Worker, type JobHandler } from "../../src/jobs/worker.js";
-import { enqueueJob, enqueueJobs } from "../../src/storage/jobs.js";
+import { enqueueJob, enqueueJobs, FINISHED_JOB_RETENTION_MS, pruneFinishedJobs } from "../../src/storage/jobs.js";
 import { JobModel } from "../../src/storage/models/job.js";
 import { clearDatabase } from "../helpers/database.js";
 
@@ -72,5 +72,16 @@ describe("job queue and worker", () => {
     }).idle();
 
     expect(await job()).toMatchObject({ state: "failed", lastError: "GitHub says no" });
+  });
+
+  it("forgets jobs finished before the retention, and keeps recent, queued and failed ones", async () => {
+    await enqueueJobs(["old-done", "recent-done", "old-failed", "old-queued"].map((key) => ({ name: "work", key, installationId: 1 })));
+    const longAgo = new Date(Date.now() - FINISHED_JOB_RETENTION_MS - 60_000);
+    await JobModel.collection.updateMany({ key: { $in: ["old-done", "old-failed", "old-queued"] } }, { $set: { updatedAt: longAgo } });
+    await JobModel.collection.updateMany({ key: { $in: ["old-done", "recent-done"] } }, { $set: { state: "done" } });
+    await JobModel.collection.updateOne({ key: "old-failed" }, { $set: { state: "failed" } });
+
+    expect(await pruneFinishedJobs()).toBe(1);
+    expect((await JobModel.find({}, { key: 1 }).sort({ key: 1 }).lean()).map((stored) => stored.key)).toEqual(["old-failed", "old-queued", "recent-done"]);
   });
 });
