@@ -48,7 +48,6 @@ export type PullRequestNode = {
 /** GitHub lists at most this many commits of a pull request, in the API and on the web. */
 export const PULL_REQUEST_COMMITS_CAP = 250;
 
-
 export function pullRequestRecord(node: PullRequestNode, repo: RepositoryTarget) {
   const commits = node.commits.nodes;
   const commitsCount = node.commits.totalCount ?? commits.length;
