@@ -1,4 +1,4 @@
-import { isDuplicateKey } from "./mongo-errors.js";
+import { ignoringDuplicateKey } from "./mongo-errors.js";
 import { DeliveryModel } from "./models/delivery.js";
 
 /** GitHub lets an app redeliver deliveries of the past 3 days; the ledger keeps a week of them. */
@@ -15,13 +15,9 @@ export async function markDeliveryProcessed(delivery: {
   installationId: number | null;
 }): Promise<void> {
   const { deliveryId, ...fields } = delivery;
-  try {
-    // An insert, not an upsert: FerretDB settles it through the unique _id index without reading the ledger.
-    await DeliveryModel.create({ _id: deliveryId, ...fields, processedAt: new Date() });
-  } catch (error) {
-    // The same delivery handled twice at once (a redelivery racing the original): the first record stands.
-    if (!isDuplicateKey(error)) throw error;
-  }
+  // An insert, not an upsert: FerretDB settles it through the unique _id index without reading the ledger. A
+  // duplicate is the same delivery handled twice at once (a redelivery racing the original): the first record stands.
+  await ignoringDuplicateKey(DeliveryModel.create({ _id: deliveryId, ...fields, processedAt: new Date() }));
 }
 
 export function listRecentDeliveries(installationId: number, limit = 50) {

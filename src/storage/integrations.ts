@@ -1,5 +1,5 @@
 import { installationSnapshot, isSuspended, nextStatus, type InstallationSnapshot, type LifecycleAction } from "../domain/installation.js";
-import { ignoringStaleWrite } from "./mongo-errors.js";
+import { ignoringDuplicateKey } from "./mongo-errors.js";
 import { IntegrationModel, type Actor, type AuditEntry, type Integration, type IntegrationStatus } from "./models/integration.js";
 
 export function findIntegration(installationId: number) {
@@ -12,11 +12,12 @@ export function listIntegrations(filter: { status?: IntegrationStatus } = {}) {
 
 /**
  * Creates the integration if it is new, and refreshes what mirrors GitHub (account, selection, permissions, events)
- * unless a newer snapshot is already stored: events may arrive late or twice.
+ * unless a newer snapshot is already stored: events may arrive late or twice (a newer one makes the guarded upsert
+ * fail with a duplicate key, which is that skip).
  */
 export async function recordInstallationSnapshot(installation: InstallationSnapshot): Promise<void> {
   const snapshot = installationSnapshot(installation);
-  await ignoringStaleWrite(
+  await ignoringDuplicateKey(
     IntegrationModel.updateOne(
       { installationId: installation.id, snapshotAt: { $lte: snapshot.snapshotAt } },
       {

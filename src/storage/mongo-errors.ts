@@ -1,9 +1,5 @@
 import { mongo } from "mongoose";
 
-/**
- * A guarded upsert (filter on a version field plus `upsert: true`) fails with a duplicate key when the
- * document exists but is newer than the write: that is the "stale write skipped" outcome, not an error.
- */
 export function isDuplicateKey(error: unknown): boolean {
   if (error instanceof mongo.MongoBulkWriteError) {
     const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
@@ -12,7 +8,11 @@ export function isDuplicateKey(error: unknown): boolean {
   return error instanceof mongo.MongoServerError && error.code === 11000;
 }
 
-export async function ignoringStaleWrite<T>(write: Promise<T>): Promise<T | undefined> {
+/**
+ * Runs a write whose duplicate key means "already done", not failure: a guarded upsert (filter on a version field
+ * plus `upsert: true`) whose stored document is newer, or an insert of a record another writer just created.
+ */
+export async function ignoringDuplicateKey<T>(write: Promise<T>): Promise<T | undefined> {
   try {
     return await write;
   } catch (error) {
