@@ -67,7 +67,8 @@ export interface Config {
   /** REST base URL of a GitHub Enterprise (or GitHub-compatible) host; undefined means github.com. */
   githubBaseUrl?: string;
   mongodbUri?: string;
-  ferretdb: { binary: string; dataDir: string };
+  /** The embedded database (PostgreSQL with DocumentDB, behind FerretDB), used when no MONGODB_URI is given. */
+  embeddedDatabase: { ferretdbBinary: string; dataDir: string };
   host?: string;
   port: number;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -91,7 +92,8 @@ export interface WebConfig {
   secureCookies: boolean;
 }
 
-export const FERRETDB_VERSION = "v1.24.2";
+/** The embedded database's pieces, as `npm run setup` (scripts/setup-database.sh) installs them. */
+export const EMBEDDED_DATABASE = { postgresMajor: 15, documentdbVersion: "0.107-0", ferretdbVersion: "v2.7.0" } as const;
 export const DEFAULT_FERRETDB_BIN = resolve(".tools/bin/ferretdb");
 
 function readPrivateKey(env: z.infer<typeof envSchema>, problems: string[]): string | undefined {
@@ -146,7 +148,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
         : undefined,
     githubBaseUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3` : undefined,
     mongodbUri: env.MONGODB_URI,
-    ferretdb: { binary: env.FERRETDB_BIN ?? DEFAULT_FERRETDB_BIN, dataDir: resolve(env.FERRETDB_DATA_DIR) },
+    embeddedDatabase: { ferretdbBinary: env.FERRETDB_BIN ?? DEFAULT_FERRETDB_BIN, dataDir: resolve(env.FERRETDB_DATA_DIR) },
     host: env.HOST,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,

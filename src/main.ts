@@ -3,7 +3,7 @@ import { Probot, Server, run } from "probot";
 import { tributary } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { connectDatabase } from "./db/connection.js";
-import { FerretDBNotInstalledError } from "./db/embedded-ferretdb.js";
+import { EmbeddedDatabaseNotInstalledError } from "./db/embedded-database.js";
 import { backfillJobHandlers } from "./backfill/jobs.js";
 import { createProbot, probotOptions } from "./github/probot.js";
 import { RateBudget } from "./github/rate-budget.js";
@@ -77,7 +77,7 @@ async function main(argv: string[]) {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   // Expected failures get their message only; anything else keeps its stack for a bug report.
-  const known = error instanceof ConfigError || error instanceof FerretDBNotInstalledError;
+  const known = error instanceof ConfigError || error instanceof EmbeddedDatabaseNotInstalledError;
   console.error(known ? (error as Error).message : error);
   process.exit(1);
 });

@@ -2,7 +2,7 @@ import mongoose from "mongoose";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import "../storage/models/index.js";
-import { startEmbeddedFerretDB, type EmbeddedFerretDB } from "./embedded-ferretdb.js";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded-database.js";
 
 export const DEFAULT_DATABASE = "tributary";
 
@@ -17,20 +17,21 @@ function redact(uri: string): string {
 }
 
 /**
- * The one place that opens the database: MONGODB_URI when given, else an embedded FerretDB child process.
+ * The one place that opens the database: MONGODB_URI when given, else the embedded database (PostgreSQL with
+ * DocumentDB behind FerretDB, child processes of this one).
  * Indexes are built here, before any request is served, so unique constraints hold from the first event.
  */
 export async function connectDatabase(
-  config: Pick<Config, "mongodbUri" | "ferretdb">,
+  config: Pick<Config, "mongodbUri" | "embeddedDatabase">,
   log: Logger,
   dbName?: string,
 ): Promise<Database> {
-  let embedded: EmbeddedFerretDB | undefined;
+  let embedded: EmbeddedDatabase | undefined;
   let uri = config.mongodbUri;
   if (!uri) {
-    embedded = await startEmbeddedFerretDB(config.ferretdb);
+    embedded = await startEmbeddedDatabase(config.embeddedDatabase);
     uri = embedded.uri;
-    log.info({ dataDir: config.ferretdb.dataDir }, "embedded FerretDB started");
+    log.info({ dataDir: config.embeddedDatabase.dataDir }, "embedded database started");
   }
   try {
     // An explicit dbName wins; otherwise the URI's path names it, falling back to "tributary".
@@ -41,7 +42,7 @@ export async function connectDatabase(
     await embedded?.stop();
     throw error;
   }
-  const description = embedded ? `embedded FerretDB (${config.ferretdb.dataDir})` : redact(uri);
+  const description = embedded ? `embedded database (${config.embeddedDatabase.dataDir})` : redact(uri);
   log.info({ database: description }, "database connected");
   return {
     description,

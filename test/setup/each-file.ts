@@ -12,7 +12,7 @@ let database: Database;
 
 beforeAll(async () => {
   database = await connectDatabase(
-    { mongodbUri: inject("mongoUri"), ferretdb: { binary: "", dataDir: "" } },
+    { mongodbUri: inject("mongoUri"), embeddedDatabase: { ferretdbBinary: "", dataDir: "" } },
     pino({ level: "silent" }),
     `test_${randomUUID().slice(0, 8)}`,
   );
