@@ -1,6 +1,5 @@
 import { cpus, totalmem } from "node:os";
 import mongoose from "mongoose";
-import { FERRETDB_VERSION } from "../src/config.js";
 import type { BackfillMeasurement } from "./backfill-run.js";
 import type { NaiveItems } from "./naive-rest.js";
 import { per1000, type RequestsByService } from "./request-attribution.js";
@@ -20,13 +19,15 @@ export interface Measurements {
 const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
 
 async function machine() {
-  const build = (await mongoose.connection.db!.admin().command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
+  const build = (await mongoose.connection.db!.admin().command({ buildInfo: 1 })) as { version?: string; ferretdb?: { version?: string } };
   return {
     cores: cpus().length,
     cpu: cpus()[0]?.model ?? "unknown",
     memoryGB: Math.round(totalmem() / 1024 ** 3),
     node: process.version,
-    database: `FerretDB ${build.ferretdbVersion ?? FERRETDB_VERSION} (SQLite), MongoDB wire ${build.version ?? "?"}`,
+    database: build.ferretdb
+      ? `FerretDB ${build.ferretdb.version} on PostgreSQL with DocumentDB, MongoDB wire ${build.version ?? "?"}`
+      : `MongoDB ${build.version ?? "?"}`,
   };
 }
 
