@@ -11,8 +11,16 @@ declare module "vitest" {
   }
 }
 
-/** One embedded database for the run (a fresh cluster, thrown away after); every test file gets a database of its own. */
+/**
+ * One embedded database for the run (a fresh cluster, thrown away after); every test file gets a database of its own.
+ * TEST_MONGODB_URI runs the suite against another server instead (MongoDB, Atlas, another FerretDB).
+ */
 export default async function startTestDatabase(project: TestProject) {
+  const external = process.env.TEST_MONGODB_URI;
+  if (external) {
+    project.provide("mongoUri", external);
+    return;
+  }
   const dataDir = mkdtempSync(join(tmpdir(), "tributary-test-"));
   // As root the cluster belongs to an unprivileged user, who must be able to enter the folder.
   chmodSync(dataDir, 0o755);
