@@ -166,6 +166,12 @@ install_ferretdb() {
     fail "the built FerretDB reports version '$(ferretdb_version)', expected $FERRETDB_VERSION."
 }
 
+# --if-embedded (npm start): with MONGODB_URI, in the environment or .env, the app never starts the embedded database.
+if [ "${1:-}" = "--if-embedded" ] && { [ -n "${MONGODB_URI:-}" ] || grep -qsE '^MONGODB_URI=.+' "$ROOT/.env"; }; then
+  say "MONGODB_URI is set: the embedded database is not needed"
+  exit 0
+fi
+
 # FerretDB builds without root while the packages and extensions install, so the first setup takes the longer of the two.
 install_ferretdb &
 ferretdb_build=$!

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import mongoose from "mongoose";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
@@ -17,6 +18,19 @@ function redact(uri: string): string {
 }
 
 /**
+ * Earlier versions kept the embedded data in FerretDB v1's SQLite files in the same folder. They are not migrated: every
+ * record in them came from GitHub, and reconciliation on startup re-imports each installation into the new database.
+ */
+function warnOfFerretDBv1Data(dataDir: string, log: Logger): void {
+  const legacy = readdirSync(dataDir).filter((file) => file.endsWith(".sqlite"));
+  if (legacy.length === 0) return;
+  log.warn(
+    { dataDir, files: legacy },
+    "FerretDB v1 (SQLite) data found beside the embedded database: it is not migrated; reconciliation re-imports every installation from GitHub. Delete the .sqlite files once that is done.",
+  );
+}
+
+/**
  * The one place that opens the database: MONGODB_URI when given, else the embedded database (PostgreSQL with
  * DocumentDB behind FerretDB, child processes of this one).
  * Indexes are built here, before any request is served, so unique constraints hold from the first event.
@@ -32,6 +46,7 @@ export async function connectDatabase(
     embedded = await startEmbeddedDatabase(config.embeddedDatabase);
     uri = embedded.uri;
     log.info({ dataDir: config.embeddedDatabase.dataDir }, "embedded database started");
+    warnOfFerretDBv1Data(config.embeddedDatabase.dataDir, log);
   }
   try {
     // An explicit dbName wins; otherwise the URI's path names it, falling back to "tributary".
