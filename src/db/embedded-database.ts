@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -164,22 +164,28 @@ function run(command: string, args: string[], identity?: Identity): void {
   }
 }
 
-/** Creates the cluster on first start: initdb, DocumentDB's settings. The extension is created once it runs. */
-function initCluster(clusterDir: string, identity?: Identity): boolean {
-  if (existsSync(join(clusterDir, "PG_VERSION"))) return false;
-  mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
-  if (identity) chownSync(clusterDir, identity.uid, identity.gid);
+/**
+ * Creates the cluster on first start: initdb and DocumentDB's settings, in a scratch folder renamed into place when
+ * complete, so an interrupted first start leaves no half-made cluster behind.
+ */
+function initCluster(clusterDir: string, identity?: Identity): void {
+  if (existsSync(join(clusterDir, "PG_VERSION"))) return;
+  const partial = `${clusterDir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true, mode: 0o700 });
+  if (identity) chownSync(partial, identity.uid, identity.gid);
   try {
-    run("test", ["-w", clusterDir], identity);
+    run("test", ["-w", partial], identity);
   } catch {
     throw new Error(
-      `PostgreSQL runs as the unprivileged user "${CLUSTER_OWNER}" (it refuses root), who cannot reach ${clusterDir}: ` +
+      `PostgreSQL runs as the unprivileged user "${CLUSTER_OWNER}" (it refuses root), who cannot reach ${partial}: ` +
         "every folder above it must be searchable by others (chmod o+x), or set FERRETDB_DATA_DIR to a folder that is.",
     );
   }
-  run(join(POSTGRES_BIN, "initdb"), ["-D", clusterDir, "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], identity);
-  appendFileSync(join(clusterDir, "postgresql.conf"), SETTINGS);
-  return true;
+  run(join(POSTGRES_BIN, "initdb"), ["-D", partial, "-U", SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], identity);
+  appendFileSync(join(partial, "postgresql.conf"), SETTINGS);
+  rmSync(clusterDir, { recursive: true, force: true });
+  renameSync(partial, clusterDir);
 }
 
 /** A postgres left running by a process that could not stop it (a machine-level kill) still holds the cluster. */
@@ -224,7 +230,7 @@ export async function startEmbeddedDatabase({
   const stateDir = join(dataDir, "ferretdb");
   mkdirSync(stateDir, { recursive: true });
   await stopLeftoverPostgres(clusterDir);
-  const created = initCluster(clusterDir, identity);
+  initCluster(clusterDir, identity);
   const deadline = Date.now() + startTimeoutMs;
 
   const postgresPort = await freeLoopbackPort();
@@ -250,7 +256,8 @@ export async function startEmbeddedDatabase({
         return false;
       }
     }, postgres, deadline);
-    if (created) psql("CREATE EXTENSION IF NOT EXISTS documentdb CASCADE");
+    // Every start, not only the first: a first start interrupted between initdb and here must not stay without it.
+    psql("CREATE EXTENSION IF NOT EXISTS documentdb CASCADE");
 
     const ferretdbPort = await freeLoopbackPort();
     const ferretdb = new OwnedProcess(

@@ -1,6 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import mongoose from "mongoose";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_FERRETDB_BIN } from "../../src/config.js";
@@ -35,6 +38,39 @@ describe("embedded database (PostgreSQL with DocumentDB, behind FerretDB)", () =
       expect(await again.db("restart").collection("things").findOne({}, { projection: { _id: 0 } })).toEqual({ kept: true });
       await again.close();
       await second.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("stops with the process that owns it, even one killed outright, and leaves the cluster free for the next start", async () => {
+    const dataDir = scratchDir();
+    const isRunning = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      const owner = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures/embedded-database-process.ts"), dataDir], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const [firstLine] = (await once(owner.stdout!, "data")) as [Buffer];
+      expect(firstLine.toString()).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\//);
+      const postgresPid = Number(readFileSync(join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
+      expect(isRunning(postgresPid)).toBe(true);
+
+      owner.kill("SIGKILL");
+      for (let waited = 0; isRunning(postgresPid) && waited < 20_000; waited += 100) await sleep(100);
+      expect(isRunning(postgresPid), "PostgreSQL outlived the process that owned it").toBe(false);
+
+      const next = await startEmbeddedDatabase({ ferretdbBinary: DEFAULT_FERRETDB_BIN, dataDir, durable: false });
+      const client = await new mongoose.mongo.MongoClient(next.uri).connect();
+      expect(await client.db("admin").command({ ping: 1 })).toMatchObject({ ok: 1 });
+      await client.close();
+      await next.stop();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
