@@ -3,6 +3,7 @@ import { webhookSignature, type Delivery, type GitHubServer } from "../tools/git
 import { post } from "../tools/github-server/http/post.js";
 import { ACTIVITY_ROUND } from "../tools/demo/live-activity.js";
 import { forEachConcurrently } from "./concurrency.js";
+import { percentile, round1 } from "./latency.js";
 
 export interface WebhookIngestion {
   deliveries: number;
@@ -28,9 +29,6 @@ async function recordActivity(github: GitHubServer, count: number): Promise<Deli
     app.webhookUrl = webhookUrl;
   }
 }
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-const round1 = (value: number) => Math.round(value * 10) / 10;
 
 /**
  * Signed deliveries through the app's real webhook endpoint, `concurrency` at a time. The app answers once the
