@@ -1,6 +1,7 @@
 import { cpus, totalmem } from "node:os";
 import mongoose from "mongoose";
 import type { BackfillMeasurement } from "./backfill-run.js";
+import type { DatabaseMeasurement, DatabaseOperation } from "./database.js";
 import type { NaiveItems } from "./naive-rest.js";
 import { per1000, type RequestsByService } from "./request-attribution.js";
 import type { BenchPlan } from "./sizes.js";
@@ -14,6 +15,7 @@ export interface Measurements {
   naive: { items: NaiveItems; requests: RequestsByService };
   webhooks: WebhookIngestion;
   rawUpsertsPerSec: number;
+  database: DatabaseMeasurement;
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
@@ -80,6 +82,7 @@ export async function buildResults(m: Measurements) {
       rssGrowth: ratio(m.large.peakRssMB, m.small.peakRssMB),
       liveHeapGrowth: ratio(m.large.peakLiveHeapMB, m.small.peakLiveHeapMB),
     },
+    database: m.database,
     naive: m.naive,
     orgs: { small: m.small.org, large: m.large.org },
     server: { latencyMs: m.plan.latencyMs, nodeBudget: m.plan.nodeBudget, timeoutDelayMs: m.plan.timeoutDelayMs },
@@ -122,6 +125,43 @@ export function formatResults(r: BenchResults): string {
       [String(r.webhooks.eventsPerSec), String(r.webhooks.p50Ms), String(r.webhooks.p99Ms), String(r.webhooks.rawUpsertsPerSec), `${Math.round(r.webhooks.ofRaw * 100)} %`],
     ]),
     "",
+    formatDatabase(r.database),
+    "",
     `Machine: ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}, ${r.machine.database}`,
+  ].join("\n");
+}
+
+const DATABASE_ROWS: Record<DatabaseOperation, string> = {
+  keyedRead: "keyed read",
+  guardedUpdate: "guarded update",
+  insert: "insert",
+  batchRead: "batch read",
+  backfillPage: "backfill page",
+  backfillPerRecord: "  per record",
+};
+
+const documentCount = (size: number) => (size % 1000 === 0 ? `${size / 1000}k` : String(size));
+
+export function formatDatabase(d: DatabaseMeasurement): string {
+  const smallest = documentCount(d.sizes[0]!);
+  const largest = documentCount(d.sizes.at(-1)!);
+  const verdict = (meets: boolean | null) => (meets === null ? "" : meets ? "met" : "MISSED");
+  return [
+    `Database: the app's pull request storage, one call at a time, ms (${d.documentBytes}-byte documents, ${d.samples} calls per operation and size, ` +
+      `batch read of ${d.batchReadIds} ids, backfill page of ${d.backfillPageSize}; fills took ${d.fillSeconds.join(" + ")} s)`,
+    `Targets: p95 ≤ ${d.targets.p95Ms} ms at ${largest} (a backfill per record), p50 growth ${largest} ÷ ${smallest} ≤ ${d.targets.growth}×`,
+    table([
+      ["", ...d.sizes.flatMap((size) => [`${documentCount(size)} p50`, `${documentCount(size)} p95`]), "growth p50", "growth p95", "targets"],
+      ...Object.entries(DATABASE_ROWS).map(([operation, label]) => {
+        const figures = d.operations[operation as DatabaseOperation];
+        return [
+          label,
+          ...figures.bySize.flatMap((latency) => [String(latency.p50Ms), String(latency.p95Ms)]),
+          `${figures.growth.p50}×`,
+          `${figures.growth.p95}×`,
+          verdict(figures.meetsTargets),
+        ];
+      }),
+    ]),
   ].join("\n");
 }

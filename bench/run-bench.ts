@@ -2,6 +2,7 @@ import { join } from "node:path";
 import mongoose from "mongoose";
 import type { ServiceProgress } from "../tools/demo/import-progress.js";
 import { measureBackfill, type BackfillMeasurement } from "./backfill-run.js";
+import { measureDatabase } from "./database.js";
 import { runNaiveBaseline } from "./naive-rest.js";
 import { measureRawUpserts } from "./raw-upserts.js";
 import { attributeRequests } from "./request-attribution.js";
@@ -23,7 +24,7 @@ export interface BenchOptions {
 
 /**
  * Every measurement in one run: the small organization's backfill, then on that same organization the naive REST
- * baseline and webhook ingestion next to raw upserts; then the large organization's backfill.
+ * baseline and webhook ingestion next to raw upserts; then the large organization's backfill; then the database alone.
  */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const { plan, print } = options;
@@ -62,5 +63,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   await largeStack.close();
   await mongoose.connection.dropDatabase();
   report("large", large);
-  return buildResults({ plan, quick: options.quick, small, large, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec });
+
+  const database = await measureDatabaseAlone(plan, print);
+  await mongoose.connection.dropDatabase();
+  return buildResults({ plan, quick: options.quick, small, large, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, database });
+}
+
+/** The database benchmark on its own: nothing else runs, the app is stopped, the database empty. */
+export function measureDatabaseAlone(plan: BenchPlan, print: (line: string) => void) {
+  print(`Database: the app's pull request storage at ${plan.database.sizes.map((size) => size.toLocaleString("en")).join(", ")} pull requests`);
+  return measureDatabase(plan.database, print);
 }

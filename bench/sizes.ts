@@ -12,6 +12,14 @@ export interface BenchPlan {
   webhookDeliveries: number;
   /** Deliveries (and raw upserts) in flight at once. */
   concurrency: number;
+  database: DatabasePlan;
+}
+
+export interface DatabasePlan {
+  /** Pull requests stored at each measurement, smallest first: the collection grows from one to the next. */
+  sizes: number[];
+  /** Timed calls per operation and size: 200 puts the p95 between the 10th and 11th slowest. */
+  samples: number;
 }
 
 /**
@@ -26,6 +34,7 @@ export const FULL_PLAN: BenchPlan = {
   large: { repos: 20, pulls: 10_000, issues: 5_000, commits: 20_000, members: 50 },
   small: { repos: 2, pulls: 1_000, issues: 500, commits: 2_000, members: 50 },
   webhookDeliveries: 1_000,
+  database: { sizes: [10_000, 100_000, 500_000], samples: 200 },
 };
 
 /** Under two minutes on two cores: a tenth of the full plan, same shape. */
@@ -34,4 +43,5 @@ export const QUICK_PLAN: BenchPlan = {
   large: { repos: 10, pulls: 1_000, issues: 500, commits: 2_000, members: 20 },
   small: { repos: 1, pulls: 100, issues: 50, commits: 200, members: 20 },
   webhookDeliveries: 200,
+  database: { sizes: [1_000, 10_000, 50_000], samples: 200 },
 };

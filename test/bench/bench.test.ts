@@ -17,6 +17,7 @@ const TINY: BenchPlan = {
   small: { repos: 1, pulls: 10, issues: 5, commits: 20, members: 6 },
   webhookDeliveries: 20,
   concurrency: 4,
+  database: { sizes: [100, 300], samples: 5 },
 };
 
 describe("npm run bench, at a tiny size", () => {
@@ -44,7 +45,19 @@ describe("npm run bench, at a tiny size", () => {
     expect(results.memory.peakRssSmallMB).toBeGreaterThan(0);
     expect(results.memory.peakRssLargeMB).toBeGreaterThan(0);
     expect(results.memory.liveHeapLargeMB).toBeGreaterThan(0);
+    expect(results.database).toMatchObject({ sizes: [100, 300], samples: 5, batchReadIds: 50, backfillPageSize: 50 });
+    expect(results.database.fillSeconds).toHaveLength(2);
+    // About 1.5 KB, like a typical pull request.
+    expect(results.database.documentBytes).toBeGreaterThan(1200);
+    expect(Object.keys(results.database.operations)).toEqual(["keyedRead", "guardedUpdate", "insert", "batchRead", "backfillPage", "backfillPerRecord"]);
+    for (const figures of Object.values(results.database.operations)) {
+      expect(figures.bySize).toHaveLength(2);
+      expect(figures.bySize[1]!.p95Ms).toBeGreaterThan(0);
+      expect(figures.growth.p50).toBeGreaterThan(0);
+    }
+    expect(results.database.operations.backfillPage.meetsTargets).toBeNull();
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(formatResults(results)).toContain("naive ÷ Tributary");
-  }, 90_000);
+    expect(formatResults(results)).toContain("guarded update");
+  }, 150_000);
 });
