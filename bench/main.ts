@@ -1,21 +1,27 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startSharedDatabase } from "../tools/demo/database.js";
 import { BackfillBars } from "../tools/demo/progress-bars.js";
-import { formatResults } from "./results.js";
-import { runBench } from "./run-bench.js";
+import { formatDatabase, formatResults } from "./results.js";
+import { measureDatabaseAlone, runBench } from "./run-bench.js";
 import { FULL_PLAN, QUICK_PLAN } from "./sizes.js";
 
-const { values } = parseArgs({ options: { quick: { type: "boolean" }, help: { type: "boolean" } } });
+const { values } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean" } } });
 if (values.help) {
-  process.stdout.write(`Usage: npm run bench [-- --quick]
+  process.stdout.write(`Usage: npm run bench [-- --quick] [-- --only database]
 
 Measures API requests per 1,000 items (Tributary vs a naive REST baseline), backfill time and peak memory at two
-organization sizes, and webhook ingestion next to raw database upserts. Prints a table and writes
-bench/results/latest.json. --quick: a tenth of the sizes (under two minutes).
+organization sizes, webhook ingestion next to raw database upserts, and the app's pull request storage at three
+collection sizes. Prints a table and writes bench/results/latest.json. --quick: a tenth of the organization sizes
+(under two minutes) and a tenth of the collection sizes. --only database: the storage measurement alone, written
+into the \`database\` key of latest.json (the other keys stay as the last full run left them).
 `);
   process.exit(0);
+}
+if (values.only !== undefined && values.only !== "database") {
+  process.stderr.write(`--only accepts "database", not "${values.only}"\n`);
+  process.exit(2);
 }
 
 const DATA_DIR = resolve("data/bench");
@@ -24,18 +30,27 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 
 mkdirSync(DATA_DIR, { recursive: true });
 const database = await startSharedDatabase(join(DATA_DIR, "db"), "bench");
+const plan = values.quick ? QUICK_PLAN : FULL_PLAN;
 try {
-  const results = await runBench({
-    plan: values.quick ? QUICK_PLAN : FULL_PLAN,
-    quick: Boolean(values.quick),
-    mongodbUri: database.appUri,
-    logDir: DATA_DIR,
-    print,
-    progress: () => new BackfillBars(),
-  });
-  print("");
-  print(formatResults(results));
-  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  if (values.only === "database") {
+    const measurement = await measureDatabaseAlone(plan, print);
+    print("");
+    print(formatDatabase(measurement));
+    const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, "utf8")) as Record<string, unknown>) : {};
+    writeFileSync(RESULTS, `${JSON.stringify({ ...previous, database: measurement }, null, 2)}\n`);
+  } else {
+    const results = await runBench({
+      plan,
+      quick: Boolean(values.quick),
+      mongodbUri: database.appUri,
+      logDir: DATA_DIR,
+      print,
+      progress: () => new BackfillBars(),
+    });
+    print("");
+    print(formatResults(results));
+    writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  }
   print(`\nWritten to ${RESULTS}`);
 } finally {
   await database.close();
