@@ -1,4 +1,4 @@
-import { saveCommits } from "../storage/commits.js";
+import { saveCommits, type CommitRecord } from "../storage/commits.js";
 import { updateRepositoryMetadata } from "../storage/repositories.js";
 import type { InstallationOctokit, RepositoryTarget } from "./github-access.js";
 import type { NewestFirstSource, Page } from "./newest-first-sync.js";
@@ -42,7 +42,7 @@ const gitActor = (actor: GitActorNode | null) => ({
   user: actor?.user ? { id: actor.user.databaseId, login: actor.user.login } : null,
 });
 
-export function commitRecord(node: CommitNode, repo: RepositoryTarget) {
+export function commitRecord(node: CommitNode, repo: RepositoryTarget): CommitRecord {
   return {
     repositoryId: repo.githubId,
     installationId: repo.installationId,
@@ -55,7 +55,6 @@ export function commitRecord(node: CommitNode, repo: RepositoryTarget) {
     additions: node.additions,
     deletions: node.deletions,
     changedFiles: node.changedFilesIfAvailable,
-    onDefaultBranch: true,
   };
 }
 
@@ -80,10 +79,13 @@ export function repositoryMetadata(node: RepositoryNode) {
  * with line counts included (no per-commit REST call). Metadata rides along on every page for free.
  */
 export function commitSource(octokit: InstallationOctokit, repo: RepositoryTarget): NewestFirstSource<CommitNode> {
+  // Pages are read and saved in turn: a saved page's commits were on the branch when it was last read.
+  let pageReadAt = new Date();
   return {
     service: "repos",
     timeOf: (node) => new Date(node.committer?.date ?? node.author?.date ?? 0),
     async fetchPage(cursor, since): Promise<Page<CommitNode>> {
+      pageReadAt = new Date();
       const { repository } = await octokit.graphql<{ repository: RepositoryNode }>(REPOSITORY_COMMITS_QUERY, {
         owner: repo.owner,
         name: repo.name,
@@ -97,7 +99,10 @@ export function commitSource(octokit: InstallationOctokit, repo: RepositoryTarge
       return { nodes: history.nodes, hasNextPage: history.pageInfo.hasNextPage, endCursor: history.pageInfo.endCursor, totalCount: history.totalCount };
     },
     async save(nodes) {
-      await saveCommits(nodes.map((node) => commitRecord(node, repo)));
+      await saveCommits(
+        nodes.map((node) => commitRecord(node, repo)),
+        { onDefaultBranchAsOf: pageReadAt },
+      );
     },
   };
 }

@@ -16,6 +16,7 @@ export async function markForcePushedCommits(
   let marked = 0;
   for (let page = 1; ; page += 1) {
     let commits: { sha: string }[];
+    const branchReadAt = new Date();
     try {
       const response = await octokit.rest.repos.compareCommitsWithBasehead({
         owner: repo.owner,
@@ -30,7 +31,7 @@ export async function markForcePushedCommits(
       if ((error as { status?: number }).status === 404) return marked;
       throw error;
     }
-    await markCommitsOffDefaultBranch(repo.githubId, commits.map((commit) => commit.sha));
+    await markCommitsOffDefaultBranch(repo.githubId, commits.map((commit) => commit.sha), branchReadAt);
     marked += commits.length;
     if (commits.length < PAGE) return marked;
   }

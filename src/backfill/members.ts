@@ -17,11 +17,13 @@ export async function syncMembers(octokit: InstallationOctokit, installationId: 
   let after: string | null = null;
   let count = 0;
   do {
+    const readAt = new Date();
     const page: MembersPage = await octokit.graphql<MembersPage>(ORGANIZATION_MEMBERS_QUERY, { login: organization, after });
     const { edges, pageInfo } = page.organization.membersWithRole;
     await saveMembers(
       installationId,
       edges.map(({ role, node }) => ({ userId: node.databaseId, login: node.login, role: role?.toLowerCase() ?? null })),
+      readAt,
     );
     count += edges.length;
     after = pageInfo.hasNextPage ? pageInfo.endCursor : null;

@@ -1,12 +1,8 @@
-import type { AnyBulkWriteOperation, Model } from "mongoose";
-import { duplicateKeyIndex } from "./mongo-errors.js";
+import { mongo, type AnyBulkWriteOperation, type Model } from "mongoose";
+import { isDuplicateKey } from "./mongo-errors.js";
 
-/**
- * FerretDB v1 never answers an update command of 100 or more statements, and stops an unordered batch at its
- * first error (MongoDB goes on). So batches are cut into chunks well below 100, and are ordered: a batch that stops
- * says where, and the caller resumes after that statement.
- */
-export const CHUNK_SIZE = 50;
+/** Records per round trip: each chunk costs one indexed `$in` read and one bulk write, however many records it holds. */
+export const CHUNK_SIZE = 500;
 
 export function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
   const result: T[][] = [];
@@ -17,97 +13,99 @@ export function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
 // Storage helpers serve every model; each caller's record type checks the shape.
 type AnyModel = Model<any>;
 
-export async function bulkWriteInChunks(model: AnyModel, operations: AnyBulkWriteOperation[]): Promise<void> {
-  for (const chunk of chunks(operations)) await model.bulkWrite(chunk, { ordered: true });
-}
+/** A stored record as read back for comparison: its key and the fields compared, nothing else. */
+export type StoredCopy = Record<string, unknown>;
 
 export interface VersionedRecord {
   /** Equality filter naming the record, e.g. `{ githubId }`. */
   key: Record<string, unknown>;
+  /** Fields written whenever the record is written (dotted paths allowed). */
   set: Record<string, unknown>;
   /** Fields written only when the record is created. */
   setOnInsert?: Record<string, unknown>;
 }
 
+/** How the records of one kind are brought up to date once their stored copies are known. */
+export interface ChunkedWrite {
+  /** Fields (besides the key) of the stored copy that `updates` looks at. */
+  compared(record: VersionedRecord): string[];
+  /**
+   * The statements that bring a stored record up to date, none when nothing would change. `stored` is absent when
+   * another writer created the record after the read: its content is unknown, so the write relies on its filter.
+   */
+  updates(record: VersionedRecord, stored?: StoredCopy): AnyBulkWriteOperation[];
+}
+
+/**
+ * Writes records in chunks. A chunk reads the stored copies of its records in one statement, then sends one
+ * unordered bulk write: inserts (with the schema's defaults) for the records not stored, `write.updates` for the
+ * others. An insert that meets a duplicate key lost a race with another writer that created the record since the
+ * read; that record is written again as an update, so nothing is lost and nothing is rolled back.
+ */
+export async function writeInChunks(model: AnyModel, records: VersionedRecord[], write: ChunkedWrite): Promise<void> {
+  for (const chunk of chunks(records)) {
+    const keyFields = Object.keys(chunk[0]!.key);
+    const storedByKey = await readStored(model, chunk, [...new Set(chunk.flatMap((record) => write.compared(record)))]);
+    const operations = chunk.flatMap((record) => {
+      const stored = storedByKey.get(keyOf(keyFields, record.key));
+      if (stored) return write.updates(record, stored);
+      return [{ insertOne: { document: { ...record.key, ...record.setOnInsert, ...record.set } } }];
+    });
+    const createdMeanwhile = await bulkWriteNotingDuplicates(model, operations, keyFields);
+    const rewrites = chunk.filter((record) => createdMeanwhile.has(keyOf(keyFields, record.key)));
+    await bulkWrite(model, rewrites.flatMap((record) => write.updates(record)));
+  }
+}
+
 /**
  * Writes records unless the stored copy is newer by `versionField` (an equal version overwrites): events arrive
- * late, twice, or after a backfill page, and none of those may roll data back. New records are inserted (with schema
- * defaults), stored ones that changed get one batch of guarded updates per chunk.
+ * late, twice, or after a backfill page, and none of those may roll data back. The update's filter carries the
+ * version, so a newer copy written between the read and the write is kept too. A record the stored copy already
+ * equals is not written at all (an incremental sync re-sends a changed pull request's unchanged reviews).
  */
 export async function upsertUnlessNewer(model: AnyModel, records: VersionedRecord[], versionField = "updatedAt"): Promise<void> {
-  await insertNewThen(model, records, async (known) => guardedUpdates(model, await changedRecords(model, known, versionField), versionField));
+  await writeInChunks(model, records, {
+    compared: (record) => Object.keys(record.set),
+    updates(record, stored) {
+      const version = record.set[versionField] as Date;
+      if (stored && ((stored[versionField] as Date) > version || !differsFrom(record.set, stored))) return [];
+      return [{ updateOne: { filter: { ...record.key, [versionField]: { $lte: version } }, update: { $set: record.set } } }];
+    },
+  });
 }
 
 /** Creates the records that are not stored yet (with schema defaults) and leaves stored ones alone. */
 export async function insertIfMissing(model: AnyModel, records: VersionedRecord[]): Promise<void> {
-  await insertNewThen(model, records, async () => {});
-}
-
-/**
- * Inserts the records whose key is not stored yet, and hands the others to `updateKnown`. Inserts come first and
- * a duplicate key tells a stored record: FerretDB v1 answers an insert through its unique index, but reads a whole
- * collection (decoding every document) for any filtered statement — a backfill page of new records, the common
- * case, then costs one insert per chunk however large the collections grow. Each duplicate costs one more insert of
- * the rest of the chunk, which stays cheap on MongoDB too.
- */
-export async function insertNewThen(
-  model: AnyModel,
-  records: VersionedRecord[],
-  updateKnown: (known: VersionedRecord[]) => Promise<void>,
-): Promise<void> {
-  for (const chunk of chunks(records)) {
-    const known: VersionedRecord[] = [];
-    let rest = chunk;
-    while (rest.length > 0) {
-      const inserted = await insertUntilDuplicate(model, rest);
-      if (inserted === rest.length) break;
-      known.push(rest[inserted]!);
-      rest = rest.slice(inserted + 1);
-    }
-    if (known.length > 0) await updateKnown(known);
-  }
-}
-
-function newDocument(model: AnyModel, record: VersionedRecord) {
-  // A model instance applies the schema's defaults (FerretDB drops nulls from upserts' $setOnInsert).
-  return new model({ ...record.key, ...record.setOnInsert, ...record.set }).toObject();
-}
-
-/** Inserts records in order up to the first one already stored; returns how many were inserted. */
-async function insertUntilDuplicate(model: AnyModel, records: VersionedRecord[]): Promise<number> {
-  try {
-    await model.collection.insertMany(records.map((record) => newDocument(model, record)), { ordered: true });
-    return records.length;
-  } catch (error) {
-    const firstFailed = duplicateKeyIndex(error);
-    if (firstFailed === undefined) throw error;
-    return firstFailed;
-  }
+  await writeInChunks(model, records, { compared: () => [], updates: () => [] });
 }
 
 /** The time of the write itself, which alone is no change worth writing. */
 const WRITE_TIME = "syncedAt";
 
-/**
- * The stored records these writes would change. Several are read back in one statement: on FerretDB v1 each update
- * reads the whole collection, and one read that drops the unchanged ones (an incremental sync re-sends a changed
- * pull request's unchanged reviews) costs less than the updates it saves. A single record is simply written.
- * With `versionField`, records older than the stored copy are dropped too.
- */
-export async function changedRecords(model: AnyModel, records: VersionedRecord[], versionField?: string): Promise<VersionedRecord[]> {
-  if (records.length < 2) return records;
-  const keyFields = Object.keys(records[0]!.key);
-  const stored = await model.find(matchingAnyKey(records.map((record) => record.key))).lean<Record<string, unknown>[]>();
-  const storedByKey = new Map(stored.map((doc) => [canonical(keyFields.map((field) => doc[field])), doc]));
-  return records.filter((record) => {
-    const doc = storedByKey.get(canonical(keyFields.map((field) => record.key[field])));
-    if (!doc) return true;
-    if (versionField && (doc[versionField] as Date) > (record.set[versionField] as Date)) return false;
-    return Object.entries(record.set).some(([field, value]) => field !== WRITE_TIME && value !== undefined && canonical(value) !== canonical(doc[field]));
-  });
+/** Whether writing `fields` would change the stored copy (undefined values are not written, so change nothing). */
+function differsFrom(fields: Record<string, unknown>, stored: StoredCopy): boolean {
+  return Object.entries(fields).some(
+    ([path, value]) => path !== WRITE_TIME && value !== undefined && canonical(value) !== canonical(valueAt(stored, path)),
+  );
 }
 
-/** One filter matching every key: `$in` on the one field that varies (FerretDB evaluates a long `$or` slowly). */
+/** Sets the record's fields on the stored copy, unless they are there already (or the copy is unknown: then always). */
+export function updateIfChanged(record: VersionedRecord, stored?: StoredCopy): AnyBulkWriteOperation[] {
+  return !stored || differsFrom(record.set, stored) ? [{ updateOne: { filter: record.key, update: { $set: record.set } } }] : [];
+}
+
+function valueAt(document: StoredCopy, path: string): unknown {
+  return path.split(".").reduce<unknown>((value, field) => (value as Record<string, unknown> | null | undefined)?.[field], document);
+}
+
+async function readStored(model: AnyModel, records: VersionedRecord[], compared: string[]): Promise<Map<string, StoredCopy>> {
+  const keyFields = Object.keys(records[0]!.key);
+  const projection = Object.fromEntries([...keyFields, ...compared].map((field) => [field, 1]));
+  const stored = await model.find(matchingAnyKey(records.map((record) => record.key)), projection).lean<StoredCopy[]>();
+  return new Map(stored.map((doc) => [keyOf(keyFields, doc), doc]));
+}
+
+/** One filter matching every key: `$in` on the one field that varies keeps it a single index lookup list. */
 function matchingAnyKey(keys: Record<string, unknown>[]): Record<string, unknown> {
   const fields = Object.keys(keys[0]!);
   const varying = fields.filter((field) => new Set(keys.map((key) => key[field])).size > 1);
@@ -115,6 +113,10 @@ function matchingAnyKey(keys: Record<string, unknown>[]): Record<string, unknown
   const filter: Record<string, unknown> = { ...keys[0] };
   if (varying[0]) filter[varying[0]] = { $in: keys.map((key) => key[varying[0]!]) };
   return filter;
+}
+
+function keyOf(keyFields: string[], document: Record<string, unknown>): string {
+  return canonical(keyFields.map((field) => document[field]));
 }
 
 /** A value as text with object keys sorted (dates become ISO strings): a stored copy of a value compares equal. */
@@ -126,12 +128,38 @@ function canonical(value: unknown): string {
   );
 }
 
-async function guardedUpdates(model: AnyModel, records: VersionedRecord[], versionField: string): Promise<void> {
-  if (records.length === 0) return;
-  await model.bulkWrite(
-    records.map((record) => ({
-      updateOne: { filter: { ...record.key, [versionField]: { $lte: record.set[versionField] } }, update: { $set: record.set } },
-    })),
-    { ordered: true },
-  );
+async function bulkWrite(model: AnyModel, operations: AnyBulkWriteOperation[]): Promise<void> {
+  if (operations.length === 0) return;
+  // Statements are independent: unordered, every one is applied whatever happens to another.
+  await model.bulkWrite(operations, { ordered: false, skipValidation: true, throwOnValidationError: true });
+}
+
+/** Runs the statements; returns the keys of the inserts that met a duplicate key (any other error is thrown). */
+async function bulkWriteNotingDuplicates(model: AnyModel, operations: AnyBulkWriteOperation[], keyFields: string[]): Promise<Set<string>> {
+  try {
+    await bulkWrite(model, operations);
+    return new Set();
+  } catch (error) {
+    if (!(error instanceof mongo.MongoBulkWriteError) || !isDuplicateKey(error)) throw error;
+    const failed = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    return new Set(failed.map((writeError) => keyOf(keyFields, writeError.getOperation())));
+  }
+}
+
+/** A boolean that one kind of source clears (a force-push, a removal) and another sets (the record seen again). */
+export interface ObservedFlag {
+  field: string;
+  /** When the source that last changed the flag looked (null: never changed). */
+  changedAtField: string;
+}
+
+/**
+ * The write that sets `flag` to `value` as a source saw it at `observedAt`, unless a source that looked later changed
+ * it already: a page read before a change and written after it is stale and changes nothing. Ties go to clearing.
+ */
+export function observedFlagUpdate(flag: ObservedFlag, value: boolean, observedAt: Date, key: Record<string, unknown>) {
+  return {
+    filter: { ...key, [flag.field]: !value, [flag.changedAtField]: { $not: value ? { $gte: observedAt } : { $gt: observedAt } } },
+    update: { $set: { [flag.field]: value, [flag.changedAtField]: observedAt, syncedAt: new Date() } },
+  };
 }

@@ -1,8 +1,14 @@
-import { bulkWriteInChunks, changedRecords, insertNewThen } from "./bulk-writes.js";
+import { observedFlagUpdate, updateIfChanged, writeInChunks, type ObservedFlag, type VersionedRecord } from "./bulk-writes.js";
 import { CommitModel, type Commit } from "./models/commit.js";
 
-/** A commit as one source knows it; null means "this source does not know" (a push payload has no line counts). */
-export type CommitRecord = Pick<Commit, "repositoryId" | "sha"> & Partial<Omit<Commit, "repositoryId" | "sha" | "syncedAt">>;
+/**
+ * A commit as one source knows it; null means "this source does not know" (a push payload has no line counts).
+ * Whether it is on the default branch is not the record's to say: see `saveCommits`' `onDefaultBranchAsOf`.
+ */
+export type CommitRecord = Pick<Commit, "repositoryId" | "sha"> &
+  Partial<Omit<Commit, "repositoryId" | "sha" | "syncedAt" | "onDefaultBranch" | "branchChangedAt">>;
+
+const ON_DEFAULT_BRANCH: ObservedFlag = { field: "onDefaultBranch", changedAtField: "branchChangedAt" };
 
 const GIT_ACTORS = new Set(["author", "committer"]);
 
@@ -27,23 +33,39 @@ function knownAndUnknown(record: CommitRecord) {
   return { known, unknown };
 }
 
-/** Stores commits keyed by repository and sha. Commits never change, so there is no version guard, only no-erase. */
-export async function saveCommits(records: CommitRecord[]): Promise<void> {
+/**
+ * Stores commits keyed by repository and sha. Commits never change, so there is no version guard, only no-erase.
+ * `onDefaultBranchAsOf`: the source read the default branch at that time and found these commits on it (a
+ * backfill page), so a commit a force-push marked off the branch before that read is back on it; a mark made
+ * after the read stands, however late the page is written.
+ */
+export async function saveCommits(records: CommitRecord[], options: { onDefaultBranchAsOf?: Date } = {}): Promise<void> {
   if (records.length === 0) return;
   const syncedAt = new Date();
-  const versioned = records.map((record) => ({ key: { repositoryId: record.repositoryId, sha: record.sha }, set: { ...record, syncedAt } }));
-  await insertNewThen(CommitModel, versioned, async (known) =>
-    bulkWriteInChunks(
-      CommitModel,
-      (await changedRecords(CommitModel, known)).map(({ key, set }) => ({
-        updateOne: { filter: key, update: { $set: { ...knownAndUnknown(set as CommitRecord).known, syncedAt } } },
-      })),
-    ),
-  );
+  const { onDefaultBranchAsOf } = options;
+  const versioned = records.map((record): VersionedRecord => {
+    const { known, unknown } = knownAndUnknown(record);
+    return { key: { repositoryId: record.repositoryId, sha: record.sha }, set: { ...known, syncedAt }, setOnInsert: unknown };
+  });
+  await writeInChunks(CommitModel, versioned, {
+    compared: (record) => [...Object.keys(record.set), "onDefaultBranch"],
+    updates(record, stored) {
+      const updates = updateIfChanged(record, stored);
+      // The flag keeps the time of its last change only, so a commit read back on the branch needs no write.
+      if (onDefaultBranchAsOf && stored?.onDefaultBranch !== true) {
+        updates.push({ updateOne: observedFlagUpdate(ON_DEFAULT_BRANCH, true, onDefaultBranchAsOf, record.key) });
+      }
+      return updates;
+    },
+  });
 }
 
-/** These commits are no longer on the default branch (a force-push rewrote it); they stay for history. */
-export async function markCommitsOffDefaultBranch(repositoryId: number, shas: string[]): Promise<void> {
+/**
+ * These commits are no longer on the default branch as of `branchReadAt`, when GitHub was asked (a force-push
+ * rewrote it); they stay for history. A commit a source found back on the branch after that time stays on it.
+ */
+export async function markCommitsOffDefaultBranch(repositoryId: number, shas: string[], branchReadAt: Date): Promise<void> {
   if (shas.length === 0) return;
-  await CommitModel.updateMany({ repositoryId, sha: { $in: shas } }, { $set: { onDefaultBranch: false, syncedAt: new Date() } });
+  const { filter, update } = observedFlagUpdate(ON_DEFAULT_BRANCH, false, branchReadAt, { repositoryId, sha: { $in: shas } });
+  await CommitModel.updateMany(filter, update);
 }

@@ -20,13 +20,3 @@ export async function ignoringDuplicateKey<T>(write: Promise<T>): Promise<T | un
     throw error;
   }
 }
-
-/**
- * The position of the statement an ordered batch stopped at, when it stopped on a duplicate key (the statements
- * before it were applied); undefined for any other error.
- */
-export function duplicateKeyIndex(error: unknown): number | undefined {
-  if (!(error instanceof mongo.MongoBulkWriteError)) return undefined;
-  const [first] = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  return first?.code === 11000 ? first.index : undefined;
-}

@@ -1,5 +1,5 @@
 import type { components } from "@octokit/openapi-types";
-import { bulkWriteInChunks, upsertUnlessNewer } from "./bulk-writes.js";
+import { upsertUnlessNewer } from "./bulk-writes.js";
 import { RepositoryModel, type Repository } from "./models/repository.js";
 
 type RestRepository = components["schemas"]["repository"];
@@ -68,11 +68,11 @@ export function listRepositories(installationId: number, filter: { granted?: boo
 export async function renameOwner(installationId: number, to: string): Promise<void> {
   const repos = await RepositoryModel.find({ installationId }, { githubId: 1, name: 1 }).lean();
   if (repos.length === 0) return;
-  await bulkWriteInChunks(
-    RepositoryModel,
+  await RepositoryModel.bulkWrite(
     repos.map((repo) => ({
       updateOne: { filter: { githubId: repo.githubId }, update: { $set: { fullName: `${to}/${repo.name}` } } },
     })),
+    { ordered: false },
   );
 }
 

@@ -13,9 +13,9 @@ async function organizationChanged(context: Context<"organization">, { installat
   const { payload } = context;
   if (payload.action === "member_added" && payload.membership.user) {
     const { id: userId, login } = payload.membership.user;
-    await saveMembers(installationId, [{ userId, login, role: payload.membership.role }]);
+    await saveMembers(installationId, [{ userId, login, role: payload.membership.role }], new Date());
   } else if (payload.action === "member_removed" && payload.membership.user) {
-    await markMemberRemoved(installationId, payload.membership.user.id);
+    await markMemberRemoved(installationId, payload.membership.user.id, new Date());
   } else if (payload.action === "renamed") {
     // Records are keyed by ids; only the names that embed the login follow (as for installation_target.renamed).
     const to = payload.organization.login;
@@ -31,7 +31,7 @@ async function organizationChanged(context: Context<"organization">, { installat
  */
 async function teamMembershipChanged(context: Context<"membership">, { installationId }: Installation) {
   const member = userRef(context.payload.member);
-  if (context.payload.action === "added" && member) await saveMembers(installationId, [{ userId: member.id, login: member.login }]);
+  if (context.payload.action === "added" && member) await saveMembers(installationId, [{ userId: member.id, login: member.login }], new Date());
 }
 
 export function organizationHandlers(app: Probot): void {

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CHUNK_SIZE, insertIfMissing, upsertUnlessNewer } from "../../src/storage/bulk-writes.js";
 import { ReviewModel } from "../../src/storage/models/review.js";
 import { clearDatabase } from "../helpers/database.js";
@@ -20,6 +20,16 @@ async function storedStates(): Promise<Map<number, string>> {
 
 describe("batched writes of versioned records", () => {
   beforeEach(clearDatabase);
+  afterEach(() => vi.restoreAllMocks());
+
+  /** Runs `write` as another writer would, after this one read the stored copies and before its bulk write. */
+  function betweenReadAndWrite(write: () => Promise<unknown>) {
+    const bulkWrite = ReviewModel.bulkWrite.bind(ReviewModel);
+    vi.spyOn(ReviewModel, "bulkWrite").mockImplementationOnce(async (operations, options) => {
+      await write();
+      return bulkWrite(operations, options);
+    });
+  }
 
   it("inserts new records with the schema's defaults", async () => {
     await upsertUnlessNewer(ReviewModel, [review(1, NEW)]);
@@ -28,7 +38,7 @@ describe("batched writes of versioned records", () => {
   });
 
   it("across chunks, inserts the new records, updates the older stored ones and keeps the newer ones", async () => {
-    // Stored records sit at the start, the middle and the end of chunks, so inserts stop and resume around them.
+    // Stored records sit at the start, the middle and the end of chunks.
     const storedOlder = [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE + 7];
     const storedNewer = [3, CHUNK_SIZE, 2 * CHUNK_SIZE + 4];
     await upsertUnlessNewer(ReviewModel, [
@@ -63,6 +73,19 @@ describe("batched writes of versioned records", () => {
       [2, "DISMISSED", false],
       [3, "APPROVED", false],
     ]);
+  });
+
+  it("writes a record another writer created since the read as a guarded update: the newer version wins", async () => {
+    betweenReadAndWrite(() => ReviewModel.collection.insertMany([review(1, OLD, "COMMENTED").set, review(2, NEW, "DISMISSED").set]));
+    await upsertUnlessNewer(ReviewModel, [review(1, NEW), review(2, OLD), review(3, NEW)]);
+    expect(await storedStates()).toEqual(new Map([[1, "APPROVED"], [2, "DISMISSED"], [3, "APPROVED"]]));
+  });
+
+  it("keeps a newer version written since the read", async () => {
+    await upsertUnlessNewer(ReviewModel, [review(1, OLD, "COMMENTED")]);
+    betweenReadAndWrite(() => ReviewModel.updateOne({ githubId: 1 }, { $set: { state: "DISMISSED", updatedAt: NEW } }));
+    await upsertUnlessNewer(ReviewModel, [review(1, new Date("2026-01-15T00:00:00Z"))]);
+    expect(await storedStates()).toEqual(new Map([[1, "DISMISSED"]]));
   });
 
   it("insertIfMissing creates missing records and leaves stored ones untouched", async () => {

@@ -132,22 +132,55 @@ describe("saveCommits", () => {
     expect(afterPush).toMatchObject({ additions: 3, isMerge: true, onDefaultBranch: true, author: { user: { id: 100 }, name: "Ada" } });
   });
 
+  const onDefaultBranch = async () => (await CommitModel.findOne({ sha: "abc" }).lean())?.onDefaultBranch;
+
   it("marks commits a force-push removed, and a later save of the same commit does not bring it back", async () => {
     await saveCommits([fromPush]);
-    await markCommitsOffDefaultBranch(1, ["abc"]);
+    await markCommitsOffDefaultBranch(1, ["abc"], at("2026-01-02T00:00:00Z"));
     await saveCommits([fromPush]);
-    expect((await CommitModel.findOne({ sha: "abc" }).lean())?.onDefaultBranch).toBe(false);
+    expect(await onDefaultBranch()).toBe(false);
+  });
+
+  it("keeps a commit off the branch when a backfill page read before the force-push is written after it", async () => {
+    await saveCommits([fromBackfill], { onDefaultBranchAsOf: at("2026-01-02T00:00:00Z") });
+    await markCommitsOffDefaultBranch(1, ["abc"], at("2026-01-04T00:00:00Z"));
+
+    await saveCommits([fromBackfill], { onDefaultBranchAsOf: at("2026-01-03T00:00:00Z") });
+    expect(await onDefaultBranch()).toBe(false);
+
+    // A page read after the force-push and still listing the commit: a later push put it back on the branch.
+    await saveCommits([fromBackfill], { onDefaultBranchAsOf: at("2026-01-05T00:00:00Z") });
+    expect(await onDefaultBranch()).toBe(true);
+    // A force-push cleanup that asked GitHub before that page was read is stale in turn.
+    await markCommitsOffDefaultBranch(1, ["abc"], at("2026-01-04T12:00:00Z"));
+    expect(await onDefaultBranch()).toBe(true);
   });
 });
 
 describe("members", () => {
+  const active = async () => (await MemberModel.findOne({ userId: 100 }).lean())?.active;
+
   it("saves members, keeps a role a source cannot see, and marks removals", async () => {
-    await saveMembers(7, [{ userId: 100, login: "ada", role: "admin" }]);
-    await saveMembers(7, [{ userId: 100, login: "ada-l" }]);
+    await saveMembers(7, [{ userId: 100, login: "ada", role: "admin" }], at("2026-01-01T00:00:00Z"));
+    await saveMembers(7, [{ userId: 100, login: "ada-l" }], at("2026-01-02T00:00:00Z"));
     expect(await MemberModel.findOne({ userId: 100 }).lean()).toMatchObject({ login: "ada-l", role: "admin", active: true });
 
-    await markMemberRemoved(7, 100);
-    expect(await MemberModel.findOne({ userId: 100 }).lean()).toMatchObject({ active: false });
+    await markMemberRemoved(7, 100, at("2026-01-03T00:00:00Z"));
+    expect(await active()).toBe(false);
+  });
+
+  it("keeps a member removed when a members page read before the removal is written after it", async () => {
+    await saveMembers(7, [{ userId: 100, login: "ada" }], at("2026-01-01T00:00:00Z"));
+    await markMemberRemoved(7, 100, at("2026-01-03T00:00:00Z"));
+
+    await saveMembers(7, [{ userId: 100, login: "ada" }], at("2026-01-02T00:00:00Z"));
+    expect(await active()).toBe(false);
+
+    await saveMembers(7, [{ userId: 100, login: "ada" }], at("2026-01-04T00:00:00Z"));
+    expect(await active()).toBe(true);
+    // A removal seen before the member was re-added is stale in turn.
+    await markMemberRemoved(7, 100, at("2026-01-03T12:00:00Z"));
+    expect(await active()).toBe(true);
   });
 });
 

@@ -18,6 +18,11 @@ const commitSchema = new Schema({
   changedFiles: { type: Number, default: null },
   /** False once a force-push removed it from the default branch; kept for history. */
   onDefaultBranch: { type: Boolean, default: true },
+  /**
+   * When the branch was read by the source that last changed `onDefaultBranch` (null: never changed). A source that
+   * read the branch earlier is stale about the flag and does not change it back.
+   */
+  branchChangedAt: { type: Date, default: null },
   syncedAt: { type: Date, required: true },
 });
 commitSchema.index({ repositoryId: 1, sha: 1 }, { unique: true });

@@ -8,6 +8,11 @@ const memberSchema = new Schema({
   /** "admin" | "member" when visible to the app; null when unknown. */
   role: { type: String, default: null },
   active: { type: Boolean, default: true },
+  /**
+   * When the source that last changed `active` observed the membership (null: never changed). A source that looked
+   * earlier is stale about it and does not change it back.
+   */
+  membershipChangedAt: { type: Date, default: null },
   syncedAt: { type: Date, required: true },
 });
 memberSchema.index({ installationId: 1, userId: 1 }, { unique: true });
