@@ -1,52 +1,54 @@
 import type { Types } from "mongoose";
-import { insertNewThen } from "./bulk-writes.js";
-import { isDuplicateKey } from "./mongo-errors.js";
-import { JobModel, type Job } from "./models/job.js";
+import { defaultsOnInsert, fieldsWhen, racedPositions, upsertRacing } from "./atomic-updates.js";
+import { JOB_PRIORITIES, JobModel, type Job, type JobPriority } from "./models/job.js";
 
 export interface JobRequest {
   name: string;
   key: string;
   installationId: number;
   payload?: Record<string, unknown>;
-  priority?: number;
+  priority?: JobPriority;
   runAt?: Date;
 }
 
-/** Queues work once per key. Single-document writes only: FerretDB has no transactions. */
-export async function enqueueJob({ name, key, installationId, payload = {}, priority = 0, runAt = new Date() }: JobRequest) {
-  const fields = { name, installationId, payload, priority, runAt };
-  try {
-    await JobModel.updateOne(
-      { key, state: { $ne: "running" } },
-      { $set: { ...fields, state: "queued", attempts: 0, lastError: null, lockedUntil: null } },
-      { upsert: true },
-    );
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-    // It is running right now: let it finish, then run once more with the latest request.
-    await JobModel.updateOne({ key, state: "running" }, { $set: { rerun: true, payload, priority } });
-  }
+/**
+ * The upsert that queues a request: a job not running is queued afresh (or created); a running one keeps running,
+ * flagged to run once more with the latest request. One pipeline update decides on the stored state, so a job that
+ * starts or ends at that moment cannot make the request miss both.
+ */
+function queueing(
+  { name, key, installationId, payload = {}, priority = 0, runAt = new Date() }: JobRequest,
+  defaults = defaultsOnInsert(JobModel, new Date()),
+) {
+  const request = { name, installationId, payload, priority };
+  const fresh = { state: "queued", runAt, attempts: 0, lastError: null, lockedUntil: null, workerId: null, rerun: false };
+  return {
+    filter: { key },
+    update: [
+      { $set: defaults },
+      { $set: fieldsWhen({ $eq: ["$state", "running"] }, { ...request, rerun: true }, { ...request, ...fresh }) },
+    ],
+  };
+}
+
+/** Queues work once per key. Single-document writes only: the database has no transactions. */
+export async function enqueueJob(request: JobRequest): Promise<void> {
+  const { filter, update } = queueing(request);
+  await upsertRacing(() => JobModel.updateOne(filter, update, { upsert: true }));
 }
 
 /**
- * Queues many jobs: keys never queued before go in with one insert per chunk (an installation of a thousand
- * repositories queues thousands at once), keys seen before are queued one by one as `enqueueJob` does.
+ * Queues many jobs (an installation of a thousand repositories queues thousands at once) in one unordered batch of
+ * the upserts `enqueueJob` makes; only a key another writer created at the same moment is queued again on its own.
  */
 export async function enqueueJobs(requests: JobRequest[]): Promise<void> {
-  const now = new Date();
-  const byKey = new Map(requests.map((request) => [request.key, request]));
-  await insertNewThen(
-    JobModel,
-    requests.map(({ key, name, installationId, payload = {}, priority = 0, runAt = now }) => ({
-      key: { key },
-      set: { name, installationId, payload, priority, runAt, state: "queued" },
-      // Inserted past mongoose, which would otherwise set these.
-      setOnInsert: { createdAt: now, updatedAt: now },
-    })),
-    async (known) => {
-      for (const { key } of known) await enqueueJob(byKey.get(key.key as string)!);
-    },
-  );
+  if (requests.length === 0) return;
+  const defaults = defaultsOnInsert(JobModel, new Date());
+  try {
+    await JobModel.bulkWrite(requests.map((request) => ({ updateOne: { ...queueing(request, defaults), upsert: true } })), { ordered: false });
+  } catch (error) {
+    for (const position of racedPositions(error)) await enqueueJob(requests[position]!);
+  }
 }
 
 export interface ClaimOptions {
@@ -56,19 +58,33 @@ export interface ClaimOptions {
   excludeInstallations: number[];
 }
 
+/**
+ * What a claim asks for, in turn: a running job whose lease lapsed (its worker died), then a due queued job of each
+ * priority, lowest first. Each is equality on state (and priority) with a range on a time, which the {state,
+ * priority, runAt} index answers. None is sorted: DocumentDB never reads an index in order, so sorting by priority
+ * and runAt would read every due job on each claim (thousands during a large install). Priorities are a fixed few,
+ * asked in turn; due jobs of one priority are all due, and are taken in no set order.
+ */
+export function claimFilters(now: Date, excludeInstallations: number[]): Record<string, unknown>[] {
+  const eligible = excludeInstallations.length > 0 ? { installationId: { $nin: excludeInstallations } } : {};
+  return [
+    { state: "running", lockedUntil: { $lt: now }, ...eligible },
+    ...JOB_PRIORITIES.map((priority) => ({ state: "queued", priority, runAt: { $lte: now }, ...eligible })),
+  ];
+}
+
+/** Takes one runnable job (see `claimFilters`); each try is one atomic findOneAndUpdate. */
 export async function claimJob({ workerId, leaseMs, excludeInstallations }: ClaimOptions): Promise<Job | null> {
   const now = new Date();
-  return JobModel.findOneAndUpdate(
-    {
-      installationId: { $nin: excludeInstallations },
-      $or: [
-        { state: "queued", runAt: { $lte: now } },
-        { state: "running", lockedUntil: { $lt: now } },
-      ],
-    },
-    { $set: { state: "running", workerId, lockedUntil: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
-    { sort: { priority: 1, runAt: 1 }, new: true },
-  ).lean<Job>();
+  for (const filter of claimFilters(now, excludeInstallations)) {
+    const claimed = await JobModel.findOneAndUpdate(
+      filter,
+      { $set: { state: "running", workerId, lockedUntil: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
+      { new: true },
+    ).lean<Job>();
+    if (claimed) return claimed;
+  }
+  return null;
 }
 
 type JobId = Types.ObjectId | unknown;
@@ -82,34 +98,40 @@ export async function renewLease(id: JobId, workerId: string, leaseMs: number): 
   return result.matchedCount === 1;
 }
 
+/**
+ * Ends a run with `outcome`, unless a rerun was requested while it ran: then the job is queued to run now with fresh
+ * attempts, as `enqueueJob` would have queued it right after. One pipeline update reads `rerun` and writes the result
+ * atomically; a read followed by a write would lose a request that lands between them.
+ */
+async function endRun(id: JobId, workerId: string, outcome: Partial<Record<keyof Job, unknown>>): Promise<void> {
+  const requeued = { ...outcome, state: "queued", runAt: new Date(), attempts: 0, workerId: null };
+  await JobModel.updateOne({ _id: id, workerId, state: "running" }, [
+    { $set: { ...fieldsWhen("$rerun", requeued, outcome), rerun: false, lockedUntil: null } },
+  ]);
+}
+
 export async function completeJob(id: JobId, workerId: string): Promise<void> {
-  const rerun = await JobModel.updateOne(
-    { _id: id, workerId, state: "running", rerun: true },
-    { $set: { state: "queued", rerun: false, runAt: new Date(), attempts: 0, lockedUntil: null, workerId: null } },
-  );
-  if (rerun.matchedCount === 0) {
-    await JobModel.updateOne({ _id: id, workerId, state: "running" }, { $set: { state: "done", lockedUntil: null, lastError: null } });
-  }
+  await endRun(id, workerId, { state: "done", lastError: null });
 }
 
 /** Records a failure: retried at `retryAt`, or failed for good when no retry is due. */
 export async function failJob(id: JobId, workerId: string, error: string, retryAt: Date | null): Promise<void> {
-  await JobModel.updateOne(
-    { _id: id, workerId, state: "running" },
-    retryAt
-      ? { $set: { state: "queued", runAt: retryAt, lastError: error, lockedUntil: null, workerId: null } }
-      : { $set: { state: "failed", lastError: error, lockedUntil: null } },
+  await endRun(
+    id,
+    workerId,
+    retryAt ? { state: "queued", runAt: retryAt, lastError: error, workerId: null } : { state: "failed", lastError: error },
   );
 }
 
 /**
  * Puts a job back for later without counting the run as a failed attempt: it was interrupted (shutdown, lost lease)
- * or postponed until a rate limit resets, neither of which says anything about the job itself.
+ * or postponed until a rate limit resets, neither of which says anything about the job itself. A rerun requested
+ * meanwhile is served by that later run (the request's payload and priority are already on the job).
  */
 export async function postponeJob(id: JobId, workerId: string, reason: string, runAt: Date): Promise<void> {
   await JobModel.updateOne(
     { _id: id, workerId, state: "running" },
-    { $set: { state: "queued", runAt, lastError: reason, lockedUntil: null, workerId: null }, $inc: { attempts: -1 } },
+    { $set: { state: "queued", runAt, lastError: reason, lockedUntil: null, workerId: null, rerun: false }, $inc: { attempts: -1 } },
   );
 }
 

@@ -3,6 +3,13 @@ import { Schema, model, type InferSchemaType } from "mongoose";
 export const JOB_STATES = ["queued", "running", "done", "failed"] as const;
 
 /**
+ * Lower runs first: 0 for the work at hand (recent history, members), 1 for older history. A fixed few, because a
+ * claim asks for each in turn (see `claimJob`).
+ */
+export const JOB_PRIORITIES = [0, 1] as const;
+export type JobPriority = (typeof JOB_PRIORITIES)[number];
+
+/**
  * A unit of background work. One document per `key`, so enqueuing the same work twice is one job; a job enqueued
  * again while it runs is flagged `rerun` and runs once more afterwards (nothing requested is lost).
  */
@@ -12,8 +19,7 @@ const jobSchema = new Schema(
     name: { type: String, required: true },
     installationId: { type: Number, required: true },
     payload: { type: Schema.Types.Mixed, default: {} },
-    /** Lower runs first: recent history before older history. */
-    priority: { type: Number, default: 0 },
+    priority: { type: Number, enum: JOB_PRIORITIES, default: 0 },
     state: { type: String, enum: JOB_STATES, default: "queued", required: true },
     runAt: { type: Date, required: true },
     /** A running job whose lease expired belongs to a worker that died: another worker takes it over. */
