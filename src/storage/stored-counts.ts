@@ -15,8 +15,8 @@ export const NO_RECORDS: StoredCounts = { commits: 0, pullRequests: 0, reviews: 
 const COUNTED = { commits: CommitModel, pullRequests: PullRequestModel, reviews: ReviewModel, tickets: TicketModel };
 
 /**
- * How many records of each entity are stored per repository: one `$group`/`$sum` per collection, the kind of
- * pipeline FerretDB v1 runs as well as MongoDB.
+ * How many records of each entity are stored per repository: one `$group`/`$sum` per collection over an index whose
+ * first field is `repositoryId`, so the cost follows the listed repositories' records, not the collection.
  */
 export async function countStoredByRepository(repositoryIds: number[]): Promise<Map<number, StoredCounts>> {
   const counts = new Map<number, StoredCounts>(repositoryIds.map((id) => [id, { ...NO_RECORDS }]));

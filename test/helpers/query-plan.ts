@@ -37,6 +37,53 @@ export async function queryPlan(query: ExplainableQuery): Promise<QueryPlan> {
   return plan;
 }
 
+type Filter = Record<string, unknown>;
+
+/** The explainable form of one command mongoose sent: updates (alone or in a bulk write) are explained as finds. */
+function explainable(model: Model<any>, method: string, args: unknown[]): ExplainableQuery[] {
+  const [first, second] = args as [unknown, { projection?: Filter; sort?: Record<string, 1 | -1>; limit?: number } | undefined];
+  switch (method) {
+    case "find":
+    case "findOne":
+      return [{ find: model, filter: first as Filter, ...second }];
+    case "updateOne":
+    case "updateMany":
+    case "findOneAndUpdate":
+    case "deleteOne":
+    case "deleteMany":
+      return [{ find: model, filter: first as Filter }];
+    case "countDocuments":
+      return [{ count: model, query: first as Filter }];
+    case "aggregate":
+      return [{ aggregate: model, pipeline: first as Filter[] }];
+    case "bulkWrite":
+      return (first as Record<string, { filter?: Filter }>[]).flatMap((operation) =>
+        Object.values(operation).flatMap((statement) => (statement.filter ? [{ find: model, filter: statement.filter }] : [])),
+      );
+    default:
+      return [];
+  }
+}
+
+/**
+ * The queries `action` sends to the database, as mongoose hands them to the driver (its debug hook): what the app
+ * really asks, ready for `queryPlan`. Inserts are left out (they have no plan).
+ */
+export async function queriesSentBy(action: () => Promise<unknown>): Promise<ExplainableQuery[]> {
+  const models = new Map(Object.values(mongoose.connection.models).map((model) => [model.collection.collectionName, model]));
+  const sent: ExplainableQuery[] = [];
+  mongoose.set("debug", (collection: string, method: string, ...args: unknown[]) => {
+    const model = models.get(collection);
+    if (model) sent.push(...explainable(model, method, args));
+  });
+  try {
+    await action();
+  } finally {
+    mongoose.set("debug", false);
+  }
+  return sent;
+}
+
 /**
  * Walks both shapes of plan. MongoDB: nested `stage`s (IXSCAN with `indexName`, COLLSCAN, SORT), under
  * `winningPlan` (or each `$cursor` stage of a pipeline). DocumentDB: PostgreSQL plan nodes (`Node Type` "Index Scan",

@@ -35,9 +35,10 @@ const pullRequestSchema = new Schema({
   commitsComplete: { type: Boolean, default: false },
   syncedAt: { type: Date, required: true },
 });
+// No index may contain updatedAt: the guarded write {githubId, updatedAt: {$lte}} would scan its range (DocumentDB).
 pullRequestSchema.index({ githubId: 1 }, { unique: true });
+// Conversation comments name a pull request by number; counts per repository use the prefix.
 pullRequestSchema.index({ repositoryId: 1, number: 1 });
-pullRequestSchema.index({ repositoryId: 1, updatedAt: -1 });
 
 export type PullRequest = Plain<InferSchemaType<typeof pullRequestSchema>>;
 export const PullRequestModel = model("PullRequest", pullRequestSchema);

@@ -14,8 +14,11 @@ const reviewSchema = new Schema({
   updatedAt: { type: Date, required: true },
   syncedAt: { type: Date, required: true },
 });
+// No index may contain updatedAt: the guarded write {githubId, updatedAt: {$lte}} would scan its range (DocumentDB).
 reviewSchema.index({ githubId: 1 }, { unique: true });
 reviewSchema.index({ pullRequestId: 1, submittedAt: 1 });
+// Counts per repository (the repositories page).
+reviewSchema.index({ repositoryId: 1 });
 
 export type Review = InferSchemaType<typeof reviewSchema>;
 export const ReviewModel = model("Review", reviewSchema);

@@ -19,8 +19,10 @@ const ticketSchema = new Schema({
   transferredTo: { type: String, default: null },
   syncedAt: { type: Date, required: true },
 });
+// No index may contain updatedAt: the guarded write {githubId, updatedAt: {$lte}} would scan its range (DocumentDB).
 ticketSchema.index({ githubId: 1 }, { unique: true });
-ticketSchema.index({ repositoryId: 1, updatedAt: -1 });
+// Counts per repository, and an issue as GitHub names it (repository and number).
+ticketSchema.index({ repositoryId: 1, number: 1 });
 
 export type Ticket = Plain<InferSchemaType<typeof ticketSchema>>;
 export const TicketModel = model("Ticket", ticketSchema);
