@@ -1,4 +1,11 @@
-import { mongo, type Model } from "mongoose";
+import { mongo } from "mongoose";
+
+/*
+ * On DocumentDB an update of a stored document is atomic (its condition is read and its fields written as one), but
+ * an upsert that inserts is not: concurrent upserts of one new key leave one document yet lose updates (8 `$inc`
+ * upserts of a new key ended below 8 in about one round of five). So documents are created by a plain insert, whose
+ * unique index admits one writer, and changed only by updates.
+ */
 
 type Fields = Record<string, unknown>;
 
@@ -16,47 +23,45 @@ export function fieldsWhen(condition: unknown, then: Fields, otherwise: Fields):
   return Object.fromEntries([...fields].map((field) => [field, { $cond: [condition, value(then, field), value(otherwise, field)] }]));
 }
 
-/**
- * `$set` fields of an update pipeline giving a document the schema's defaults (and `createdAt`) where it has no
- * value yet: an upsert with a pipeline inserts without mongoose's defaults. Stored values are kept.
- */
-export function defaultsOnInsert(model: Model<any>, now: Date): Fields {
-  const { _id, ...defaults } = new model().toObject();
-  const fields = { ...defaults, ...(model.schema.get("timestamps") && { createdAt: now }) };
-  return Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, { $ifNull: [`$${field}`, literal(value)] }]));
-}
-
 const DUPLICATE_KEY = 11000;
 /** PostgreSQL's SQLSTATE 40P01 (deadlock_detected), as DocumentDB reports it. */
 const DEADLOCK_DETECTED = 16908292;
 
 /**
- * Whether a write lost a race to create its document: another writer inserted the same key at that moment. MongoDB
- * answers a duplicate key; DocumentDB, whose unique indexes are PostgreSQL exclusion constraints, may instead abort
- * one of two conflicting inserts as a deadlock. Either way nothing was written, and the document now exists.
+ * Whether an insert failed because another writer holds its key: MongoDB answers a duplicate key; DocumentDB, whose
+ * unique indexes are PostgreSQL exclusion constraints, may instead abort an insert racing another write of that key
+ * as a deadlock. Either way nothing was inserted.
  */
-function lostCreationRace(code: unknown): boolean {
+function keyTaken(code: unknown): boolean {
   return code === DUPLICATE_KEY || code === DEADLOCK_DETECTED;
 }
 
-/** Runs an upsert keyed on a unique index; one that lost the race to create the document runs again and updates it. */
-export async function upsertRacing<T>(upsert: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await upsert();
-    } catch (error) {
-      if (attempt === 3 || !(error instanceof mongo.MongoServerError) || !lostCreationRace(error.code)) throw error;
-    }
+/** Runs an insert; false when its key was taken (the document exists, or is being written by another). */
+export async function insertUnlessTaken(insert: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await insert();
+    return true;
+  } catch (error) {
+    if (error instanceof mongo.MongoServerError && keyTaken(error.code)) return false;
+    throw error;
   }
 }
 
-/**
- * Positions of the statements of an unordered batch of upserts that lost the race to create their document (see
- * `upsertRacing`); any other failure is rethrown.
- */
-export function racedPositions(error: unknown): number[] {
+/** Positions of the documents of an unordered insertMany whose key was taken; any other failure is rethrown. */
+export function takenPositions(error: unknown): number[] {
   if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  if (writeErrors.length === 0 || !writeErrors.every((writeError) => lostCreationRace(writeError.code))) throw error;
+  // Mongoose's insertMany hands back plain `{ err, index }` objects in place of the driver's WriteErrors.
+  const writeErrors: { index: number; code?: unknown; err?: { code?: unknown } }[] = Array.isArray(error.writeErrors)
+    ? error.writeErrors
+    : [error.writeErrors];
+  if (writeErrors.length === 0 || !writeErrors.every((writeError) => keyTaken(writeError.code ?? writeError.err?.code))) throw error;
   return writeErrors.map((writeError) => writeError.index);
+}
+
+/**
+ * Changes a stored document, or creates it when there is none: the update when it matches, else the insert, else
+ * (another writer created it meanwhile) the update again.
+ */
+export async function updateOrInsert(update: () => Promise<{ matchedCount: number }>, insert: () => Promise<unknown>): Promise<void> {
+  while ((await update()).matchedCount === 0 && !(await insertUnlessTaken(insert)));
 }

@@ -1,31 +1,63 @@
-import { ignoringDuplicateKey } from "./mongo-errors.js";
+import { randomUUID } from "node:crypto";
+import { insertUnlessTaken, updateOrInsert } from "./atomic-updates.js";
 import { DeliveryModel } from "./models/delivery.js";
 
 /** GitHub lets an app redeliver deliveries of the past 3 days; the ledger keeps a week of them. */
 export const DELIVERY_RETENTION_MS = 7 * 24 * 3_600_000;
 
-export async function isDeliveryProcessed(deliveryId: string): Promise<boolean> {
-  return (await DeliveryModel.exists({ _id: deliveryId })) !== null;
-}
+/** Longer than any handler runs: a claim still held after this belongs to a process that died. */
+export const DELIVERY_CLAIM_MS = 5 * 60_000;
 
-export async function markDeliveryProcessed(delivery: {
+export interface DeliveryDetails {
   deliveryId: string;
   event: string;
   action: string | null;
   installationId: number | null;
-}): Promise<void> {
-  const { deliveryId, ...fields } = delivery;
-  // An insert, not an upsert: FerretDB settles it through the unique _id index without reading the ledger. A
-  // duplicate is the same delivery handled twice at once (a redelivery racing the original): the first record stands.
-  await ignoringDuplicateKey(DeliveryModel.create({ _id: deliveryId, ...fields, processedAt: new Date() }));
 }
 
+export interface DeliveryClaim {
+  deliveryId: string;
+  claimedBy: string;
+}
+
+/**
+ * Claims a delivery before its handler runs; null when it was handled already or is being handled right now (a
+ * redelivery racing the original). The first claim is an insert, which the unique `_id` admits once; a claim that
+ * lapsed or was given up is taken over by one conditional update, which one racer wins.
+ */
+export async function claimDelivery(delivery: DeliveryDetails, now = new Date()): Promise<DeliveryClaim | null> {
+  const { deliveryId, ...details } = delivery;
+  const claim = { state: "processing", claimedBy: randomUUID(), claimedUntil: new Date(now.getTime() + DELIVERY_CLAIM_MS) };
+  const claimed =
+    (await insertUnlessTaken(() => DeliveryModel.create({ _id: deliveryId, ...details, ...claim }))) ||
+    (await DeliveryModel.updateOne({ _id: deliveryId, state: "processing", claimedUntil: { $lte: now } }, { $set: claim })).matchedCount === 1;
+  return claimed ? { deliveryId, claimedBy: claim.claimedBy } : null;
+}
+
+/** Gives a claim up (its handler failed), so a later redelivery runs the handler again. */
+export async function releaseDelivery({ deliveryId, claimedBy }: DeliveryClaim): Promise<void> {
+  // Lapsed at once rather than erased, so pruning still finds it if no redelivery ever comes.
+  await DeliveryModel.updateOne({ _id: deliveryId, claimedBy, state: "processing" }, { $set: { claimedUntil: new Date() } });
+}
+
+/** Records that a delivery's handler succeeded: from now on every redelivery of it is skipped. */
+export async function markDeliveryProcessed(delivery: DeliveryDetails): Promise<void> {
+  const { deliveryId, ...details } = delivery;
+  const processed = { ...details, state: "processed", processedAt: new Date(), claimedUntil: null };
+  await updateOrInsert(
+    () => DeliveryModel.updateOne({ _id: deliveryId }, { $set: processed }),
+    () => DeliveryModel.create({ _id: deliveryId, ...processed }),
+  );
+}
+
+/** The installation's latest handled deliveries, for the Activity page. */
 export function listRecentDeliveries(installationId: number, limit = 50) {
-  return DeliveryModel.find({ installationId }).sort({ processedAt: -1 }).limit(limit).lean();
+  return DeliveryModel.find({ installationId, state: "processed" }).sort({ processedAt: -1 }).limit(limit).lean();
 }
 
-/** Forgets deliveries past the retention: keeps the ledger, read on every delivery, small. */
+/** Forgets deliveries handled, or last claimed, before the retention: keeps the ledger small. */
 export async function pruneDeliveries(now = new Date()): Promise<number> {
-  const { deletedCount } = await DeliveryModel.deleteMany({ processedAt: { $lt: new Date(now.getTime() - DELIVERY_RETENTION_MS) } });
+  const before = new Date(now.getTime() - DELIVERY_RETENTION_MS);
+  const { deletedCount } = await DeliveryModel.deleteMany({ $or: [{ processedAt: { $lt: before } }, { claimedUntil: { $lt: before } }] });
   return deletedCount;
 }

@@ -1,5 +1,5 @@
 import type { Types } from "mongoose";
-import { defaultsOnInsert, fieldsWhen, racedPositions, upsertRacing } from "./atomic-updates.js";
+import { fieldsWhen, takenPositions, updateOrInsert } from "./atomic-updates.js";
 import { JOB_PRIORITIES, JobModel, type Job, type JobPriority } from "./models/job.js";
 
 export interface JobRequest {
@@ -11,44 +11,56 @@ export interface JobRequest {
   runAt?: Date;
 }
 
+/** A request's job as it stands when queued afresh. */
+function freshJob({ name, key, installationId, payload = {}, priority = 0, runAt = new Date() }: JobRequest) {
+  return { key, name, installationId, payload, priority, runAt, state: "queued", attempts: 0, lastError: null, lockedUntil: null, workerId: null, rerun: false };
+}
+
 /**
- * The upsert that queues a request: a job not running is queued afresh (or created); a running one keeps running,
- * flagged to run once more with the latest request. One pipeline update decides on the stored state, so a job that
- * starts or ends at that moment cannot make the request miss both.
+ * The update that queues a request on its stored job: one not running is queued afresh; a running one keeps
+ * running, flagged to run once more with the latest request. One pipeline update decides on the stored state, so a
+ * job that starts or ends at that moment cannot make the request miss both.
  */
-function queueing(
-  { name, key, installationId, payload = {}, priority = 0, runAt = new Date() }: JobRequest,
-  defaults = defaultsOnInsert(JobModel, new Date()),
-) {
-  const request = { name, installationId, payload, priority };
-  const fresh = { state: "queued", runAt, attempts: 0, lastError: null, lockedUntil: null, workerId: null, rerun: false };
-  return {
-    filter: { key },
-    update: [
-      { $set: defaults },
-      { $set: fieldsWhen({ $eq: ["$state", "running"] }, { ...request, rerun: true }, { ...request, ...fresh }) },
-    ],
-  };
+function requeueing(request: JobRequest) {
+  const { key, ...fresh } = freshJob(request);
+  const latest = { payload: fresh.payload, priority: fresh.priority };
+  return { filter: { key }, update: [{ $set: fieldsWhen({ $eq: ["$state", "running"] }, { ...latest, rerun: true }, fresh) }] };
 }
 
 /** Queues work once per key. Single-document writes only: the database has no transactions. */
 export async function enqueueJob(request: JobRequest): Promise<void> {
-  const { filter, update } = queueing(request);
-  await upsertRacing(() => JobModel.updateOne(filter, update, { upsert: true }));
+  const { filter, update } = requeueing(request);
+  await updateOrInsert(
+    () => JobModel.updateOne(filter, update),
+    () => JobModel.create(freshJob(request)),
+  );
 }
 
 /**
- * Queues many jobs (an installation of a thousand repositories queues thousands at once) in one unordered batch of
- * the upserts `enqueueJob` makes; only a key another writer created at the same moment is queued again on its own.
+ * Queues many jobs (an installation of a thousand repositories queues thousands at once) in a few round trips: one
+ * read of which keys are stored, one batch of the updates `enqueueJob` makes for those, one unordered insert of the
+ * rest. Only a key another writer touched at that moment is queued again on its own.
  */
 export async function enqueueJobs(requests: JobRequest[]): Promise<void> {
   if (requests.length === 0) return;
-  const defaults = defaultsOnInsert(JobModel, new Date());
-  try {
-    await JobModel.bulkWrite(requests.map((request) => ({ updateOne: { ...queueing(request, defaults), upsert: true } })), { ordered: false });
-  } catch (error) {
-    for (const position of racedPositions(error)) await enqueueJob(requests[position]!);
+  const storedKeys = new Set((await JobModel.find({ key: { $in: requests.map(({ key }) => key) } }, { key: 1 }).lean()).map(({ key }) => key));
+  const stored = requests.filter(({ key }) => storedKeys.has(key));
+  const fresh = requests.filter(({ key }) => !storedKeys.has(key));
+  const retried: JobRequest[] = [];
+  if (stored.length > 0) {
+    const { matchedCount } = await JobModel.bulkWrite(stored.map((request) => ({ updateOne: requeueing(request) })), { ordered: false });
+    // Some job was pruned since the read: queue these one by one, which creates it again.
+    if (matchedCount < stored.length) retried.push(...stored);
   }
+  if (fresh.length > 0) {
+    try {
+      await JobModel.insertMany(fresh.map(freshJob), { ordered: false });
+    } catch (error) {
+      // Created by another writer since the read, or twice in this batch: queue those one by one.
+      retried.push(...takenPositions(error).map((position) => fresh[position]!));
+    }
+  }
+  for (const request of retried) await enqueueJob(request);
 }
 
 export interface ClaimOptions {

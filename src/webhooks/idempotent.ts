@@ -1,10 +1,11 @@
 import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Context, Probot } from "probot";
-import { isDeliveryProcessed, markDeliveryProcessed } from "../storage/deliveries.js";
+import { claimDelivery, markDeliveryProcessed, releaseDelivery } from "../storage/deliveries.js";
 
 /**
- * Subscribes a handler that runs once per X-GitHub-Delivery: a redelivery of a handled event is acknowledged
- * and skipped. A delivery is marked only after its handler succeeded, so a failure can be redelivered and retried.
+ * Subscribes a handler that runs once per X-GitHub-Delivery: the delivery is claimed first, so a redelivery of a
+ * handled event, or one racing the original, is acknowledged and skipped. A failed handler gives its claim up, so a
+ * later redelivery retries it.
  */
 export function onEachDelivery<E extends EmitterWebhookEventName>(
   app: Probot,
@@ -12,17 +13,19 @@ export function onEachDelivery<E extends EmitterWebhookEventName>(
   handler: (context: Context<E>) => Promise<void>,
 ): void {
   app.on(event, async (context) => {
-    if (await isDeliveryProcessed(context.id)) {
-      context.log.debug({ deliveryId: context.id }, "delivery already handled, skipping");
+    const payload = context.payload as { action?: string; installation?: { id: number } };
+    const delivery = { deliveryId: context.id, event: context.name, action: payload.action ?? null, installationId: payload.installation?.id ?? null };
+    const claim = await claimDelivery(delivery);
+    if (!claim) {
+      context.log.debug({ deliveryId: context.id }, "delivery handled or being handled, skipping");
       return;
     }
-    await handler(context as Context<E>);
-    const payload = context.payload as { action?: string; installation?: { id: number } };
-    await markDeliveryProcessed({
-      deliveryId: context.id,
-      event: context.name,
-      action: payload.action ?? null,
-      installationId: payload.installation?.id ?? null,
-    });
+    try {
+      await handler(context as Context<E>);
+    } catch (error) {
+      await releaseDelivery(claim);
+      throw error;
+    }
+    await markDeliveryProcessed(delivery);
   });
 }

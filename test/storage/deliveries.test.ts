@@ -1,28 +1,58 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { DELIVERY_RETENTION_MS, isDeliveryProcessed, markDeliveryProcessed, pruneDeliveries } from "../../src/storage/deliveries.js";
+import {
+  claimDelivery,
+  DELIVERY_CLAIM_MS,
+  DELIVERY_RETENTION_MS,
+  listRecentDeliveries,
+  markDeliveryProcessed,
+  pruneDeliveries,
+  releaseDelivery,
+} from "../../src/storage/deliveries.js";
 import { DeliveryModel } from "../../src/storage/models/delivery.js";
 import { clearDatabase } from "../helpers/database.js";
 
 const delivery = (deliveryId: string) => ({ deliveryId, event: "pull_request", action: "opened", installationId: 7 });
+const ago = (ms: number) => new Date(Date.now() - ms);
 
 describe("the delivery ledger", () => {
   beforeEach(clearDatabase);
 
-  it("knows a delivery once it is marked, and takes the same mark twice (a redelivery racing the original)", async () => {
-    expect(await isDeliveryProcessed("d-1")).toBe(false);
+  it("lets one claim a new delivery, and nobody while it is claimed or once it is processed", async () => {
+    expect(await claimDelivery(delivery("d-1"))).toMatchObject({ deliveryId: "d-1" });
+    expect(await claimDelivery(delivery("d-1"))).toBeNull();
+
     await markDeliveryProcessed(delivery("d-1"));
-    await markDeliveryProcessed(delivery("d-1"));
-    expect(await isDeliveryProcessed("d-1")).toBe(true);
+
+    expect(await claimDelivery(delivery("d-1"))).toBeNull();
     expect(await DeliveryModel.countDocuments()).toBe(1);
   });
 
-  it("forgets deliveries past the retention and keeps the recent ones", async () => {
-    await markDeliveryProcessed(delivery("old"));
-    await markDeliveryProcessed(delivery("recent"));
-    await DeliveryModel.updateOne({ _id: "old" }, { processedAt: new Date(Date.now() - DELIVERY_RETENTION_MS - 60_000) });
+  it("lets a redelivery claim a delivery whose claim was given up or lapsed (its process died)", async () => {
+    const released = await claimDelivery(delivery("failed"));
+    await releaseDelivery(released!);
+    await claimDelivery(delivery("abandoned"), ago(DELIVERY_CLAIM_MS + 1_000));
 
-    expect(await pruneDeliveries()).toBe(1);
-    expect(await isDeliveryProcessed("old")).toBe(false);
-    expect(await isDeliveryProcessed("recent")).toBe(true);
+    expect(await claimDelivery(delivery("failed"))).not.toBeNull();
+    expect(await claimDelivery(delivery("abandoned"))).not.toBeNull();
+  });
+
+  it("lists only processed deliveries, newest first", async () => {
+    await markDeliveryProcessed(delivery("first"));
+    await markDeliveryProcessed(delivery("second"));
+    await claimDelivery(delivery("in-progress"));
+
+    expect((await listRecentDeliveries(7)).map((stored) => stored._id)).toEqual(["second", "first"]);
+  });
+
+  it("forgets deliveries processed or abandoned before the retention, and keeps the recent ones", async () => {
+    const longAgo = DELIVERY_RETENTION_MS + DELIVERY_CLAIM_MS + 60_000;
+    await markDeliveryProcessed(delivery("old"));
+    await DeliveryModel.updateOne({ _id: "old" }, { processedAt: ago(longAgo) });
+    await claimDelivery(delivery("old-abandoned"), ago(longAgo));
+    await markDeliveryProcessed(delivery("recent"));
+    await claimDelivery(delivery("recent-abandoned"), ago(DELIVERY_CLAIM_MS + 1_000));
+
+    expect(await pruneDeliveries()).toBe(2);
+    expect((await DeliveryModel.find({}, { _id: 1 }).sort({ _id: 1 }).lean()).map((stored) => stored._id)).toEqual(["recent", "recent-abandoned"]);
   });
 });

@@ -45,6 +45,15 @@ describe("the job queue under contention", () => {
     expect(await JobModel.countDocuments({ state: "running", attempts: 1 })).toBe(200);
   });
 
+  it("queues each of 100 new jobs once when 4 callers queue the same batch at once", async () => {
+    const keys = Array.from({ length: 100 }, (_, i) => `work:${i}`);
+
+    await together(4, () => enqueueJobs(keys.map((key) => request(key))));
+
+    expect(await JobModel.countDocuments({ state: "queued", attempts: 0 })).toBe(100);
+    expect(await JobModel.countDocuments()).toBe(100);
+  });
+
   // Each round ends a run of 20 jobs while the same 20 keys are enqueued again: whichever lands first, the request
   // that arrived during (or right after) the run must leave the job queued to run again.
   const endings = {
