@@ -1,5 +1,5 @@
 import { mongo, type AnyBulkWriteOperation, type Model } from "mongoose";
-import { isDuplicateKey } from "./mongo-errors.js";
+import { isTransientConflict } from "./mongo-errors.js";
 
 /** Records per round trip: each chunk costs one indexed `$in` read and one bulk write, however many records it holds. */
 export const CHUNK_SIZE = 500;
@@ -36,25 +36,41 @@ export interface ChunkedWrite {
   updates(record: VersionedRecord, stored?: StoredCopy): AnyBulkWriteOperation[];
 }
 
+/** Attempts at a record whose write keeps meeting transient conflicts before the conflict is let through. */
+const ATTEMPTS = 5;
+
 /**
  * Writes records in chunks. A chunk reads the stored copies of its records in one statement, then sends one
  * unordered bulk write: inserts (with the schema's defaults) for the records not stored, `write.updates` for the
  * others. An insert that meets a duplicate key lost a race with another writer that created the record since the
- * read; that record is written again as an update, so nothing is lost and nothing is rolled back.
+ * read; that record is written again as an update, so nothing is lost and nothing is rolled back. A statement that
+ * meets a transient conflict (a deadlock between concurrent writers) is tried again from a fresh read.
  */
 export async function writeInChunks(model: AnyModel, records: VersionedRecord[], write: ChunkedWrite): Promise<void> {
   for (const chunk of chunks(records)) {
-    const keyFields = Object.keys(chunk[0]!.key);
-    const storedByKey = await readStored(model, chunk, [...new Set(chunk.flatMap((record) => write.compared(record)))]);
-    const operations = chunk.flatMap((record) => {
-      const stored = storedByKey.get(keyOf(keyFields, record.key));
-      if (stored) return write.updates(record, stored);
-      return [{ insertOne: { document: { ...record.key, ...record.setOnInsert, ...record.set } } }];
-    });
-    const createdMeanwhile = await bulkWriteNotingDuplicates(model, operations, keyFields);
-    const rewrites = chunk.filter((record) => createdMeanwhile.has(keyOf(keyFields, record.key)));
-    await bulkWrite(model, rewrites.flatMap((record) => write.updates(record)));
+    let pending = chunk;
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      const { conflicted, conflict } = await writeChunk(model, pending, write);
+      if (conflicted.length > 0 && attempt === ATTEMPTS) throw conflict;
+      pending = conflicted;
+    }
   }
+}
+
+/** One attempt at a chunk; returns the records whose statements met a transient conflict, and that conflict. */
+async function writeChunk(model: AnyModel, records: VersionedRecord[], write: ChunkedWrite) {
+  const keyFields = Object.keys(records[0]!.key);
+  const storedByKey = await readStored(model, records, [...new Set(records.flatMap((record) => write.compared(record)))]);
+  const operations = records.flatMap((record) => {
+    const stored = storedByKey.get(keyOf(keyFields, record.key));
+    if (stored) return write.updates(record, stored);
+    return [{ insertOne: { document: { ...record.key, ...record.setOnInsert, ...record.set } } }];
+  });
+  const first = await bulkWriteNotingFailures(model, operations, keyFields);
+  const createdMeanwhile = records.filter((record) => first.duplicates.has(keyOf(keyFields, record.key)));
+  const second = await bulkWriteNotingFailures(model, createdMeanwhile.flatMap((record) => write.updates(record)), keyFields);
+  const conflicts = new Set([...first.conflicts, ...second.conflicts]);
+  return { conflicted: records.filter((record) => conflicts.has(keyOf(keyFields, record.key))), conflict: second.error ?? first.error };
 }
 
 /**
@@ -134,16 +150,28 @@ async function bulkWrite(model: AnyModel, operations: AnyBulkWriteOperation[]): 
   await model.bulkWrite(operations, { ordered: false, skipValidation: true, throwOnValidationError: true });
 }
 
-/** Runs the statements; returns the keys of the inserts that met a duplicate key (any other error is thrown). */
-async function bulkWriteNotingDuplicates(model: AnyModel, operations: AnyBulkWriteOperation[], keyFields: string[]): Promise<Set<string>> {
+/**
+ * Runs the statements; returns the keys of the inserts that met a duplicate key and of the statements that met a
+ * transient conflict (with the error that said so). Any other error is thrown.
+ */
+async function bulkWriteNotingFailures(model: AnyModel, operations: AnyBulkWriteOperation[], keyFields: string[]) {
+  const failures = { duplicates: new Set<string>(), conflicts: new Set<string>(), error: undefined as unknown };
   try {
     await bulkWrite(model, operations);
-    return new Set();
   } catch (error) {
-    if (!(error instanceof mongo.MongoBulkWriteError) || !isDuplicateKey(error)) throw error;
-    const failed = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    return new Set(failed.map((writeError) => keyOf(keyFields, writeError.getOperation())));
+    if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    for (const writeError of writeErrors) {
+      // An insert fails with its document, an update with its statement ({ q: filter, u: update }).
+      const statement = writeError.getOperation();
+      const key = keyOf(keyFields, (statement.q as Record<string, unknown> | undefined) ?? statement);
+      if (writeError.code === 11000) failures.duplicates.add(key);
+      else if (isTransientConflict(writeError.code)) failures.conflicts.add(key);
+      else throw error;
+    }
+    failures.error = error;
   }
+  return failures;
 }
 
 /** A boolean that one kind of source clears (a force-push, a removal) and another sets (the record seen again). */

@@ -20,3 +20,12 @@ export async function ignoringDuplicateKey<T>(write: Promise<T>): Promise<T | un
     throw error;
   }
 }
+
+/**
+ * A write that lost a conflict with a concurrent one and can simply run again: MongoDB's WriteConflict, and
+ * PostgreSQL's serialization_failure and deadlock_detected (SQLSTATE 40001, 40P01 as DocumentDB packs them) —
+ * concurrent inserts of one key can deadlock there.
+ */
+export function isTransientConflict(code: number | undefined): boolean {
+  return code === 112 || code === 16777220 || code === 16908292;
+}
