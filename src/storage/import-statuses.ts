@@ -1,3 +1,4 @@
+import { takenPositions } from "./atomic-updates.js";
 import { ImportStatusModel, type ImportState, type Service } from "./models/import-status.js";
 
 export type Checkpoint = { phase: "recent" | "history"; cursor: string | null; runStartedAt: Date | null };
@@ -10,17 +11,38 @@ export function listImportStatuses(filter: { installationId: number; service?: S
   return ImportStatusModel.find(filter).lean();
 }
 
-/** Marks imports as waiting for a worker; one that is already importing keeps its state and checkpoint. */
+/**
+ * Marks imports as waiting for a worker; one that is already importing keeps its state and checkpoint. Statuses
+ * not stored yet are inserted (the unique {repositoryId, service} index admits one), stored ones get one conditional
+ * update each, which a concurrent `markImporting` cannot slip through. One update per status rather than an
+ * updateMany: on DocumentDB a statement over many documents locks them one at a time, and two such statements over
+ * the same statuses (two backfill requests at once) can deadlock.
+ */
 export async function markPending(installationId: number, repositoryIds: number[], service: Service): Promise<void> {
   if (repositoryIds.length === 0) return;
-  const known = await ImportStatusModel.find({ repositoryId: { $in: repositoryIds }, service }, { repositoryId: 1 }).lean();
-  const knownIds = new Set(known.map((status) => status.repositoryId));
-  const fresh = repositoryIds.filter((id) => !knownIds.has(id));
-  if (fresh.length > 0) await ImportStatusModel.insertMany(fresh.map((repositoryId) => ({ repositoryId, installationId, service })));
-  await ImportStatusModel.updateMany(
-    { repositoryId: { $in: [...knownIds] }, service, state: { $ne: "importing" } },
-    { $set: { installationId, state: "pending" as ImportState, error: null } },
-  );
+  const stored = await ImportStatusModel.find({ repositoryId: { $in: repositoryIds }, service }, { repositoryId: 1 }).lean();
+  const storedIds = new Set(stored.map((status) => status.repositoryId));
+  const fresh = repositoryIds.filter((id) => !storedIds.has(id));
+  if (fresh.length > 0) {
+    try {
+      await ImportStatusModel.insertMany(fresh.map((repositoryId) => ({ repositoryId, installationId, service })), { ordered: false });
+    } catch (error) {
+      // Keys taken since the read were created by a concurrent call: pending already, or importing since, which they
+      // must stay. Any other failure is rethrown.
+      takenPositions(error);
+    }
+  }
+  if (storedIds.size > 0) {
+    await ImportStatusModel.bulkWrite(
+      [...storedIds].map((repositoryId) => ({
+        updateOne: {
+          filter: { repositoryId, service, state: { $ne: "importing" as ImportState } },
+          update: { $set: { installationId, state: "pending" as ImportState, error: null } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
 }
 
 export async function markImporting(repositoryId: number, service: Service, checkpoint: Checkpoint): Promise<void> {
