@@ -20,6 +20,11 @@ export interface DeliveryClaim {
   claimedBy: string;
 }
 
+/** A claim of this delivery that nobody holds any more (given up, or its process died). */
+export function lapsedClaim(deliveryId: string, now: Date) {
+  return { _id: deliveryId, state: "processing", claimedUntil: { $lte: now } };
+}
+
 /**
  * Claims a delivery before its handler runs; null when it was handled already or is being handled right now (a
  * redelivery racing the original). The first claim is an insert, which the unique `_id` admits once; a claim that
@@ -30,7 +35,7 @@ export async function claimDelivery(delivery: DeliveryDetails, now = new Date())
   const claim = { state: "processing", claimedBy: randomUUID(), claimedUntil: new Date(now.getTime() + DELIVERY_CLAIM_MS) };
   const claimed =
     (await insertUnlessTaken(() => DeliveryModel.create({ _id: deliveryId, ...details, ...claim }))) ||
-    (await DeliveryModel.updateOne({ _id: deliveryId, state: "processing", claimedUntil: { $lte: now } }, { $set: claim })).matchedCount === 1;
+    (await DeliveryModel.updateOne(lapsedClaim(deliveryId, now), { $set: claim })).matchedCount === 1;
   return claimed ? { deliveryId, claimedBy: claim.claimedBy } : null;
 }
 

@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { claimDelivery, lapsedClaim, listRecentDeliveries, markDeliveryProcessed } from "../../src/storage/deliveries.js";
+import { claimFilters, enqueueJobs } from "../../src/storage/jobs.js";
+import { DeliveryModel } from "../../src/storage/models/delivery.js";
+import { JOB_PRIORITIES, JobModel } from "../../src/storage/models/job.js";
+import { queryPlan } from "../helpers/query-plan.js";
+
+/*
+ * The queue is read on every claim, by every worker, every second while idle, and the delivery ledger on every
+ * webhook: each must be an index scan that neither reads the whole collection nor sorts it, however many jobs wait
+ * (a large install queues thousands; finished ones stay a week) or deliveries were handled this week.
+ */
+
+beforeAll(async () => {
+  const requests = Array.from({ length: 3_000 }, (_, i) => ({
+    name: "work",
+    key: `work:${i}`,
+    installationId: i % 10,
+    priority: JOB_PRIORITIES[i % JOB_PRIORITIES.length],
+  }));
+  await enqueueJobs(requests);
+  await JobModel.updateMany({ installationId: { $lt: 5 } }, { $set: { state: "done" } });
+  await JobModel.updateMany({ installationId: 5 }, { $set: { state: "running", lockedUntil: new Date() } });
+  for (let i = 0; i < 500; i += 1) {
+    const delivery = { deliveryId: `delivery-${i}`, event: "pull_request", action: "opened", installationId: i % 10 };
+    await (i % 5 === 0 ? claimDelivery(delivery) : markDeliveryProcessed(delivery));
+  }
+});
+
+describe("the job queue's query plans", () => {
+  it.each([
+    ["with every installation eligible", []],
+    ["with busy installations left out", [6, 7]],
+  ])("claims through an index and sorts nothing, %s", async (_, excludeInstallations) => {
+    const [abandoned, ...due] = claimFilters(new Date(), excludeInstallations);
+    // Running jobs are a few per worker: any index that finds them by state will do.
+    const takeover = await queryPlan({ find: JobModel, filter: abandoned!, limit: 1 });
+    expect(takeover).toMatchObject({ scansCollection: false, sorts: false });
+    expect(takeover.indexes).not.toEqual([]);
+    // Queued jobs are thousands: found by state, priority and due time together.
+    for (const filter of due) {
+      expect(await queryPlan({ find: JobModel, filter, limit: 1 }), JSON.stringify(filter)).toEqual({
+        indexes: ["state_1_priority_1_runAt_1"],
+        scansCollection: false,
+        sorts: false,
+      });
+    }
+  });
+});
+
+describe("the delivery ledger's query plans", () => {
+  it("takes a lapsed claim over through the _id index", async () => {
+    expect(await queryPlan({ find: DeliveryModel, filter: lapsedClaim("delivery-5", new Date()), limit: 1 })).toEqual({
+      indexes: ["_id_"],
+      scansCollection: false,
+      sorts: false,
+    });
+  });
+
+  it("lists an installation's recent deliveries through an index", async () => {
+    const recent = listRecentDeliveries(3);
+    const plan = await queryPlan({ find: DeliveryModel, filter: recent.getFilter(), sort: recent.getOptions().sort, limit: 50 });
+    expect(plan.scansCollection).toBe(false);
+    expect(plan.indexes).toEqual(["installationId_1_processedAt_-1"]);
+  });
+});
