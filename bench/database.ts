@@ -1,16 +1,18 @@
+import { loadavg } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import mongoose from "mongoose";
 import { PullRequestModel } from "../src/storage/models/index.js";
 import { findPullRequest, savePullRequests } from "../src/storage/pull-requests.js";
-import { percentile, round1 } from "./latency.js";
+import { percentile, ratio, round1 } from "./figures.js";
 import type { DatabasePlan } from "./sizes.js";
 import { AFTER_HISTORY, syntheticPullRequest, syntheticPullRequestId, syntheticWebhookPullRequest } from "./synthetic-pull-requests.js";
 
 /** Documents per insertMany while filling: the database's pace barely changes from 1,000 to 5,000 or with two in flight. */
 const FILL_BATCH = 5_000;
-/** Ids per batch read: a chunk of the app's bulk writes. */
-const BATCH_READ_IDS = 50;
 /** A full page of the pull request backfill (its adaptive page size grows to 50). */
 const BACKFILL_PAGE = 50;
+/** Ids per batch read: a full page's, which the app's chunked writes read back in one `$in`. */
+const BATCH_READ_IDS = BACKFILL_PAGE;
 /** Untimed calls before each operation's samples: the first ones pay for connections and plan caches. */
 const WARM_UP = 5;
 
@@ -42,6 +44,8 @@ export interface DatabaseMeasurement {
   documentBytes: number;
   /** Seconds to fill the collection from the previous size to each size. */
   fillSeconds: number[];
+  /** The machine's one-minute load average after measuring each size: other work on it shows in the latencies. */
+  loadAverage: number[];
   operations: Record<DatabaseOperation, OperationFigures>;
   targets: typeof DATABASE_TARGETS;
 }
@@ -49,8 +53,6 @@ export interface DatabaseMeasurement {
 type Timed = Exclude<DatabaseOperation, "backfillPerRecord">;
 
 const randomBelow = (limit: number) => Math.floor(Math.random() * limit);
-const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
-
 function latencyOf(samplesMs: number[]): Latency {
   const sorted = [...samplesMs].sort((a, b) => a - b);
   return { p50Ms: round1(percentile(sorted, 50)), p95Ms: round1(percentile(sorted, 95)) };
@@ -135,7 +137,7 @@ async function measureAtSize(stored: number, samples: number, nextUpdate: () => 
   return durations;
 }
 
-function figures(bySize: Latency[], target: boolean): OperationFigures {
+function operationFigures(bySize: Latency[], target: boolean): OperationFigures {
   const smallest = bySize[0]!;
   const largest = bySize.at(-1)!;
   const growth = { p50: ratio(largest.p50Ms, smallest.p50Ms), p95: ratio(largest.p95Ms, smallest.p95Ms) };
@@ -154,15 +156,21 @@ export async function measureDatabase(plan: DatabasePlan, print: (line: string) 
   let updates = 0;
   const nextUpdate = () => new Date(AFTER_HISTORY + updates++);
   const fillSeconds: number[] = [];
+  const loadAverage: number[] = [];
   const latencies = Object.fromEntries(OPERATIONS.map((operation) => [operation, [] as Latency[]])) as Record<DatabaseOperation, Latency[]>;
   let stored = 0;
   for (const size of plan.sizes) {
     print(`  ${size.toLocaleString("en")} pull requests`);
     fillSeconds.push(await fill(stored, size, print));
     stored = size;
+    if (plan.settleSeconds > 0) {
+      print(`    settling ${plan.settleSeconds} s for autovacuum`);
+      await sleep(plan.settleSeconds * 1000);
+    }
     const durations = await measureAtSize(stored, plan.samples, nextUpdate);
     for (const operation of Object.keys(durations) as Timed[]) latencies[operation].push(latencyOf(durations[operation]));
     latencies.backfillPerRecord.push(latencyOf(durations.backfillPage.map((ms) => ms / BACKFILL_PAGE)));
+    loadAverage.push(round1(loadavg()[0]!));
     const keyedRead = latencies.keyedRead.at(-1)!;
     print(`    keyed read p50 ${keyedRead.p50Ms} ms, p95 ${keyedRead.p95Ms} ms; backfill page p50 ${latencies.backfillPage.at(-1)!.p50Ms} ms`);
   }
@@ -173,8 +181,9 @@ export async function measureDatabase(plan: DatabasePlan, print: (line: string) 
     backfillPageSize: BACKFILL_PAGE,
     documentBytes: await averageDocumentBytes(),
     fillSeconds,
+    loadAverage,
     operations: Object.fromEntries(
-      OPERATIONS.map((operation) => [operation, figures(latencies[operation], operation !== "backfillPage")]),
+      OPERATIONS.map((operation) => [operation, operationFigures(latencies[operation], operation !== "backfillPage")]),
     ) as Record<DatabaseOperation, OperationFigures>,
     targets: DATABASE_TARGETS,
   };

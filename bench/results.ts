@@ -2,6 +2,7 @@ import { cpus, totalmem } from "node:os";
 import mongoose from "mongoose";
 import type { BackfillMeasurement } from "./backfill-run.js";
 import type { DatabaseMeasurement, DatabaseOperation } from "./database.js";
+import { ratio } from "./figures.js";
 import type { NaiveItems } from "./naive-rest.js";
 import { per1000, type RequestsByService } from "./request-attribution.js";
 import type { BenchPlan } from "./sizes.js";
@@ -17,8 +18,6 @@ export interface Measurements {
   rawUpsertsPerSec: number;
   database: DatabaseMeasurement;
 }
-
-const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 100) / 100);
 
 async function machine() {
   const build = (await mongoose.connection.db!.admin().command({ buildInfo: 1 })) as { version?: string; ferretdb?: { version?: string } };
@@ -149,7 +148,8 @@ export function formatDatabase(d: DatabaseMeasurement): string {
   return [
     `Database: the app's pull request storage, one call at a time, ms (${d.documentBytes}-byte documents, ${d.samples} calls per operation and size, ` +
       `batch read of ${d.batchReadIds} ids, backfill page of ${d.backfillPageSize}; fills took ${d.fillSeconds.join(" + ")} s)`,
-    `Targets: p95 ≤ ${d.targets.p95Ms} ms at ${largest} (a backfill per record), p50 growth ${largest} ÷ ${smallest} ≤ ${d.targets.growth}×`,
+    `Targets: p95 ≤ ${d.targets.p95Ms} ms at ${largest} (a backfill per record), p50 growth ${largest} ÷ ${smallest} ≤ ${d.targets.growth}×; ` +
+      `load average after each size ${d.loadAverage.join(" / ")}`,
     table([
       ["", ...d.sizes.flatMap((size) => [`${documentCount(size)} p50`, `${documentCount(size)} p95`]), "growth p50", "growth p95", "targets"],
       ...Object.entries(DATABASE_ROWS).map(([operation, label]) => {
