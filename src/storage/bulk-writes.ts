@@ -1,3 +1,4 @@
+import { setTimeout } from "node:timers/promises";
 import { mongo, type AnyBulkWriteOperation, type Model } from "mongoose";
 import { isTransientConflict } from "./mongo-errors.js";
 
@@ -37,7 +38,9 @@ export interface ChunkedWrite {
 }
 
 /** Attempts at a record whose write keeps meeting transient conflicts before the conflict is let through. */
-const ATTEMPTS = 5;
+const ATTEMPTS = 8;
+/** Writers that deadlocked wait a random while (up to this, times the attempt) so that they do not meet again. */
+const CONFLICT_BACKOFF_MS = 25;
 
 /**
  * Writes records in chunks. A chunk reads the stored copies of its records in one statement, then sends one
@@ -52,6 +55,7 @@ export async function writeInChunks(model: AnyModel, records: VersionedRecord[],
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       const { conflicted, conflict } = await writeChunk(model, pending, write);
       if (conflicted.length > 0 && attempt === ATTEMPTS) throw conflict;
+      if (conflicted.length > 0) await setTimeout(Math.random() * CONFLICT_BACKOFF_MS * attempt);
       pending = conflicted;
     }
   }
