@@ -3,7 +3,7 @@ import { webhookSignature, type Delivery, type GitHubServer } from "../tools/git
 import { post } from "../tools/github-server/http/post.js";
 import { ACTIVITY_ROUND } from "../tools/demo/live-activity.js";
 import { forEachConcurrently } from "./concurrency.js";
-import { percentile, round1 } from "./latency.js";
+import { percentile, round1 } from "./figures.js";
 
 export interface WebhookIngestion {
   deliveries: number;
