@@ -18,7 +18,7 @@ beforeEach(clearDatabase);
 
 describe("import statuses under contention", () => {
   it("keeps one status per repository, and importing ones importing, while 8 backfill requests race 20 imports starting", async () => {
-    for (let round = 0; round < 5; round += 1) {
+    for (let round = 0; round < 8; round += 1) {
       await clearDatabase();
       const importing = Array.from({ length: 20 }, (_, i) => i + 1);
       const fresh = Array.from({ length: 20 }, (_, i) => i + 101);
@@ -27,7 +27,8 @@ describe("import statuses under contention", () => {
 
       await Promise.all([
         together(8, () => markPending(INSTALLATION_ID, [...importing, ...fresh], "pullRequests")),
-        ...importing.map((repositoryId) => markImporting(repositoryId, "pullRequests", checkpoint)),
+        // Each import starts a few times over (retries, lease takeovers), spreading its writes across the requests.
+        ...importing.map((repositoryId) => together(4, () => markImporting(repositoryId, "pullRequests", checkpoint))),
       ]);
 
       const statuses = await ImportStatusModel.find({}, { repositoryId: 1, state: 1 }).sort({ repositoryId: 1 }).lean();
