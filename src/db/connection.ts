@@ -1,8 +1,10 @@
 import { readdirSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import mongoose from "mongoose";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import "../storage/models/index.js";
+import { isTransientConflict } from "../storage/mongo-errors.js";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded-database.js";
 
 export const DEFAULT_DATABASE = "tributary";
@@ -15,6 +17,28 @@ export interface Database {
 
 function redact(uri: string): string {
   return uri.replace(/\/\/[^@/]*@/, "//***@");
+}
+
+/** Whether every index that failed to build lost a conflict with concurrent work, so building again can succeed. */
+function onlyConflicts(error: unknown): boolean {
+  const failed = error instanceof mongoose.MongooseError && error.name === "SyncIndexesError" ? Object.values((error as { errors?: object }).errors ?? {}) : [error];
+  return failed.length > 0 && failed.every((cause) => isTransientConflict((cause as { code?: number }).code));
+}
+
+/**
+ * Builds the models' indexes. On DocumentDB, indexes built while another process creates collections or indexes
+ * (another replica starting, test files starting side by side) can fail with a PostgreSQL deadlock: build again.
+ */
+async function syncIndexes(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await syncIndexes();
+      return;
+    } catch (error) {
+      if (attempt >= 8 || !onlyConflicts(error)) throw error;
+      await sleep(50 + Math.random() * 200 * attempt);
+    }
+  }
 }
 
 /**
@@ -52,7 +76,7 @@ export async function connectDatabase(
     // An explicit dbName wins; otherwise the URI's path names it, falling back to "tributary".
     const hasPath = /^mongodb(\+srv)?:\/\/[^/]+\/[^?]+/.test(uri);
     await mongoose.connect(uri, { dbName: dbName ?? (hasPath ? undefined : DEFAULT_DATABASE), serverSelectionTimeoutMS: 10_000 });
-    await mongoose.connection.syncIndexes();
+    await syncIndexes();
   } catch (error) {
     await embedded?.stop();
     throw error;
