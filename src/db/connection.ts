@@ -32,7 +32,7 @@ function onlyConflicts(error: unknown): boolean {
 async function syncIndexes(): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await syncIndexes();
+      await mongoose.connection.syncIndexes();
       return;
     } catch (error) {
       if (attempt >= 8 || !onlyConflicts(error)) throw error;
