@@ -39,8 +39,12 @@ export interface ChunkedWrite {
 
 /** Attempts at a record whose write keeps meeting transient conflicts before the conflict is let through. */
 const ATTEMPTS = 8;
-/** Writers that deadlocked wait a random while (up to this, times the attempt) so that they do not meet again. */
-const CONFLICT_BACKOFF_MS = 25;
+/**
+ * Writers that deadlocked wait a random while (up to this, times the attempt) so that they do not meet again: on
+ * DocumentDB, concurrent inserts of one key can deadlock, and the survivor commits only once PostgreSQL has told the
+ * deadlock (deadlock_timeout, 1 s by default), so an immediate retry would read nothing and insert again.
+ */
+const CONFLICT_BACKOFF_MS = 250;
 
 /**
  * Writes records in chunks. A chunk reads the stored copies of its records in one statement, then sends one
@@ -65,16 +69,23 @@ export async function writeInChunks(model: AnyModel, records: VersionedRecord[],
 async function writeChunk(model: AnyModel, records: VersionedRecord[], write: ChunkedWrite) {
   const keyFields = Object.keys(records[0]!.key);
   const storedByKey = await readStored(model, records, [...new Set(records.flatMap((record) => write.compared(record)))]);
-  const operations = records.flatMap((record) => {
+  const inserts: Record<string, unknown>[] = [];
+  const updates = records.flatMap((record) => {
     const stored = storedByKey.get(keyOf(keyFields, record.key));
     if (stored) return write.updates(record, stored);
-    return [{ insertOne: { document: { ...record.key, ...record.setOnInsert, ...record.set } } }];
+    inserts.push(newDocument(model, record));
+    return [];
   });
-  const first = await bulkWriteNotingFailures(model, operations, keyFields);
-  const createdMeanwhile = records.filter((record) => first.duplicates.has(keyOf(keyFields, record.key)));
-  const second = await bulkWriteNotingFailures(model, createdMeanwhile.flatMap((record) => write.updates(record)), keyFields);
-  const conflicts = new Set([...first.conflicts, ...second.conflicts]);
-  return { conflicted: records.filter((record) => conflicts.has(keyOf(keyFields, record.key))), conflict: second.error ?? first.error };
+  // Inserts and updates touch different records: both go at once.
+  const [inserted, updated] = await Promise.all([
+    noteFailures(keyFields, () => insertAll(model, inserts)),
+    noteFailures(keyFields, () => bulkWrite(model, updates)),
+  ]);
+  const createdMeanwhile = records.filter((record) => inserted.duplicates.has(keyOf(keyFields, record.key)));
+  const rewritten = await noteFailures(keyFields, () => bulkWrite(model, createdMeanwhile.flatMap((record) => write.updates(record))));
+  const failures = [inserted, updated, rewritten];
+  const conflicts = new Set(failures.flatMap((failure) => [...failure.conflicts]));
+  return { conflicted: records.filter((record) => conflicts.has(keyOf(keyFields, record.key))), conflict: failures.find((failure) => failure.error)?.error };
 }
 
 /**
@@ -148,20 +159,29 @@ function canonical(value: unknown): string {
   );
 }
 
+async function insertAll(model: AnyModel, documents: Record<string, unknown>[]): Promise<void> {
+  if (documents.length > 0) await model.collection.insertMany(documents, { ordered: false });
+}
+
 async function bulkWrite(model: AnyModel, operations: AnyBulkWriteOperation[]): Promise<void> {
   if (operations.length === 0) return;
   // Statements are independent: unordered, every one is applied whatever happens to another.
   await model.bulkWrite(operations, { ordered: false, skipValidation: true, throwOnValidationError: true });
 }
 
+/** A new record as stored: a model instance applies the schema's defaults. */
+function newDocument(model: AnyModel, record: VersionedRecord): Record<string, unknown> {
+  return new model({ ...record.key, ...record.setOnInsert, ...record.set }).toObject();
+}
+
 /**
- * Runs the statements; returns the keys of the inserts that met a duplicate key and of the statements that met a
- * transient conflict (with the error that said so). Any other error is thrown.
+ * Runs a batch of statements; returns the keys of the inserts that met a duplicate key and of the statements that
+ * met a transient conflict (with the error that said so). Any other error is thrown.
  */
-async function bulkWriteNotingFailures(model: AnyModel, operations: AnyBulkWriteOperation[], keyFields: string[]) {
+async function noteFailures(keyFields: string[], write: () => Promise<unknown>) {
   const failures = { duplicates: new Set<string>(), conflicts: new Set<string>(), error: undefined as unknown };
   try {
-    await bulkWrite(model, operations);
+    await write();
   } catch (error) {
     if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
     const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];

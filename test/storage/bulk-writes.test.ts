@@ -22,11 +22,19 @@ describe("batched writes of versioned records", () => {
   beforeEach(clearDatabase);
   afterEach(() => vi.restoreAllMocks());
 
-  /** Runs `write` as another writer would, after this one read the stored copies and before its bulk write. */
+  /** Runs `write` as another writer would: after this one read the stored copies, before its first write. */
   function betweenReadAndWrite(write: () => Promise<unknown>) {
+    let competitor: Promise<unknown> | undefined;
+    const competing = () => (competitor ??= write());
+    const { collection } = ReviewModel;
+    const insertMany = collection.insertMany.bind(collection);
+    vi.spyOn(collection, "insertMany").mockImplementationOnce(async (documents, options) => {
+      await competing();
+      return insertMany(documents, options);
+    });
     const bulkWrite = ReviewModel.bulkWrite.bind(ReviewModel);
     vi.spyOn(ReviewModel, "bulkWrite").mockImplementationOnce(async (operations, options) => {
-      await write();
+      await competing();
       return bulkWrite(operations, options);
     });
   }

@@ -12,6 +12,9 @@ import { clearDatabase } from "../helpers/database.js";
 // Each write below is started before any is awaited, so they meet in the database. A database that applies an
 // update as read → modify → replace without a condition (FerretDB v1) loses some of them: these specs then fail.
 
+// Concurrent creations of one record can deadlock on DocumentDB; each deadlock takes PostgreSQL a second to tell.
+const CONTENDED_TIMEOUT = 120_000;
+
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n));
 const range = (count: number) => Array.from({ length: count }, (_, i) => i);
 
@@ -56,7 +59,7 @@ describe("guarded writes of one pull request under contention", () => {
       expect(stored, `round ${round}`).toMatchObject({ updatedAt: versions.at(-1), title: pullRequest(round, versions.at(-1)!).title });
     }
     expect(await PullRequestModel.countDocuments()).toBe(20);
-  });
+  }, CONTENDED_TIMEOUT);
 });
 
 interface VersionedEntity<R> {
@@ -88,7 +91,7 @@ describe.each(ENTITIES)("a backfill page of $name and webhooks for the same reco
     const stored = await entity.model.find({}, { _id: 0, githubId: 1, ...Object.fromEntries(Object.keys(newest[0]!).map((field) => [field, 1])) }).lean();
     const storedById = new Map(stored.map(({ githubId, ...fields }) => [githubId as number, fields]));
     expect(ids.map((id) => storedById.get(id))).toEqual(newest);
-  });
+  }, CONTENDED_TIMEOUT);
 });
 
 describe("stale pages racing the changes they predate", () => {
