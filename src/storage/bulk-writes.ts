@@ -2,7 +2,7 @@ import { setTimeout } from "node:timers/promises";
 import { mongo, type AnyBulkWriteOperation, type Model } from "mongoose";
 import { isTransientConflict } from "./mongo-errors.js";
 
-/** Records per round trip: each chunk costs one indexed `$in` read and one bulk write, however many records it holds. */
+/** Records per round trip: each chunk costs one indexed `$in` read and one write of inserts and updates at once. */
 export const CHUNK_SIZE = 500;
 
 export function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
@@ -47,9 +47,9 @@ const ATTEMPTS = 8;
 const CONFLICT_BACKOFF_MS = 250;
 
 /**
- * Writes records in chunks. A chunk reads the stored copies of its records in one statement, then sends one
- * unordered bulk write: inserts (with the schema's defaults) for the records not stored, `write.updates` for the
- * others. An insert that meets a duplicate key lost a race with another writer that created the record since the
+ * Writes records in chunks. A chunk reads the stored copies of its records in one statement, then sends, side by
+ * side and unordered, one insert of the records not stored (with the schema's defaults) and one bulk write of
+ * `write.updates` for the others. An insert that meets a duplicate key lost a race with another writer that created the record since the
  * read; that record is written again as an update, so nothing is lost and nothing is rolled back. A statement that
  * meets a transient conflict (a deadlock between concurrent writers) is tried again from a fresh read.
  */
