@@ -75,7 +75,13 @@ export async function connectDatabase(
   try {
     // An explicit dbName wins; otherwise the URI's path names it, falling back to "tributary".
     const hasPath = /^mongodb(\+srv)?:\/\/[^/]+\/[^?]+/.test(uri);
-    await mongoose.connect(uri, { dbName: dbName ?? (hasPath ? undefined : DEFAULT_DATABASE), serverSelectionTimeoutMS: 10_000 });
+    // autoIndex off: mongoose would otherwise build every model's indexes in the background at the same time as
+    // syncIndexes below, and on DocumentDB the two deadlock on PostgreSQL's catalog.
+    await mongoose.connect(uri, {
+      dbName: dbName ?? (hasPath ? undefined : DEFAULT_DATABASE),
+      serverSelectionTimeoutMS: 10_000,
+      autoIndex: false,
+    });
     await syncIndexes();
   } catch (error) {
     await embedded?.stop();
