@@ -55,9 +55,24 @@ export async function markDeliveryProcessed(delivery: DeliveryDetails): Promise<
   );
 }
 
+/** The installation's deliveries handled since `since`, newest first. */
+export function deliveriesSince(installationId: number, since: Date, limit: number) {
+  return DeliveryModel.find({ installationId, state: "processed", processedAt: { $gte: since } }).sort({ processedAt: -1 }).limit(limit).lean();
+}
+
+/**
+ * How far back the Activity page looks, in turn: DocumentDB sorts every delivery a query matches (it never reads an
+ * index in order), so a busy installation's whole week is read only when its last hour and day hold too few.
+ */
+const RECENT_WINDOWS_MS = [3_600_000, 24 * 3_600_000, DELIVERY_RETENTION_MS];
+
 /** The installation's latest handled deliveries, for the Activity page. */
-export function listRecentDeliveries(installationId: number, limit = 50) {
-  return DeliveryModel.find({ installationId, state: "processed" }).sort({ processedAt: -1 }).limit(limit).lean();
+export async function listRecentDeliveries(installationId: number, limit = 50, now = new Date()) {
+  for (const windowMs of RECENT_WINDOWS_MS.slice(0, -1)) {
+    const recent = await deliveriesSince(installationId, new Date(now.getTime() - windowMs), limit);
+    if (recent.length === limit) return recent;
+  }
+  return deliveriesSince(installationId, new Date(now.getTime() - DELIVERY_RETENTION_MS), limit);
 }
 
 /** Forgets deliveries handled, or last claimed, before the retention: keeps the ledger small. */

@@ -44,6 +44,18 @@ describe("the delivery ledger", () => {
     expect((await listRecentDeliveries(7)).map((stored) => stored._id)).toEqual(["second", "first"]);
   });
 
+  it("lists the newest deliveries however far back within the retention they lie", async () => {
+    const hoursAgo = [0.5, 2, 30, 100];
+    for (const [index, hours] of hoursAgo.entries()) {
+      await markDeliveryProcessed(delivery(`d${index}`));
+      await DeliveryModel.updateOne({ _id: `d${index}` }, { processedAt: ago(hours * 3_600_000) });
+    }
+
+    expect((await listRecentDeliveries(7, 1)).map((stored) => stored._id)).toEqual(["d0"]);
+    expect((await listRecentDeliveries(7, 3)).map((stored) => stored._id)).toEqual(["d0", "d1", "d2"]);
+    expect((await listRecentDeliveries(7, 10)).map((stored) => stored._id)).toEqual(["d0", "d1", "d2", "d3"]);
+  });
+
   it("forgets deliveries processed or abandoned before the retention, and keeps the recent ones", async () => {
     const longAgo = DELIVERY_RETENTION_MS + DELIVERY_CLAIM_MS + 60_000;
     await markDeliveryProcessed(delivery("old"));

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { claimDelivery, lapsedClaim, listRecentDeliveries, markDeliveryProcessed } from "../../src/storage/deliveries.js";
+import { claimDelivery, deliveriesSince, lapsedClaim, markDeliveryProcessed } from "../../src/storage/deliveries.js";
 import { claimFilters, enqueueJobs } from "../../src/storage/jobs.js";
 import { DeliveryModel } from "../../src/storage/models/delivery.js";
 import { JOB_PRIORITIES, JobModel } from "../../src/storage/models/job.js";
@@ -58,7 +58,7 @@ describe("the delivery ledger's query plans", () => {
   });
 
   it("lists an installation's recent deliveries through an index", async () => {
-    const recent = listRecentDeliveries(3);
+    const recent = deliveriesSince(3, new Date(Date.now() - 3_600_000), 50);
     const plan = await queryPlan({ find: DeliveryModel, filter: recent.getFilter(), sort: recent.getOptions().sort, limit: 50 });
     expect(plan.scansCollection).toBe(false);
     expect(plan.indexes).toEqual(["installationId_1_processedAt_-1"]);
