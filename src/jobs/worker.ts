@@ -75,7 +75,7 @@ export class Worker {
 
   async #run(): Promise<void> {
     while (!this.#stopping) {
-      const started = this.#running.size < this.#options.concurrency && (await this.#claimAndStart());
+      const started = this.#running.size < this.#options.concurrency && (await this.#claimAndStart().catch((error: unknown) => this.#claimFailed(error)));
       if (started) continue;
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
@@ -84,6 +84,12 @@ export class Worker {
       });
       this.#wake = undefined;
     }
+  }
+
+  /** A claim that failed (the database unreachable, a deadlock) is tried again at the next poll; the loop goes on. */
+  #claimFailed(error: unknown): false {
+    this.#options.log.warn({ err: error }, "could not claim a job; trying again shortly");
+    return false;
   }
 
   #busyInstallations(): number[] {
@@ -104,36 +110,52 @@ export class Worker {
   }
 
   async #execute(job: Job, abort: AbortController): Promise<void> {
-    const { handlers, log, leaseMs, maxAttempts } = this.#options;
+    const { log, leaseMs } = this.#options;
     const jobLog = log.child({ job: job.key, attempt: job.attempts });
     const heartbeat = setInterval(() => {
-      void renewLease(job._id, this.id, leaseMs).then((owned) => owned || abort.abort());
+      renewLease(job._id, this.id, leaseMs).then(
+        (owned) => owned || abort.abort(),
+        (error: unknown) => jobLog.warn({ err: error }, "could not renew the job's lease; trying again at the next beat"),
+      );
     }, leaseMs / 3);
+    try {
+      const recordOutcome = await this.#runHandler(job, abort, jobLog);
+      await recordOutcome();
+    } catch (error) {
+      // Nothing is lost: the job stays claimed until its lease lapses, then runs again from its checkpoint.
+      jobLog.error({ err: error }, "could not record the job's outcome; it runs again once its lease lapses");
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** Runs the job's handler and says how its outcome is recorded in the queue. */
+  async #runHandler(job: Job, abort: AbortController, jobLog: Logger): Promise<() => Promise<void>> {
+    const { handlers, maxAttempts } = this.#options;
     try {
       const handler = handlers[job.name];
       if (!handler) throw new Error(`no handler for job "${job.name}"`);
       await handler(job, abort.signal);
-      await completeJob(job._id, this.id);
       jobLog.debug("job done");
+      return () => completeJob(job._id, this.id);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof JobCancelled) {
         jobLog.info({ reason: message }, "job stopped");
-        await completeJob(job._id, this.id);
-      } else if (abort.signal.aborted) {
+        return () => completeJob(job._id, this.id);
+      }
+      if (abort.signal.aborted) {
         // Shutting down or lease lost: the job stays claimable and resumes from its checkpoint.
         jobLog.info("job interrupted; it will resume from its checkpoint");
-        await postponeJob(job._id, this.id, "interrupted", new Date());
-      } else if (error instanceof RetryLater) {
-        jobLog.warn({ at: error.at, reason: message }, "job postponed");
-        await postponeJob(job._id, this.id, message, error.at);
-      } else {
-        const retryAt = job.attempts < maxAttempts ? backoff(job.attempts) : null;
-        jobLog.error({ err: error, retryAt }, "job failed");
-        await failJob(job._id, this.id, message, retryAt);
+        return () => postponeJob(job._id, this.id, "interrupted", new Date());
       }
-    } finally {
-      clearInterval(heartbeat);
+      if (error instanceof RetryLater) {
+        jobLog.warn({ at: error.at, reason: message }, "job postponed");
+        return () => postponeJob(job._id, this.id, message, error.at);
+      }
+      const retryAt = job.attempts < maxAttempts ? backoff(job.attempts) : null;
+      jobLog.error({ err: error, retryAt }, "job failed");
+      return () => failJob(job._id, this.id, message, retryAt);
     }
   }
 }
