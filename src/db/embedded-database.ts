@@ -53,6 +53,11 @@ documentdb.enableSortbyIdPushDownToPrimaryKey = true
 documentdb.enableSchemaValidation = true
 documentdb.enableBypassDocumentValidation = true
 `;
+/**
+ * Concurrent writers of one key can deadlock inside DocumentDB; PostgreSQL tells them apart only after this wait (1 s
+ * by default), and the writers retry (see storage/bulk-writes.ts). Set on every start, so older clusters get it too.
+ */
+const DEADLOCK_SETTINGS = ["-c", "deadlock_timeout=200ms"];
 const THROWAWAY_SETTINGS = ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
 
 interface Identity {
@@ -238,7 +243,7 @@ export async function startEmbeddedDatabase({
   const postgres = new OwnedProcess(
     "PostgreSQL",
     join(POSTGRES_BIN, "postgres"),
-    ["-D", clusterDir, "-p", String(postgresPort), ...(durable ? [] : THROWAWAY_SETTINGS)],
+    ["-D", clusterDir, "-p", String(postgresPort), ...DEADLOCK_SETTINGS, ...(durable ? [] : THROWAWAY_SETTINGS)],
     "SIGINT",
     identity,
   );

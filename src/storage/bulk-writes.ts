@@ -42,7 +42,8 @@ const ATTEMPTS = 8;
 /**
  * Writers that deadlocked wait a random while (up to this, times the attempt) so that they do not meet again: on
  * DocumentDB, concurrent inserts of one key can deadlock, and the survivor commits only once PostgreSQL has told the
- * deadlock (deadlock_timeout, 1 s by default), so an immediate retry would read nothing and insert again.
+ * deadlock (deadlock_timeout: 1 s by default, 200 ms on the embedded cluster), so an immediate retry would read
+ * nothing and insert again.
  */
 const CONFLICT_BACKOFF_MS = 250;
 
