@@ -1,5 +1,5 @@
 import { installationSnapshot, isSuspended, nextStatus, type InstallationSnapshot, type LifecycleAction } from "../domain/installation.js";
-import { ignoringDuplicateKey } from "./mongo-errors.js";
+import { insertUnlessTaken } from "./atomic-updates.js";
 import { IntegrationModel, type Actor, type AuditEntry, type Integration, type IntegrationStatus } from "./models/integration.js";
 
 export function findIntegration(installationId: number) {
@@ -12,25 +12,28 @@ export function listIntegrations(filter: { status?: IntegrationStatus } = {}) {
 
 /**
  * Creates the integration if it is new, and refreshes what mirrors GitHub (account, selection, permissions, events)
- * unless a newer snapshot is already stored: events may arrive late or twice (a newer one makes the guarded upsert
- * fail with a duplicate key, which is that skip).
+ * unless a newer snapshot is already stored: events may arrive late or twice. Created by insert and refreshed by a
+ * guarded update, never by an upsert: on DocumentDB concurrent upserts of one new key can leave an older snapshot.
  */
 export async function recordInstallationSnapshot(installation: InstallationSnapshot): Promise<void> {
   const snapshot = installationSnapshot(installation);
-  await ignoringDuplicateKey(
-    IntegrationModel.updateOne(
-      { installationId: installation.id, snapshotAt: { $lte: snapshot.snapshotAt } },
-      {
-        $set: snapshot,
-        $setOnInsert: {
-          name: snapshot.account.login,
-          status: isSuspended(installation) ? "suspended" : "active",
-          statusChangedAt: snapshot.snapshotAt,
-        },
-      },
-      { upsert: true },
-    ),
-  );
+  const refreshUnlessNewer = () =>
+    IntegrationModel.updateOne({ installationId: installation.id, snapshotAt: { $lte: snapshot.snapshotAt } }, { $set: snapshot });
+  if ((await refreshUnlessNewer()).matchedCount === 1) return;
+  const create = () =>
+    IntegrationModel.create({
+      installationId: installation.id,
+      ...snapshot,
+      name: snapshot.account.login,
+      status: isSuspended(installation) ? "suspended" : "active",
+      statusChangedAt: snapshot.snapshotAt,
+    });
+  const newerStored = () => IntegrationModel.exists({ installationId: installation.id, snapshotAt: { $gt: snapshot.snapshotAt } });
+  // Round again while the key is taken by a writer whose insert is not visible yet (DocumentDB can answer a racing
+  // insert with a deadlock before the other commits): it ends once the stored one is refreshed, or is newer.
+  while (!(await newerStored()) && !(await insertUnlessTaken(create))) {
+    if ((await refreshUnlessNewer()).matchedCount === 1) return;
+  }
 }
 
 export async function recordInstaller(installationId: number, sender: Actor | null, requester: Actor | null) {
