@@ -46,6 +46,8 @@ const envSchema = z.object({
   RECONCILE_ON_STARTUP: flag(true),
   SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1, "must be at least 1").default(60),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  INBOX_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  REDELIVERY_INTERVAL_MINUTES: z.coerce.number().int().min(1, "must be at least 1").default(10),
   SESSION_SECRET: optionalText.pipe(
     z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
   ),
@@ -78,6 +80,10 @@ export interface Config {
   syncIntervalMinutes: number;
   /** Background jobs at once in this process (at most 2 per installation). */
   workerConcurrency: number;
+  /** Webhook deliveries processed at once in this process. */
+  inboxConcurrency: number;
+  /** How often GitHub's list of deliveries is checked for ones that failed, which are then asked for again. */
+  redeliveryIntervalMinutes: number;
   web: WebConfig;
 }
 
@@ -156,6 +162,8 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     reconcileOnStartup: env.RECONCILE_ON_STARTUP,
     syncIntervalMinutes: env.SYNC_INTERVAL_MINUTES,
     workerConcurrency: env.WORKER_CONCURRENCY,
+    inboxConcurrency: env.INBOX_CONCURRENCY,
+    redeliveryIntervalMinutes: env.REDELIVERY_INTERVAL_MINUTES,
     web: {
       sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString("hex"),
       sessionSecretGenerated: !env.SESSION_SECRET,

@@ -1,16 +1,22 @@
 import { existsSync } from "node:fs";
-import { Probot, Server, run } from "probot";
+import { run } from "probot";
 import { tributary } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { connectDatabase } from "./db/connection.js";
 import { EmbeddedDatabaseNotInstalledError } from "./db/embedded-database.js";
 import { backfillJobHandlers } from "./backfill/jobs.js";
-import { createProbot, probotOptions } from "./github/probot.js";
+import { createProbot } from "./github/probot.js";
 import { RateBudget } from "./github/rate-budget.js";
 import { schedulePeriodicSync } from "./jobs/periodic-sync.js";
 import { Worker } from "./jobs/worker.js";
 import { createLogger } from "./logger.js";
 import { reconcile } from "./reconcile/reconcile.js";
+import { databaseHealth } from "./db/health.js";
+import { healthRoute } from "./http/health.js";
+import { startHttpServer } from "./http/server.js";
+import { webhookIntake, WEBHOOK_PATH } from "./inbox/intake.js";
+import { InboxProcessor } from "./inbox/processor.js";
+import { scheduleRedelivery } from "./inbox/redelivery.js";
 import { webHandler } from "./web/index.js";
 
 const USAGE = "usage: tributary [serve|reconcile]";
@@ -23,18 +29,21 @@ async function serve(config: Config) {
     return;
   }
   const db = await connectDatabase(config, log);
-  const server = new Server({
-    Probot: Probot.defaults(probotOptions(config.app, config, log)),
+  const probot = createProbot(config.app, config, log);
+  await probot.load(tributary);
+  const inbox = new InboxProcessor({ probot, log: log.child({ name: "inbox" }), concurrency: config.inboxConcurrency });
+  const web = webHandler(config, log);
+  const server = await startHttpServer({
     host: config.host,
     port: config.port,
     log,
+    handlers: [
+      webhookIntake({ path: WEBHOOK_PATH, secret: config.app.webhookSecret, log, onStored: () => inbox.notify() }),
+      healthRoute(databaseHealth),
+      ...(web ? [web] : []),
+    ],
   });
-  await server.load(tributary);
-  const web = webHandler(config, log);
-  if (web) server.addHandler(web);
-  await server.start();
-
-  const probot = createProbot(config.app, config, log);
+  inbox.start();
   const worker = new Worker({
     handlers: backfillJobHandlers({ probot, budget: new RateBudget(), log }),
     log: log.child({ name: "worker" }),
@@ -42,17 +51,21 @@ async function serve(config: Config) {
   });
   worker.start();
   const stopSchedule = schedulePeriodicSync(probot, config.syncIntervalMinutes * 60_000, config.reconcileOnStartup);
+  const stopRedelivery = scheduleRedelivery(probot, config.redeliveryIntervalMinutes * 60_000);
 
   const stop = async (signal: string) => {
     log.info({ signal }, "stopping");
     stopSchedule();
-    await server.stop();
-    await worker.stop();
+    stopRedelivery();
+    await server.close();
+    await Promise.all([inbox.stop(), worker.stop()]);
     await db.close();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
+  // A rejection nobody handled is a bug, but not one worth losing the process (and every delivery in flight) over.
+  process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled rejection (a bug: please report it)"));
 }
 
 async function reconcileOnce(config: Config) {

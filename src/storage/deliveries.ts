@@ -1,63 +1,171 @@
 import { randomUUID } from "node:crypto";
-import { insertUnlessTaken, updateOrInsert } from "./atomic-updates.js";
-import { DeliveryModel } from "./models/delivery.js";
+import { deflateSync, inflateSync } from "node:zlib";
+import { mongo } from "mongoose";
+import { insertUnlessTaken } from "./atomic-updates.js";
+import { DeliveryModel, type Delivery, type DeliveryState } from "./models/delivery.js";
+import { isTransientConflict } from "./mongo-errors.js";
 
-/** GitHub lets an app redeliver deliveries of the past 3 days; the ledger keeps a week of them. */
+/** GitHub lets an app redeliver deliveries of the past 3 days; the inbox keeps a week of finished ones. */
 export const DELIVERY_RETENTION_MS = 7 * 24 * 3_600_000;
 
-/** Longer than any handler runs: a claim still held after this belongs to a process that died. */
-export const DELIVERY_CLAIM_MS = 5 * 60_000;
+/** Bodies up to this size are stored as text, larger ones deflated (see the model). */
+const LARGEST_PLAIN_BODY = 1_000_000;
 
-export interface DeliveryDetails {
+/** States whose entries a processor takes when due (`dueAt` says when, per state). */
+const UNFINISHED: DeliveryState[] = ["received", "processing", "retrying"];
+
+export interface ReceivedDelivery {
   deliveryId: string;
   event: string;
   action: string | null;
   installationId: number | null;
+  repositoryId: number | null;
+  /** The raw body, exactly as signed. */
+  body: string;
+  /** Set for installation lifecycle events: see the model's `lane`. */
+  lane: string | null;
+  receivedAt: Date;
 }
 
-export interface DeliveryClaim {
-  deliveryId: string;
-  claimedBy: string;
-}
-
-/** A claim of this delivery that nobody holds any more (given up, or its process died). */
-export function lapsedClaim(deliveryId: string, now: Date) {
-  return { _id: deliveryId, state: "processing", claimedUntil: { $lte: now } };
-}
+/** An entry taken by one processor, with the token its outcome must present. */
+export type ClaimedDelivery = Delivery & { _id: string; claimedBy: string };
 
 /**
- * Claims a delivery before its handler runs; null when it was handled already or is being handled right now (a
- * redelivery racing the original). The first claim is an insert, which the unique `_id` admits once; a claim that
- * lapsed or was given up is taken over by one conditional update, which one racer wins.
+ * Stores a verified delivery in the inbox. False when its id is stored already (a redelivery of one received before,
+ * or a racing duplicate): nothing changes then. The unique `_id` admits one insert.
  */
-export async function claimDelivery(delivery: DeliveryDetails, now = new Date()): Promise<DeliveryClaim | null> {
-  const { deliveryId, ...details } = delivery;
-  const claim = { state: "processing", claimedBy: randomUUID(), claimedUntil: new Date(now.getTime() + DELIVERY_CLAIM_MS) };
-  const claimed =
-    (await insertUnlessTaken(() => DeliveryModel.create({ _id: deliveryId, ...details, ...claim }))) ||
-    (await DeliveryModel.updateOne(lapsedClaim(deliveryId, now), { $set: claim })).matchedCount === 1;
-  return claimed ? { deliveryId, claimedBy: claim.claimedBy } : null;
-}
-
-/** Gives a claim up (its handler failed), so a later redelivery runs the handler again. */
-export async function releaseDelivery({ deliveryId, claimedBy }: DeliveryClaim): Promise<void> {
-  // Lapsed at once rather than erased, so pruning still finds it if no redelivery ever comes.
-  await DeliveryModel.updateOne({ _id: deliveryId, claimedBy, state: "processing" }, { $set: { claimedUntil: new Date() } });
-}
-
-/** Records that a delivery's handler succeeded: from now on every redelivery of it is skipped. */
-export async function markDeliveryProcessed(delivery: DeliveryDetails): Promise<void> {
-  const { deliveryId, ...details } = delivery;
-  const processed = { ...details, state: "processed", processedAt: new Date(), claimedUntil: null };
-  await updateOrInsert(
-    () => DeliveryModel.updateOne({ _id: deliveryId }, { $set: processed }),
-    () => DeliveryModel.create({ _id: deliveryId, ...processed }),
+export async function storeReceivedDelivery({ deliveryId, body, receivedAt, ...details }: ReceivedDelivery): Promise<boolean> {
+  const stored = body.length > LARGEST_PLAIN_BODY ? { bodyDeflated: deflateSync(body) } : { body };
+  return insertUnlessTaken(() =>
+    DeliveryModel.create({ _id: deliveryId, ...details, ...stored, receivedAt, state: "received", dueAt: receivedAt, attempts: 0 }),
   );
 }
 
-/** The installation's deliveries handled since `since`, newest first. */
+/** The stored body of an entry, as GitHub signed it. */
+export function deliveryBody(entry: Pick<Delivery, "body" | "bodyDeflated">): string {
+  if (entry.body !== null && entry.body !== undefined) return entry.body;
+  // A lean read hands binary data back as the driver's Binary rather than a Buffer.
+  const deflated: unknown = entry.bodyDeflated;
+  if (deflated instanceof mongo.Binary) return inflateSync(deflated.buffer).toString("utf8");
+  if (Buffer.isBuffer(deflated)) return inflateSync(deflated).toString("utf8");
+  throw new Error("the delivery's body is no longer stored");
+}
+
+function claimUpdate(claimedBy: string, leaseMs: number, now: Date) {
+  return { $set: { state: "processing", claimedBy, dueAt: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } };
+}
+
+const dueNow = (now: Date) => ({ state: { $in: UNFINISHED }, dueAt: { $lte: now } });
+
+export interface ClaimOptions {
+  leaseMs: number;
+  now?: Date;
+}
+
+/**
+ * Claims up to `limit` due entries outside lanes: one read of candidates, one conditional update of them all (an
+ * entry another processor took meanwhile no longer matches), one read of what this claim got. Candidates are drawn
+ * from a larger set at random, so processors polling together mostly take different entries. No sort: DocumentDB
+ * never reads an index in order, and unlaned deliveries need no order (records keep the newest version).
+ */
+export async function claimDueDeliveries(limit: number, { leaseMs, now = new Date() }: ClaimOptions): Promise<ClaimedDelivery[]> {
+  const filter = { ...dueNow(now), lane: null };
+  const candidates = await DeliveryModel.find(filter, { _id: 1 }).limit(limit * 4).lean();
+  if (candidates.length === 0) return [];
+  const ids = shuffled(candidates.map(({ _id }) => _id)).slice(0, limit);
+  const claimedBy = randomUUID();
+  try {
+    await DeliveryModel.updateMany({ _id: { $in: ids }, ...filter }, claimUpdate(claimedBy, leaseMs, now));
+  } catch (error) {
+    // Two processors claiming overlapping entries can deadlock on DocumentDB: the loser takes nothing this time.
+    if (isTransientConflict((error as { code?: number }).code)) return [];
+    throw error;
+  }
+  return DeliveryModel.find({ _id: { $in: ids }, claimedBy }).lean<ClaimedDelivery[]>();
+}
+
+function shuffled<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+/**
+ * Claims the next entry of up to `maxLanes` lanes with due work: in each, the oldest unfinished entry, if it is due.
+ * While one entry of a lane is processing or waiting to retry, it stays the oldest unfinished one and is not due, so
+ * nothing later in its lane runs: a lane runs one entry at a time, in received order, across processes.
+ */
+export async function claimLaneHeads(maxLanes: number, { leaseMs, now = new Date() }: ClaimOptions): Promise<ClaimedDelivery[]> {
+  // Without `state`: only unfinished entries have a due time, and so the lane index answers rather than the state one.
+  const due = await DeliveryModel.find({ lane: { $gt: "" }, dueAt: { $lte: now } }, { lane: 1 }).limit(maxLanes * 4).lean();
+  const lanes = [...new Set(due.map(({ lane }) => lane!))].slice(0, maxLanes);
+  const claimed: ClaimedDelivery[] = [];
+  for (const lane of lanes) {
+    const [head] = await DeliveryModel.find({ lane, state: { $in: UNFINISHED } }, { state: 1, dueAt: 1 }).sort({ receivedAt: 1, _id: 1 }).limit(1).lean();
+    if (!head?.dueAt || head.dueAt > now) continue;
+    const claimedBy = randomUUID();
+    const entry = await DeliveryModel.findOneAndUpdate({ _id: head._id, state: head.state, dueAt: head.dueAt }, claimUpdate(claimedBy, leaseMs, now), {
+      new: true,
+    }).lean<ClaimedDelivery>();
+    if (entry) claimed.push(entry);
+  }
+  return claimed;
+}
+
+/** Claims one entry by id whatever its turn (tests, and processing right after intake in tests); null if not due. */
+export async function claimDelivery(deliveryId: string, { leaseMs, now = new Date() }: ClaimOptions): Promise<ClaimedDelivery | null> {
+  return DeliveryModel.findOneAndUpdate({ _id: deliveryId, ...dueNow(now) }, claimUpdate(randomUUID(), leaseMs, now), { new: true }).lean<ClaimedDelivery>();
+}
+
+type Claim = Pick<ClaimedDelivery, "_id" | "claimedBy">;
+const held = ({ _id, claimedBy }: Claim) => ({ _id, claimedBy, state: "processing" });
+
+/** Extends the claims of entries still being processed; a claim another processor took over is left alone. */
+export async function renewDeliveryClaims(claims: Claim[], leaseMs: number, now = new Date()): Promise<void> {
+  if (claims.length === 0) return;
+  await DeliveryModel.bulkWrite(
+    claims.map((claim) => ({ updateOne: { filter: held(claim), update: { $set: { dueAt: new Date(now.getTime() + leaseMs) } } } })),
+    { ordered: false },
+  );
+}
+
+const finished = (now: Date) => ({ claimedBy: null, dueAt: null, finishedAt: now });
+
+/** Records that an entry's handlers succeeded: from now on every redelivery of it is acknowledged and skipped. */
+export async function markDeliveryProcessed(claim: Claim, now = new Date()): Promise<void> {
+  await DeliveryModel.updateOne(held(claim), { $set: { state: "processed", lastError: null, ...finished(now) }, $unset: { body: 1, bodyDeflated: 1 } });
+}
+
+/** Records a failed attempt: retried at `retryAt`, or dead (kept with its body, for an owner to retry) when null. */
+export async function markDeliveryFailed(claim: Claim, error: string, retryAt: Date | null, now = new Date()): Promise<void> {
+  const outcome = retryAt ? { state: "retrying", dueAt: retryAt, claimedBy: null } : { state: "dead", ...finished(now) };
+  await DeliveryModel.updateOne(held(claim), { $set: { ...outcome, lastError: error } });
+}
+
+/** An owner's retry of a dead entry: it is processed again from its stored body, with fresh attempts. */
+export async function retryDeadDelivery(installationId: number, deliveryId: string, now = new Date()): Promise<boolean> {
+  const { matchedCount } = await DeliveryModel.updateOne(
+    { _id: deliveryId, installationId, state: "dead" },
+    { $set: { state: "received", dueAt: now, attempts: 0, finishedAt: null } },
+  );
+  return matchedCount === 1;
+}
+
+/** Which of these delivery ids the inbox holds (whatever their state). */
+export async function storedDeliveryIds(deliveryIds: string[]): Promise<Set<string>> {
+  if (deliveryIds.length === 0) return new Set();
+  const stored = await DeliveryModel.find({ _id: { $in: deliveryIds } }, { _id: 1 }).lean();
+  return new Set(stored.map(({ _id }) => _id));
+}
+
+/** Entries of the installation received since `since`, newest first, without bodies. */
 export function deliveriesSince(installationId: number, since: Date, limit: number) {
-  return DeliveryModel.find({ installationId, state: "processed", processedAt: { $gte: since } }).sort({ processedAt: -1 }).limit(limit).lean();
+  return DeliveryModel.find({ installationId, receivedAt: { $gte: since } }, { body: 0, bodyDeflated: 0 })
+    .sort({ receivedAt: -1 })
+    .limit(limit)
+    .lean();
 }
 
 /**
@@ -66,7 +174,7 @@ export function deliveriesSince(installationId: number, since: Date, limit: numb
  */
 const RECENT_WINDOWS_MS = [3_600_000, 24 * 3_600_000, DELIVERY_RETENTION_MS];
 
-/** The installation's latest handled deliveries, for the Activity page. */
+/** The installation's latest deliveries in any state, for the Activity page. */
 export async function listRecentDeliveries(installationId: number, limit = 50, now = new Date()) {
   for (const windowMs of RECENT_WINDOWS_MS.slice(0, -1)) {
     const recent = await deliveriesSince(installationId, new Date(now.getTime() - windowMs), limit);
@@ -75,9 +183,13 @@ export async function listRecentDeliveries(installationId: number, limit = 50, n
   return deliveriesSince(installationId, new Date(now.getTime() - DELIVERY_RETENTION_MS), limit);
 }
 
-/** Forgets deliveries handled, or last claimed, before the retention: keeps the ledger small. */
+/** Dead entries of the installation (what Test connection reports beside GitHub's failed deliveries). */
+export function countDeadDeliveries(installationId: number): Promise<number> {
+  return DeliveryModel.countDocuments({ installationId, state: "dead" });
+}
+
+/** Forgets entries that finished (processed or dead) before the retention: keeps the inbox small. */
 export async function pruneDeliveries(now = new Date()): Promise<number> {
-  const before = new Date(now.getTime() - DELIVERY_RETENTION_MS);
-  const { deletedCount } = await DeliveryModel.deleteMany({ $or: [{ processedAt: { $lt: before } }, { claimedUntil: { $lt: before } }] });
+  const { deletedCount } = await DeliveryModel.deleteMany({ finishedAt: { $lt: new Date(now.getTime() - DELIVERY_RETENTION_MS) } });
   return deletedCount;
 }

@@ -1,6 +1,5 @@
 import type { Context, Probot } from "probot";
 import { recordAuthorizationRevoked } from "../storage/app-authorizations.js";
-import { onEachDelivery } from "./idempotent.js";
 
 /** A user withdrew their authorization of the app: their sign-in tokens stop working; installations are unaffected. */
 async function revoked(context: Context<"github_app_authorization.revoked">) {
@@ -10,5 +9,5 @@ async function revoked(context: Context<"github_app_authorization.revoked">) {
 }
 
 export function appAuthorizationHandlers(app: Probot): void {
-  onEachDelivery(app, "github_app_authorization.revoked", revoked);
+  app.on("github_app_authorization.revoked", revoked);
 }

@@ -4,7 +4,6 @@ import { appendAudit, recordInstallationSnapshot } from "../storage/integrations
 import { requestBackfill, stopService } from "../backfill/control.js";
 import { SERVICES } from "../storage/models/import-status.js";
 import { completeRepositoryRefs, setRepositoryGrants } from "../storage/repositories.js";
-import { onEachDelivery } from "./idempotent.js";
 
 /** Repositories added to or removed from the installation, including a switch between "all" and "selected". */
 async function repositoriesChanged(context: Context<"installation_repositories">) {
@@ -32,5 +31,5 @@ async function repositoriesChanged(context: Context<"installation_repositories">
 }
 
 export function installationRepositoriesHandlers(app: Probot): void {
-  onEachDelivery(app, "installation_repositories", repositoriesChanged);
+  app.on("installation_repositories", repositoriesChanged);
 }

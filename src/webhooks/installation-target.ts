@@ -2,7 +2,6 @@ import type { Context, Probot } from "probot";
 import { actorOf } from "../domain/installation.js";
 import { appendAudit, findIntegration, renameAccount } from "../storage/integrations.js";
 import { renameOwner } from "../storage/repositories.js";
-import { onEachDelivery } from "./idempotent.js";
 
 /** The installed account changed its login; records are keyed by ids, so only the names follow. */
 async function renamed(context: Context<"installation_target.renamed">) {
@@ -21,5 +20,5 @@ async function renamed(context: Context<"installation_target.renamed">) {
 }
 
 export function installationTargetHandlers(app: Probot): void {
-  onEachDelivery(app, "installation_target.renamed", renamed);
+  app.on("installation_target.renamed", renamed);
 }

@@ -8,7 +8,6 @@ import {
 } from "../storage/integrations.js";
 import { requestBackfill } from "../backfill/control.js";
 import { revokeOtherGrants, setRepositoryGrants } from "../storage/repositories.js";
-import { onEachDelivery } from "./idempotent.js";
 
 type InstallationContext = Context<"installation">;
 type LifecycleContext = Context<"installation.deleted" | "installation.suspend" | "installation.unsuspend">;
@@ -60,7 +59,7 @@ async function permissionsAccepted(context: Context<"installation.new_permission
 }
 
 export function installationHandlers(app: Probot): void {
-  onEachDelivery(app, "installation.created", created);
-  onEachDelivery(app, ["installation.deleted", "installation.suspend", "installation.unsuspend"], lifecycle);
-  onEachDelivery(app, "installation.new_permissions_accepted", permissionsAccepted);
+  app.on("installation.created", created);
+  app.on(["installation.deleted", "installation.suspend", "installation.unsuspend"], lifecycle);
+  app.on("installation.new_permissions_accepted", permissionsAccepted);
 }

@@ -4,7 +4,6 @@ import { gitHubTime } from "../domain/installation.js";
 import { isPullRequest, ticketRecord } from "../domain/ticket-records.js";
 import { recordConversationCommentAt } from "../storage/pull-requests.js";
 import { saveTickets } from "../storage/tickets.js";
-import { onEachDelivery } from "./idempotent.js";
 import { whenIngesting } from "./ingestion-gate.js";
 import { refreshLater } from "./refresh-later.js";
 
@@ -32,5 +31,5 @@ async function commented(context: CommentContext, scope: RepositoryScope) {
 const serviceOf = (context: CommentContext) => (isPullRequest(context.payload.issue) ? "pullRequests" : "tickets");
 
 export function issueCommentHandlers(app: Probot): void {
-  onEachDelivery(app, "issue_comment", whenIngesting(serviceOf, commented));
+  app.on("issue_comment", whenIngesting(serviceOf, commented));
 }

@@ -3,7 +3,6 @@ import type { RepositoryScope } from "../domain/github-values.js";
 import { gitHubTime } from "../domain/installation.js";
 import { isPullRequest, ticketRecord } from "../domain/ticket-records.js";
 import { markTicketDeleted, markTicketTransferred, saveTickets } from "../storage/tickets.js";
-import { onEachDelivery } from "./idempotent.js";
 import { whenIngesting } from "./ingestion-gate.js";
 
 /**
@@ -28,5 +27,5 @@ async function issueChanged(context: Context<"issues">, scope: RepositoryScope) 
 }
 
 export function issuesHandlers(app: Probot): void {
-  onEachDelivery(app, "issues", whenIngesting("tickets", issueChanged));
+  app.on("issues", whenIngesting("tickets", issueChanged));
 }

@@ -3,7 +3,6 @@ import { userRef } from "../domain/github-values.js";
 import { renameAccount } from "../storage/integrations.js";
 import { markMemberRemoved, saveMembers } from "../storage/members.js";
 import { renameOwner } from "../storage/repositories.js";
-import { onEachDelivery } from "./idempotent.js";
 import { whenIntegrationActive } from "./ingestion-gate.js";
 
 type Installation = { installationId: number };
@@ -35,6 +34,6 @@ async function teamMembershipChanged(context: Context<"membership">, { installat
 }
 
 export function organizationHandlers(app: Probot): void {
-  onEachDelivery(app, "organization", whenIntegrationActive(organizationChanged));
-  onEachDelivery(app, "membership", whenIntegrationActive(teamMembershipChanged));
+  app.on("organization", whenIntegrationActive(organizationChanged));
+  app.on("membership", whenIntegrationActive(teamMembershipChanged));
 }

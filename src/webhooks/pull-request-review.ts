@@ -2,7 +2,6 @@ import type { Context, Probot } from "probot";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { reviewRecord } from "../domain/pull-request-records.js";
 import { saveReviews } from "../storage/reviews.js";
-import { onEachDelivery } from "./idempotent.js";
 import { whenIngesting } from "./ingestion-gate.js";
 
 /** Submitted, edited or dismissed: the review's state as of the event; a late older event never undoes a newer one. */
@@ -13,5 +12,5 @@ async function reviewChanged(context: Context<"pull_request_review">, scope: Rep
 }
 
 export function pullRequestReviewHandlers(app: Probot): void {
-  onEachDelivery(app, "pull_request_review", whenIngesting("pullRequests", reviewChanged));
+  app.on("pull_request_review", whenIngesting("pullRequests", reviewChanged));
 }

@@ -2,7 +2,6 @@ import type { Context, Probot } from "probot";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { pullRequestRecord } from "../domain/pull-request-records.js";
 import { savePullRequests } from "../storage/pull-requests.js";
-import { onEachDelivery } from "./idempotent.js";
 import { whenIngesting } from "./ingestion-gate.js";
 import { refreshLater } from "./refresh-later.js";
 
@@ -18,5 +17,5 @@ async function pullRequestChanged(context: Context<"pull_request">, scope: Repos
 }
 
 export function pullRequestHandlers(app: Probot): void {
-  onEachDelivery(app, "pull_request", whenIngesting("pullRequests", pullRequestChanged));
+  app.on("pull_request", whenIngesting("pullRequests", pullRequestChanged));
 }

@@ -3,7 +3,6 @@ import { requestForcePushCleanup } from "../backfill/control.js";
 import { isDefaultBranchPush, pushCommitRecords } from "../domain/commit-records.js";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { saveCommits } from "../storage/commits.js";
-import { onEachDelivery } from "./idempotent.js";
 import { whenIngesting } from "./ingestion-gate.js";
 import { refreshLater } from "./refresh-later.js";
 
@@ -27,5 +26,5 @@ async function pushed(context: Context<"push">, scope: RepositoryScope) {
 }
 
 export function pushHandlers(app: Probot): void {
-  onEachDelivery(app, "push", whenIngesting("repos", pushed));
+  app.on("push", whenIngesting("repos", pushed));
 }

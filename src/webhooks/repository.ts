@@ -3,7 +3,6 @@ import type { RepositoryScope } from "../domain/github-values.js";
 import { repositoryMetadata } from "../domain/repository-records.js";
 import { findIntegration } from "../storage/integrations.js";
 import { markRepositoryDeleted, updateRepositoryMetadata } from "../storage/repositories.js";
-import { onEachDelivery } from "./idempotent.js";
 import { whenIngesting } from "./ingestion-gate.js";
 
 /**
@@ -30,5 +29,5 @@ async function ownedByInstallation(installationId: number, ownerId: number): Pro
 }
 
 export function repositoryHandlers(app: Probot): void {
-  onEachDelivery(app, "repository", whenIngesting("repos", repositoryChanged));
+  app.on("repository", whenIngesting("repos", repositoryChanged));
 }

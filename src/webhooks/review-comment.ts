@@ -2,7 +2,6 @@ import type { Context, Probot } from "probot";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { pullRequestView } from "../domain/pull-request-records.js";
 import { addPullRequestsIfMissing, recordReviewCommentAt } from "../storage/pull-requests.js";
-import { onEachDelivery } from "./idempotent.js";
 import { whenIngesting } from "./ingestion-gate.js";
 import { refreshLater } from "./refresh-later.js";
 
@@ -37,6 +36,6 @@ async function reviewThreadChanged(context: Context<"pull_request_review_thread"
 }
 
 export function reviewCommentHandlers(app: Probot): void {
-  onEachDelivery(app, "pull_request_review_comment", whenIngesting("pullRequests", reviewCommentChanged));
-  onEachDelivery(app, "pull_request_review_thread", whenIngesting("pullRequests", reviewThreadChanged));
+  app.on("pull_request_review_comment", whenIngesting("pullRequests", reviewCommentChanged));
+  app.on("pull_request_review_thread", whenIngesting("pullRequests", reviewThreadChanged));
 }

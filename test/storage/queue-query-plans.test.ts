@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { claimDelivery, deliveriesSince, lapsedClaim, markDeliveryProcessed } from "../../src/storage/deliveries.js";
+import { claimDelivery, deliveriesSince, markDeliveryProcessed, storeReceivedDelivery } from "../../src/storage/deliveries.js";
 import { claimFilters, enqueueJobs } from "../../src/storage/jobs.js";
 import { DeliveryModel } from "../../src/storage/models/delivery.js";
 import { JOB_PRIORITIES, JobModel } from "../../src/storage/models/job.js";
@@ -22,8 +22,10 @@ beforeAll(async () => {
   await JobModel.updateMany({ installationId: { $lt: 5 } }, { $set: { state: "done" } });
   await JobModel.updateMany({ installationId: 5 }, { $set: { state: "running", lockedUntil: new Date() } });
   for (let i = 0; i < 500; i += 1) {
-    const delivery = { deliveryId: `delivery-${i}`, event: "pull_request", action: "opened", installationId: i % 10 };
-    await (i % 5 === 0 ? claimDelivery(delivery) : markDeliveryProcessed(delivery));
+    const deliveryId = `delivery-${i}`;
+    const lane = i % 50 === 0 ? `installation:${i % 10}` : null;
+    await storeReceivedDelivery({ deliveryId, event: "pull_request", action: "opened", installationId: i % 10, repositoryId: i, body: "{}", lane, receivedAt: new Date() });
+    if (i % 5 !== 0) await markDeliveryProcessed((await claimDelivery(deliveryId, { leaseMs: 60_000 }))!);
   }
 });
 
@@ -48,19 +50,24 @@ describe("the job queue's query plans", () => {
   });
 });
 
-describe("the delivery ledger's query plans", () => {
-  it("takes a lapsed claim over through the _id index", async () => {
-    expect(await queryPlan({ find: DeliveryModel, filter: lapsedClaim("delivery-5", new Date()), limit: 1 })).toEqual({
-      indexes: ["_id_"],
+describe("the inbox's query plans", () => {
+  it("finds due entries through the lane and due-time index, laned or not", async () => {
+    const due = { state: { $in: ["received", "processing", "retrying"] }, dueAt: { $lte: new Date() } };
+    expect(await queryPlan({ find: DeliveryModel, filter: { ...due, lane: null }, limit: 40 })).toEqual({
+      indexes: ["lane_1_dueAt_1"],
       scansCollection: false,
       sorts: false,
     });
+    // Lanes hold installation lifecycle events only: found without reading the other deliveries.
+    const lanes = await queryPlan({ find: DeliveryModel, filter: { lane: { $gt: "" }, dueAt: due.dueAt }, limit: 40 });
+    expect(lanes).toMatchObject({ scansCollection: false, sorts: false });
+    expect(lanes.indexes).toEqual(["lane_1_dueAt_1"]);
   });
 
   it("lists an installation's recent deliveries through an index", async () => {
     const recent = deliveriesSince(3, new Date(Date.now() - 3_600_000), 50);
     const plan = await queryPlan({ find: DeliveryModel, filter: recent.getFilter(), sort: recent.getOptions().sort, limit: 50 });
     expect(plan.scansCollection).toBe(false);
-    expect(plan.indexes).toEqual(["installationId_1_processedAt_-1"]);
+    expect(plan.indexes).toEqual(["installationId_1_receivedAt_-1"]);
   });
 });

@@ -1,11 +1,16 @@
 import { Schema, model, type InferSchemaType } from "mongoose";
 
-export const DELIVERY_STATES = ["processing", "processed"] as const;
+/**
+ * received → processing → processed, or → retrying → processing … → dead after the last attempt (or at once for a
+ * payload that fails validation). A lapsed `processing` (its process died) is due again like `received`.
+ */
+export const DELIVERY_STATES = ["received", "processing", "retrying", "processed", "dead"] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /**
- * The ledger of webhook deliveries, keyed by the delivery id itself (X-GitHub-Delivery): a delivery is claimed
- * before its handler runs, so a redelivery racing it does nothing, and marked processed once the handler succeeded,
- * so a later redelivery changes nothing either.
+ * The webhook inbox, keyed by the delivery id itself (X-GitHub-Delivery, the same on every redelivery): a delivery
+ * is stored here, once, before GitHub is answered, and processed from here in the background. Processed and dead
+ * entries form the delivery ledger the Activity page shows.
  */
 const deliverySchema = new Schema({
   /** X-GitHub-Delivery. */
@@ -13,15 +18,33 @@ const deliverySchema = new Schema({
   event: { type: String, required: true },
   action: { type: String, default: null },
   installationId: { type: Number, default: null },
+  repositoryId: { type: Number, default: null },
+  /** The body as GitHub signed it; dropped once processed (a week of bodies would dwarf the data they carried). */
+  body: { type: String, default: null },
+  /** Bodies over a megabyte are stored deflated instead: GitHub allows 25 MB, a document holds 16. */
+  bodyDeflated: { type: Buffer, default: null },
+  receivedAt: { type: Date, required: true },
+  /**
+   * Installation lifecycle events of one installation share a lane and are processed one at a time in received order
+   * (an installation deleted then created again must not end up deleted); null for everything else.
+   */
+  lane: { type: String, default: null },
   state: { type: String, enum: DELIVERY_STATES, required: true },
-  /** The process handling it, until when: a claim whose process died lapses, and a redelivery takes it over. */
+  /**
+   * When the entry is next due: at once when received, the end of its claim while processing (a claim that lapses
+   * is due again), the backoff's end while retrying; none once finished. One field, so the {lane, dueAt} index answers
+   * every claim, laned or not.
+   */
+  dueAt: { type: Date, default: null },
+  attempts: { type: Number, default: 0 },
   claimedBy: { type: String, default: null },
-  claimedUntil: { type: Date, default: null },
-  processedAt: { type: Date, default: null },
+  lastError: { type: String, default: null },
+  /** When it was processed, or given up on. */
+  finishedAt: { type: Date, default: null },
 });
-deliverySchema.index({ installationId: 1, processedAt: -1 });
-deliverySchema.index({ processedAt: 1 });
-deliverySchema.index({ claimedUntil: 1 });
+deliverySchema.index({ lane: 1, dueAt: 1 });
+deliverySchema.index({ installationId: 1, receivedAt: -1 });
+deliverySchema.index({ finishedAt: 1 });
 
 export type Delivery = InferSchemaType<typeof deliverySchema>;
 export const DeliveryModel = model("Delivery", deliverySchema);

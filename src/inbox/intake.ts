@@ -1,0 +1,118 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { verify } from "@octokit/webhooks-methods";
+import type { Logger } from "pino";
+import { storeReceivedDelivery } from "../storage/deliveries.js";
+import { describeDelivery } from "./envelope.js";
+
+/** Where GitHub sends webhooks (Probot's default path, which app.yml and existing registrations use). */
+export const WEBHOOK_PATH = "/api/github/webhooks";
+
+/** GitHub caps webhook payloads at 25 MB; anything larger is not from GitHub and is refused before it is read. */
+export const MAX_WEBHOOK_BODY_BYTES = 25 * 1024 * 1024;
+
+/** GitHub gives up on a delivery after 10 s: an insert not acknowledged well before that is answered 503. */
+const STORE_TIMEOUT_MS = 5_000;
+
+export interface IntakeOptions {
+  path: string;
+  secret: string;
+  log: Logger;
+  /** Called after a delivery was stored (wakes this process's inbox processor). */
+  onStored?: () => void;
+}
+
+class RequestRefused extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads the body up to the limit without holding more: a declared or streamed excess is refused as it is seen. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  if (declared > limit) return Promise.reject(new RequestRefused(413, "payload over GitHub's 25 MB limit"));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        req.removeAllListeners("data");
+        req.pause();
+        reject(new RequestRefused(413, "payload over GitHub's 25 MB limit"));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once("end", () => resolve(Buffer.concat(chunks, size)));
+    req.once("error", reject);
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+function answer(res: ServerResponse, status: number, message: string, closeConnection = false): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { "content-type": "application/json", ...(closeConnection && { connection: "close" }) });
+  res.end(JSON.stringify(status < 300 ? { ok: true, message } : { error: { message } }));
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not acknowledged within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Where every webhook enters: the signature is checked first, then the delivery is stored in the inbox, and only then
+ * answered 2xx — so GitHub counts as delivered only what is stored. Nothing else happens in the request: the inbox
+ * processor runs the handlers in the background. Resolves false for other paths.
+ */
+export function webhookIntake({ path, secret, log, onStored }: IntakeOptions) {
+  const intakeLog = log.child({ name: "webhooks" });
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (new URL(req.url ?? "/", "http://localhost").pathname !== path) return false;
+    try {
+      if (req.method !== "POST") throw new RequestRefused(405, "webhooks are POSTed");
+      const event = header(req, "x-github-event");
+      const deliveryId = header(req, "x-github-delivery");
+      const signature = header(req, "x-hub-signature-256");
+      if (!event || !deliveryId || !signature) throw new RequestRefused(400, "X-GitHub-Event, X-GitHub-Delivery and X-Hub-Signature-256 are required");
+      const body = (await readBody(req, MAX_WEBHOOK_BODY_BYTES)).toString("utf8");
+      if (!(await verify(secret, body, signature))) throw new RequestRefused(401, "signature does not match the payload and the webhook secret");
+      const delivery = describeDelivery(deliveryId, event, body);
+      if (!delivery) throw new RequestRefused(400, "the payload is not a JSON object");
+      let stored: boolean;
+      try {
+        stored = await withTimeout(storeReceivedDelivery({ ...delivery, receivedAt: new Date() }), STORE_TIMEOUT_MS);
+      } catch (error) {
+        // GitHub records the failure; the redelivery pass asks for it again once the database answers.
+        intakeLog.warn({ deliveryId, event, reason: (error as Error).message }, "could not store a delivery: answered 503");
+        answer(res, 503, "the delivery could not be stored; it will be requested again");
+        return true;
+      }
+      if (stored) onStored?.();
+      answer(res, stored ? 202 : 200, stored ? "stored" : "already received");
+    } catch (error) {
+      if (!(error instanceof RequestRefused)) throw error;
+      // One line, no stack, no body: anyone can send these, and an unverified body is never worth keeping.
+      intakeLog.warn({ status: error.status, reason: error.message, deliveryId: header(req, "x-github-delivery") }, "webhook refused");
+      answer(res, error.status, error.message, error.status === 413);
+      if (error.status === 413) res.once("finish", () => req.destroy());
+    }
+    return true;
+  };
+}

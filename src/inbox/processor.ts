@@ -1,0 +1,193 @@
+import type { EmitterWebhookEvent } from "@octokit/webhooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "pino";
+import type { Probot } from "probot";
+import {
+  claimDelivery,
+  claimDueDeliveries,
+  claimLaneHeads,
+  deliveryBody,
+  markDeliveryFailed,
+  markDeliveryProcessed,
+  renewDeliveryClaims,
+  type ClaimedDelivery,
+} from "../storage/deliveries.js";
+import { validateWebhookPayload } from "./payload-validation.js";
+
+/** Attempts before a delivery is dead; with `retryDelayMs` the last is about 70 minutes after the first. */
+export const MAX_DELIVERY_ATTEMPTS = 10;
+
+/** 10 s after the first failure, doubling, at most 30 minutes. */
+export function retryDelayMs(failedAttempts: number): number {
+  return Math.min(30 * 60_000, 10_000 * 2 ** (failedAttempts - 1));
+}
+
+/** Longer than any handler runs: a claim still held after this belongs to a process that died. */
+export const DELIVERY_LEASE_MS = 5 * 60_000;
+
+export type DeliveryOutcome = { processed: true } | { processed: false; error: string; retryAt: Date | null };
+
+function describeFailure(error: unknown): string {
+  // @octokit/webhooks gathers the failures of an event's handlers in an AggregateError with an empty message.
+  const causes = error instanceof AggregateError ? error.errors : [error];
+  return causes.map((cause) => (cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause))).join("; ").slice(0, 1_000);
+}
+
+/** Runs the app's handlers for one claimed entry and says what became of it (nothing is recorded here). */
+export async function runDelivery(probot: Probot, entry: ClaimedDelivery, now = () => new Date()): Promise<DeliveryOutcome> {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(deliveryBody(entry));
+  } catch (error) {
+    return { processed: false, error: `unreadable body: ${describeFailure(error)}`, retryAt: null };
+  }
+  const invalid = validateWebhookPayload(entry.event, payload);
+  // Retrying cannot make an invalid payload valid: it goes straight to dead, before any handler could store part of it.
+  if (invalid) return { processed: false, error: `invalid payload: ${invalid}`, retryAt: null };
+  try {
+    await probot.receive({ id: entry._id, name: entry.event, payload } as EmitterWebhookEvent);
+    return { processed: true };
+  } catch (error) {
+    const retryAt = entry.attempts < MAX_DELIVERY_ATTEMPTS ? new Date(now().getTime() + retryDelayMs(entry.attempts)) : null;
+    return { processed: false, error: describeFailure(error), retryAt };
+  }
+}
+
+/** Records an outcome on the entry's claim. */
+export function recordOutcome(entry: ClaimedDelivery, outcome: DeliveryOutcome): Promise<void> {
+  return outcome.processed ? markDeliveryProcessed(entry) : markDeliveryFailed(entry, outcome.error, outcome.retryAt);
+}
+
+/** Claims one stored entry by id and processes it now (tests deliver through the inbox this way). */
+export async function processDeliveryNow(probot: Probot, deliveryId: string): Promise<DeliveryOutcome | null> {
+  const entry = await claimDelivery(deliveryId, { leaseMs: DELIVERY_LEASE_MS });
+  if (!entry) return null;
+  const outcome = await runDelivery(probot, entry);
+  await recordOutcome(entry, outcome);
+  return outcome;
+}
+
+export interface InboxProcessorOptions {
+  probot: Probot;
+  log: Logger;
+  /** Deliveries processed at once in this process. */
+  concurrency?: number;
+  pollMs?: number;
+  leaseMs?: number;
+}
+
+/**
+ * Drains the inbox in the background: claims due entries (a batch outside lanes, the head of each lane), runs the
+ * app's handlers for each, records the outcome. A failure is retried with backoff, then dead. Every database error
+ * is caught: the loop logs once per streak of failures and tries again, and an entry whose outcome could not be
+ * recorded is re-processed when its claim lapses (handlers write idempotently).
+ */
+export class InboxProcessor {
+  readonly #options: Required<InboxProcessorOptions>;
+  readonly #inFlight = new Map<string, { entry: ClaimedDelivery; done: Promise<void> }>();
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #failing = false;
+
+  constructor(options: InboxProcessorOptions) {
+    this.#options = { concurrency: 16, pollMs: 1_000, leaseMs: DELIVERY_LEASE_MS, ...options };
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+    this.#heartbeat ??= setInterval(() => void this.#renewClaims(), this.#options.leaseMs / 3);
+  }
+
+  /** Wakes an idle processor at once, e.g. right after this process stored a delivery. */
+  notify(): void {
+    this.#wake?.();
+  }
+
+  /** Stops claiming and waits for the deliveries in flight (each is short; none is interrupted). */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#heartbeat);
+    this.notify();
+    await this.#loop;
+    await Promise.all([...this.#inFlight.values()].map(({ done }) => done));
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      const started = await this.#claimAndStart();
+      if (started > 0) continue;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        const oneDone = this.#inFlight.size > 0 ? Promise.race([...this.#inFlight.values()].map(({ done }) => done)) : undefined;
+        void Promise.race([sleep(this.#options.pollMs), oneDone]).then(() => resolve());
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  async #claimAndStart(): Promise<number> {
+    const capacity = this.#options.concurrency - this.#inFlight.size;
+    if (this.#stopping || capacity <= 0) return 0;
+    try {
+      const { leaseMs } = this.#options;
+      const laned = await claimLaneHeads(Math.min(capacity, 4), { leaseMs });
+      const claimed = [...laned, ...(await claimDueDeliveries(capacity - laned.length, { leaseMs }))];
+      this.#recovered();
+      for (const entry of claimed) this.#start(entry);
+      return claimed.length;
+    } catch (error) {
+      this.#failed(error, "could not claim deliveries from the inbox; trying again shortly");
+      return 0;
+    }
+  }
+
+  #start(entry: ClaimedDelivery): void {
+    const done = this.#process(entry).finally(() => this.#inFlight.delete(entry._id));
+    this.#inFlight.set(entry._id, { entry, done });
+  }
+
+  async #process(entry: ClaimedDelivery): Promise<void> {
+    const { probot, log } = this.#options;
+    const outcome = await runDelivery(probot, entry);
+    const deliveryLog = log.child({ deliveryId: entry._id, event: entry.event, action: entry.action, attempt: entry.attempts });
+    if (!outcome.processed) {
+      if (outcome.retryAt) deliveryLog.warn({ reason: outcome.error, retryAt: outcome.retryAt }, "delivery failed; it will be retried");
+      else deliveryLog.error({ reason: outcome.error }, "delivery is dead: an owner can retry it from the Activity page");
+    }
+    // Recorded until it sticks (the database may be down this minute); the claim is renewed meanwhile. Given up only
+    // when stopping: the claim then lapses and the delivery runs again elsewhere.
+    for (let wait = 500; ; wait = Math.min(wait * 2, 10_000)) {
+      try {
+        await recordOutcome(entry, outcome);
+        return;
+      } catch (error) {
+        this.#failed(error, "could not record a delivery's outcome; trying again");
+        if (this.#stopping) return;
+        await sleep(wait);
+      }
+    }
+  }
+
+  async #renewClaims(): Promise<void> {
+    try {
+      await renewDeliveryClaims([...this.#inFlight.values()].map(({ entry }) => entry), this.#options.leaseMs);
+    } catch (error) {
+      this.#failed(error, "could not renew delivery claims; trying again at the next beat");
+    }
+  }
+
+  /** One line per streak of failures, not one per poll while the database is away. */
+  #failed(error: unknown, message: string): void {
+    if (this.#failing) return;
+    this.#failing = true;
+    this.#options.log.warn({ err: error }, message);
+  }
+
+  #recovered(): void {
+    if (!this.#failing) return;
+    this.#failing = false;
+    this.#options.log.info("inbox processing resumed");
+  }
+}
