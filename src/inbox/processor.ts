@@ -34,7 +34,7 @@ function describeFailure(error: unknown): string {
 }
 
 /** Runs the app's handlers for one claimed entry and says what became of it (nothing is recorded here). */
-export async function runDelivery(probot: Probot, entry: ClaimedDelivery, now = () => new Date()): Promise<DeliveryOutcome> {
+export async function runDelivery(probot: Probot, entry: ClaimedDelivery, retryDelay = retryDelayMs): Promise<DeliveryOutcome> {
   let payload: unknown;
   try {
     payload = JSON.parse(deliveryBody(entry));
@@ -48,7 +48,7 @@ export async function runDelivery(probot: Probot, entry: ClaimedDelivery, now = 
     await probot.receive({ id: entry._id, name: entry.event, payload } as EmitterWebhookEvent);
     return { processed: true };
   } catch (error) {
-    const retryAt = entry.attempts < MAX_DELIVERY_ATTEMPTS ? new Date(now().getTime() + retryDelayMs(entry.attempts)) : null;
+    const retryAt = entry.attempts < MAX_DELIVERY_ATTEMPTS ? new Date(Date.now() + retryDelay(entry.attempts)) : null;
     return { processed: false, error: describeFailure(error), retryAt };
   }
 }
@@ -74,6 +74,8 @@ export interface InboxProcessorOptions {
   concurrency?: number;
   pollMs?: number;
   leaseMs?: number;
+  /** How long after its n-th failed attempt a delivery is tried again. */
+  retryDelay?: (failedAttempts: number) => number;
 }
 
 /**
@@ -92,7 +94,7 @@ export class InboxProcessor {
   #failing = false;
 
   constructor(options: InboxProcessorOptions) {
-    this.#options = { concurrency: 16, pollMs: 1_000, leaseMs: DELIVERY_LEASE_MS, ...options };
+    this.#options = { concurrency: 16, pollMs: 1_000, leaseMs: DELIVERY_LEASE_MS, retryDelay: retryDelayMs, ...options };
   }
 
   start(): void {
@@ -149,8 +151,8 @@ export class InboxProcessor {
   }
 
   async #process(entry: ClaimedDelivery): Promise<void> {
-    const { probot, log } = this.#options;
-    const outcome = await runDelivery(probot, entry);
+    const { probot, log, retryDelay } = this.#options;
+    const outcome = await runDelivery(probot, entry, retryDelay);
     const deliveryLog = log.child({ deliveryId: entry._id, event: entry.event, action: entry.action, attempt: entry.attempts });
     if (!outcome.processed) {
       if (outcome.retryAt) deliveryLog.warn({ reason: outcome.error, retryAt: outcome.retryAt }, "delivery failed; it will be retried");

@@ -1,0 +1,160 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { pino } from "pino";
+import { Probot } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describeDelivery } from "../../src/inbox/envelope.js";
+import { InboxProcessor, MAX_DELIVERY_ATTEMPTS } from "../../src/inbox/processor.js";
+import { storeReceivedDelivery } from "../../src/storage/deliveries.js";
+import { DeliveryModel } from "../../src/storage/models/delivery.js";
+import { clearDatabase } from "../helpers/database.js";
+import { eventually } from "../helpers/eventually.js";
+import { TEST_APP_ID, TEST_PRIVATE_KEY } from "../helpers/probot.js";
+import { exampleAction } from "../helpers/webhooks.js";
+
+let processor: InboxProcessor | undefined;
+
+function processing(probot: Probot, concurrency = 8) {
+  processor = new InboxProcessor({ probot, log: pino({ level: "silent" }), concurrency, pollMs: 20, retryDelay: () => 50 });
+  processor.start();
+  return processor;
+}
+
+function bareProbot(): Probot {
+  return new Probot({ appId: TEST_APP_ID, privateKey: TEST_PRIVATE_KEY, log: pino({ level: "silent" }) });
+}
+
+async function receive(event: string, payload: object, receivedAt = new Date()): Promise<string> {
+  const deliveryId = randomUUID();
+  await storeReceivedDelivery({ ...describeDelivery(deliveryId, event, JSON.stringify(payload))!, receivedAt });
+  return deliveryId;
+}
+
+const unfinished = () => DeliveryModel.countDocuments({ state: { $in: ["received", "processing", "retrying"] } });
+const drained = async () => (await unfinished()) === 0;
+
+beforeEach(clearDatabase);
+afterEach(async () => {
+  await processor?.stop();
+  processor = undefined;
+});
+
+describe("the inbox processor", () => {
+  it("runs the handlers of every stored delivery once, several at a time", async () => {
+    const probot = bareProbot();
+    const handled: string[] = [];
+    let running = 0;
+    let mostAtOnce = 0;
+    probot.on("label", async (context) => {
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await sleep(10);
+      handled.push(context.id);
+      running -= 1;
+    });
+    const ids = [];
+    for (let i = 0; i < 40; i += 1) ids.push(await receive("label", exampleAction("label", "created")));
+
+    processing(probot);
+    await eventually("the inbox is drained", drained);
+
+    expect(handled.sort()).toEqual(ids.sort());
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(await DeliveryModel.countDocuments({ state: "processed", attempts: 1 })).toBe(40);
+  });
+
+  it("retries a failing delivery until its handler succeeds", async () => {
+    const probot = bareProbot();
+    let calls = 0;
+    probot.on("label", async () => {
+      calls += 1;
+      if (calls < 3) throw new Error(`GitHub answered 502 (call ${calls})`);
+    });
+    const deliveryId = await receive("label", exampleAction("label", "created"));
+
+    processing(probot);
+    const entry = await eventually("the delivery is processed", async () => (await DeliveryModel.findById(deliveryId).lean())?.state === "processed" && DeliveryModel.findById(deliveryId).lean());
+
+    expect(entry).toMatchObject({ attempts: 3, lastError: null });
+  });
+
+  it("gives a delivery up as dead after its last attempt, with the error", async () => {
+    const probot = bareProbot();
+    probot.on("label", async () => {
+      throw new Error("the handler always fails");
+    });
+    const deliveryId = await receive("label", exampleAction("label", "created"));
+
+    processing(probot);
+    await eventually("the delivery is dead", async () => (await DeliveryModel.findById(deliveryId).lean())?.state === "dead");
+
+    expect(await DeliveryModel.findById(deliveryId).lean()).toMatchObject({
+      attempts: MAX_DELIVERY_ATTEMPTS,
+      lastError: expect.stringContaining("the handler always fails"),
+    });
+  });
+
+  it("dead-letters an invalid payload at once, before any handler runs", async () => {
+    const probot = bareProbot();
+    let calls = 0;
+    probot.on("pull_request", async () => {
+      calls += 1;
+    });
+    const { pull_request: _, ...withoutPullRequest } = exampleAction("pull_request", "opened");
+    const deliveryId = await receive("pull_request", withoutPullRequest);
+
+    processing(probot);
+    await eventually("the delivery is dead", async () => (await DeliveryModel.findById(deliveryId).lean())?.state === "dead");
+
+    expect(calls).toBe(0);
+    expect(await DeliveryModel.findById(deliveryId).lean()).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/^invalid payload: .*pull_request/) });
+  });
+
+  it("applies an installation's lifecycle events one at a time in the order received", async () => {
+    const probot = bareProbot();
+    const applied: string[] = [];
+    let running = 0;
+    let mostAtOnce = 0;
+    probot.on(["installation", "installation_repositories"], async (context) => {
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await sleep(5);
+      applied.push(context.id);
+      running -= 1;
+    });
+    const created = exampleAction("installation", "created");
+    const deleted = exampleAction("installation", "deleted");
+    const added = exampleAction("installation_repositories", "added");
+    const sameInstallation = { id: created.installation.id };
+    const sequence = [created, added, deleted, created, added, deleted].map((payload) => ({ ...payload, installation: { ...payload.installation, ...sameInstallation } }));
+    const base = Date.now() - 10_000;
+    const ids: string[] = [];
+    for (const [index, payload] of sequence.entries()) {
+      ids.push(await receive("action" in payload && payload.action === "added" ? "installation_repositories" : "installation", payload, new Date(base + index)));
+    }
+
+    processing(probot, 8);
+    await eventually("the inbox is drained", drained);
+
+    expect(mostAtOnce).toBe(1);
+    expect(applied).toEqual(ids);
+  });
+
+  it("finishes the deliveries in flight when stopped", async () => {
+    const probot = bareProbot();
+    let finished = 0;
+    probot.on("label", async () => {
+      await sleep(200);
+      finished += 1;
+    });
+    await receive("label", exampleAction("label", "created"));
+    const running = processing(probot);
+    await eventually("the delivery is being processed", async () => (await DeliveryModel.countDocuments({ state: "processing" })) === 1);
+
+    await running.stop();
+    processor = undefined;
+
+    expect(finished).toBe(1);
+    expect(await DeliveryModel.countDocuments({ state: "processed" })).toBe(1);
+  });
+});
