@@ -48,6 +48,8 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   INBOX_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   REDELIVERY_INTERVAL_MINUTES: z.coerce.number().int().min(1, "must be at least 1").default(10),
+  /** Overrides REDELIVERY_INTERVAL_MINUTES at the scale of seconds (fault drills, tests); unset in production. */
+  REDELIVERY_INTERVAL_SECONDS: z.coerce.number().int().min(1, "must be at least 1").optional(),
   SESSION_SECRET: optionalText.pipe(
     z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
   ),
@@ -82,7 +84,10 @@ export interface Config {
   workerConcurrency: number;
   /** Webhook deliveries processed at once in this process. */
   inboxConcurrency: number;
-  /** How often GitHub's list of deliveries is checked for ones that failed, which are then asked for again. */
+  /**
+   * How often GitHub's list of deliveries is checked for ones that failed, which are then asked for again; a fraction
+   * when REDELIVERY_INTERVAL_SECONDS is given.
+   */
   redeliveryIntervalMinutes: number;
   web: WebConfig;
 }
@@ -163,7 +168,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     syncIntervalMinutes: env.SYNC_INTERVAL_MINUTES,
     workerConcurrency: env.WORKER_CONCURRENCY,
     inboxConcurrency: env.INBOX_CONCURRENCY,
-    redeliveryIntervalMinutes: env.REDELIVERY_INTERVAL_MINUTES,
+    redeliveryIntervalMinutes: env.REDELIVERY_INTERVAL_SECONDS !== undefined ? env.REDELIVERY_INTERVAL_SECONDS / 60 : env.REDELIVERY_INTERVAL_MINUTES,
     web: {
       sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString("hex"),
       sessionSecretGenerated: !env.SESSION_SECRET,
