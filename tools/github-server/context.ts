@@ -5,6 +5,7 @@ import type { GeneratedOrg } from "./org/generate.js";
 import type { Urls } from "./rest/urls.js";
 import type { Stats } from "./stats.js";
 import type { DeliveryLog } from "./webhooks/deliveries.js";
+import type { InFlight } from "./webhooks/in-flight.js";
 
 /** The server's state, shared by every route. */
 export interface ServerContext {
@@ -14,6 +15,7 @@ export interface ServerContext {
   tokens: TokenStore;
   stats: Stats;
   deliveries: DeliveryLog;
+  webhooksInFlight: InFlight;
   /** The app's installation on the organization, once installed. */
   installation: Installation | null;
   /** When the app was registered (a fixed point before the installation). */

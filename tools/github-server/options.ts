@@ -43,6 +43,8 @@ export interface GitHubServerOptions {
   graphql?: Partial<GraphqlLimitOptions>;
   faults?: Partial<FaultOptions>;
   installationTokenTtlMs?: number;
+  /** How long a webhook receiver may take to answer before the delivery fails as "timed out" (GitHub: 10 s). */
+  webhookTimeoutMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -58,6 +60,7 @@ export interface ResolvedOptions {
   graphql: GraphqlLimitOptions;
   faults: FaultOptions;
   installationTokenTtlMs: number;
+  webhookTimeoutMs: number;
 }
 
 /** Tributary's own registration (app.yml): read-only permissions and the events ingestion listens to. */
@@ -95,5 +98,6 @@ export function resolveOptions(options: GitHubServerOptions = {}): ResolvedOptio
     graphql: { maxNodes: 500_000, nodeBudget: Infinity, timeoutDelayMs: 200, ...options.graphql },
     faults: { latencyMs: 0, jitterMs: 0, errorRate: 0, resetRate: 0, seed: 1, ...options.faults },
     installationTokenTtlMs: options.installationTokenTtlMs ?? 3_600_000,
+    webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
   };
 }

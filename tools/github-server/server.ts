@@ -27,6 +27,7 @@ import { Urls } from "./rest/urls.js";
 import { Simulator, type ActivityOptions, type InstallOptions } from "./simulate.js";
 import { Stats, type StatsSnapshot } from "./stats.js";
 import { DeliveryLog, type Delivery } from "./webhooks/deliveries.js";
+import { InFlight } from "./webhooks/in-flight.js";
 import { sendWebhook } from "./webhooks/send.js";
 
 export interface GitHubServer {
@@ -45,6 +46,8 @@ export interface GitHubServer {
   simulateRepositoryChange(change: { add?: string[]; remove?: string[] }): Promise<Delivery[]>;
   simulateActivity(options: ActivityOptions): Promise<Delivery[]>;
   sendWebhook<Name extends WebhookEventName>(name: Name, payload: WebhookEvent): Promise<Delivery>;
+  /** Resolves once every webhook send under way (redeliveries run in the background) has been made and recorded. */
+  webhooksSettled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ export async function startGitHubServer(input: GitHubServerOptions = {}): Promis
     tokens: new TokenStore(options.installationTokenTtlMs),
     stats,
     deliveries: new DeliveryLog(),
+    webhooksInFlight: new InFlight(),
     installation: null,
     appCreatedAt: options.org.historyEnd.getTime() - 30 * 24 * 3_600_000,
     now: () => Date.now(),
@@ -249,6 +253,7 @@ export async function startGitHubServer(input: GitHubServerOptions = {}): Promis
     simulateRepositoryChange: (change) => simulator.changeRepositories(change),
     simulateActivity: (activity) => simulator.run(activity),
     sendWebhook: (name, payload) => sendWebhook(context, { name, payload }),
+    webhooksSettled: () => context.webhooksInFlight.settled(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -1,6 +1,4 @@
 import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
@@ -8,16 +6,10 @@ import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GitHubServer } from "../../../tools/github-server/index.js";
 import { allowLoopback, appJwt, call, graphql, installationToken, startSmallServer } from "./helpers.js";
-
-interface Received {
-  headers: Record<string, string>;
-  raw: string;
-  body: any;
-}
+import { Receiver, type Received } from "./receiver.js";
 
 const SECRET = "webhook-secret-for-tests";
-let receiver: Server;
-let received: Received[] = [];
+const receiver = new Receiver();
 let server: GitHubServer;
 
 /** The webhook JSON schemas, compiled per definition (`pull_request$opened`, `push$event`, ...). */
@@ -38,23 +30,13 @@ const definitionOf = (delivery: Received) => `${delivery.headers["x-github-event
 
 beforeAll(async () => {
   allowLoopback();
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const raw = Buffer.concat(chunks).toString("utf8");
-      received.push({ headers: req.headers as Record<string, string>, raw, body: JSON.parse(raw) });
-      res.writeHead(202).end("accepted");
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const { port } = receiver.address() as AddressInfo;
-  server = await startSmallServer({ installation: { preinstalled: false }, app: { webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks`, webhookSecret: SECRET } });
+  await receiver.start();
+  server = await startSmallServer({ installation: { preinstalled: false }, app: { webhookUrl: receiver.url, webhookSecret: SECRET } });
 });
 
 afterAll(async () => {
   await server.close();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.stop();
 });
 
 describe("webhooks", () => {
@@ -62,7 +44,7 @@ describe("webhooks", () => {
     expect(server.installation()).toBeNull();
     const { installation, delivery } = await server.simulateInstall();
     expect(delivery.status).toBe("OK");
-    const [sent] = received;
+    const [sent] = receiver.received;
     expect(sent!.headers["x-github-event"]).toBe("installation");
     expect(sent!.headers["x-github-delivery"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(sent!.headers["x-hub-signature-256"]).toBe(`sha256=${createHmac("sha256", SECRET).update(sent!.raw).digest("hex")}`);
@@ -73,34 +55,34 @@ describe("webhooks", () => {
   });
 
   it("announce live activity with bodies shaped like GitHub's", async () => {
-    received = [];
+    receiver.received = [];
     const deliveries = await server.simulateActivity({ pullRequests: 2, reviews: 3, pushes: 4, merges: 1, issues: 4, comments: 2 });
     expect(deliveries.every((d) => d.status === "OK")).toBe(true);
-    expect(received).toHaveLength(deliveries.length);
-    const events = new Set(received.map(definitionOf));
+    expect(receiver.received).toHaveLength(deliveries.length);
+    const events = new Set(receiver.received.map(definitionOf));
     for (const event of ["pull_request$opened", "pull_request_review$submitted", "push$event", "pull_request$closed", "issues$opened", "issue_comment$created"]) {
       expect(events).toContain(event);
     }
-    for (const delivery of received) {
+    for (const delivery of receiver.received) {
       expect(webhookSchemas(definitionOf(delivery), delivery.body), definitionOf(delivery)).toEqual([]);
       expect(delivery.headers["x-hub-signature-256"]).toBe(`sha256=${createHmac("sha256", SECRET).update(delivery.raw).digest("hex")}`);
     }
   });
 
   it("announce repository selection changes", async () => {
-    received = [];
+    receiver.received = [];
     const [first, second] = server.org.org.repos;
     await server.simulateRepositoryChange({ remove: [first!.name] });
     await server.simulateRepositoryChange({ add: [first!.name] });
-    expect(received.map(definitionOf)).toEqual(["installation_repositories$removed", "installation_repositories$added"]);
-    for (const delivery of received) expect(webhookSchemas(definitionOf(delivery), delivery.body)).toEqual([]);
+    expect(receiver.received.map(definitionOf)).toEqual(["installation_repositories$removed", "installation_repositories$added"]);
+    for (const delivery of receiver.received) expect(webhookSchemas(definitionOf(delivery), delivery.body)).toEqual([]);
     expect(second).toBeDefined();
   });
 
   it("change what REST and GraphQL serve afterwards", async () => {
-    received = [];
+    receiver.received = [];
     await server.simulateActivity({ pullRequests: 1, pushes: 0 });
-    const opened = received.find((d) => definitionOf(d) === "pull_request$opened")!.body;
+    const opened = receiver.received.find((d) => definitionOf(d) === "pull_request$opened")!.body;
     const token = await installationToken(server);
     const [owner, name] = (opened.repository.full_name as string).split("/");
     const rest = await call(`${server.apiUrl}/repos/${owner}/${name}/pulls/${opened.number}`, { token });

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
+import type { WebhookEvent as WebhookPayload, WebhookEventName } from "@octokit/webhooks-types";
 import type { ServerContext } from "../context.js";
 import { post } from "../http/post.js";
-import type { WebhookEvent as WebhookPayload, WebhookEventName } from "@octokit/webhooks-types";
 import type { Delivery } from "./deliveries.js";
 
 export interface WebhookEvent {
@@ -13,14 +13,38 @@ export function signature(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 
+/** Sends an event for the first time, under a new delivery GUID. */
+export function sendWebhook(context: ServerContext, event: WebhookEvent): Promise<Delivery> {
+  return context.webhooksInFlight.track(attempt(context, event, randomUUID(), false));
+}
+
+/** Sends a recorded delivery's event again, as GitHub does on `POST …/attempts`: same GUID and body, a new attempt. */
+export function redeliver(context: ServerContext, original: Delivery): Promise<Delivery> {
+  return context.webhooksInFlight.track(attempt(context, { name: original.event, payload: original.request.payload }, original.guid, true));
+}
+
+type Outcome = Pick<Delivery, "status" | "statusCode" | "response">;
+
+/** What the receiving end made of a delivery, in GitHub's words; never throws, whatever the receiver does. */
+async function outcome(url: string | undefined, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Outcome> {
+  const unanswered = (status: string): Outcome => ({ status, statusCode: 0, response: { headers: {}, payload: null } });
+  if (!url) return unanswered("No webhook URL configured");
+  try {
+    const answer = await post(url, headers, body, timeoutMs);
+    const ok = answer.status >= 200 && answer.status < 300;
+    return { status: ok ? "OK" : `Invalid HTTP Response: ${answer.status}`, statusCode: answer.status, response: { headers: answer.headers, payload: answer.body } };
+  } catch (error) {
+    return unanswered(error instanceof Error && error.name === "TimeoutError" ? "timed out" : "failed to connect to host");
+  }
+}
+
 /**
- * Delivers one webhook as GitHub does: JSON body, HMAC-SHA256 signature with the webhook secret, event name and
- * delivery GUID headers; a 10-second timeout. The delivery is recorded whatever happens.
+ * One delivery attempt as GitHub makes it: JSON body, HMAC signatures with the webhook secret, event name and
+ * delivery GUID headers, a time limit (10 seconds by default). The attempt is recorded whatever happens.
  */
-export async function sendWebhook(context: ServerContext, event: WebhookEvent, redelivery = false): Promise<Delivery> {
+async function attempt(context: ServerContext, event: WebhookEvent, guid: string, redelivery: boolean): Promise<Delivery> {
   const { app } = context.options;
   const body = JSON.stringify(event.payload);
-  const guid = randomUUID();
   const headers: Record<string, string> = {
     "content-type": "application/json",
     "user-agent": "GitHub-Hookshot/local",
@@ -33,40 +57,22 @@ export async function sendWebhook(context: ServerContext, event: WebhookEvent, r
     "x-hub-signature-256": signature(app.webhookSecret, body),
   };
   const started = context.now();
-  let statusCode = 0;
-  let status = "OK";
-  let responseHeaders: Record<string, string> = {};
-  let responsePayload: string | null = null;
-  if (!app.webhookUrl) {
-    status = "No webhook URL configured";
-  } else {
-    try {
-      const response = await post(app.webhookUrl, headers, body, 10_000);
-      statusCode = response.status;
-      responseHeaders = response.headers;
-      responsePayload = response.body;
-      if (statusCode < 200 || statusCode >= 300) status = `Invalid HTTP Response: ${statusCode}`;
-    } catch (error) {
-      status = error instanceof Error && error.name === "TimeoutError" ? "timed out" : "We couldn't deliver this payload: Connection refused";
-    }
-  }
+  const result = await outcome(app.webhookUrl, headers, body, context.options.webhookTimeoutMs);
   const delivery: Delivery = {
     id: context.deliveries.allocateId(),
     guid,
     deliveredAt: started,
     redelivery,
     durationMs: context.now() - started,
-    status,
-    statusCode,
+    ...result,
     event: event.name,
     action: "action" in event.payload ? String(event.payload.action) : null,
     installationId: "installation" in event.payload && event.payload.installation ? event.payload.installation.id : null,
     repositoryId: "repository" in event.payload && event.payload.repository ? event.payload.repository.id : null,
     request: { headers, payload: event.payload },
-    response: { headers: responseHeaders, payload: responsePayload },
   };
   context.deliveries.record(delivery);
-  if (status === "OK") context.stats.current.webhooks.delivered += 1;
+  if (result.status === "OK") context.stats.current.webhooks.delivered += 1;
   else context.stats.current.webhooks.failed += 1;
   return delivery;
 }

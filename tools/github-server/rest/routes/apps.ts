@@ -1,14 +1,16 @@
-import type { WebhookEvent, WebhookEventName } from "@octokit/webhooks-types";
 import type { ServerContext } from "../../context.js";
 import { pageReply, paginate } from "../../http/pagination.js";
 import { apiError, json, type ApiRequest, type Route } from "../../http/types.js";
 import { installedRepos, type Permissions } from "../../installation.js";
 import { hookDelivery, hookDeliveryItem } from "../../webhooks/deliveries.js";
-import { sendWebhook } from "../../webhooks/send.js";
+import { redeliver } from "../../webhooks/send.js";
 import { positiveInt } from "../access.js";
 import { installation, integration } from "../apps.js";
 import { repository } from "../repositories.js";
 import { iso } from "../urls.js";
+
+/** GitHub redelivers deliveries of the past 3 days only. */
+const REDELIVERY_WINDOW_MS = 3 * 24 * 3_600_000;
 
 export function appRoutes(context: ServerContext): Route[] {
   const current = (request: ApiRequest) => {
@@ -99,19 +101,19 @@ export function appRoutes(context: ServerContext): Route[] {
       template: "/app/hook/deliveries",
       auth: "app",
       handle(request) {
-        // GitHub pages deliveries by cursor (the last id seen), not by page number.
-        const perPage = Math.min(100, Math.max(1, Number(request.query.get("per_page") ?? 30) || 30));
-        const cursor = Number(request.query.get("cursor") ?? "") || Infinity;
-        const after = context.deliveries.list().filter((delivery) => delivery.id < cursor);
-        const page = after.slice(0, perPage);
+        const perPage = Math.min(100, Math.max(1, Math.floor(Number(request.query.get("per_page") ?? 30)) || 30));
+        const status = request.query.get("status");
+        if (status !== null && status !== "success" && status !== "failure") return apiError(422, "Invalid value for status: must be one of success, failure");
+        const page = context.deliveries.page(request.query.get("cursor"), perPage, status ?? undefined);
+        if (!page) return apiError(400, "Invalid cursor");
         const headers: Record<string, string> = {};
-        if (after.length > perPage) {
-          const next = new URL(request.url.pathname, context.urls.web);
+        if (page.next) {
+          const next = new URL(request.url.pathname + request.url.search, context.urls.web);
           next.searchParams.set("per_page", String(perPage));
-          next.searchParams.set("cursor", String(page.at(-1)!.id));
+          next.searchParams.set("cursor", page.next);
           headers.link = `<${next}>; rel="next"`;
         }
-        return json(page.map(hookDeliveryItem), 200, headers);
+        return json(page.items.map(hookDeliveryItem), 200, headers);
       },
     },
     {
@@ -130,8 +132,9 @@ export function appRoutes(context: ServerContext): Route[] {
       handle(request) {
         const delivery = context.deliveries.find(Number(request.params.delivery_id));
         if (!delivery) return apiError(404, "Not Found");
-        // The payload was built (and type-checked) as this event's when it was first sent.
-        void sendWebhook(context, { name: delivery.event as WebhookEventName, payload: delivery.request.payload as WebhookEvent }, true);
+        if (context.now() - delivery.deliveredAt > REDELIVERY_WINDOW_MS) return apiError(422, "Deliveries older than 3 days cannot be redelivered");
+        // Accepted at once; the attempt is made (and recorded) in the background, as on GitHub.
+        void redeliver(context, delivery);
         return json({}, 202);
       },
     },
