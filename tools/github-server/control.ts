@@ -1,6 +1,10 @@
 import { json, type Route } from "./http/types.js";
+import { installedRepos } from "./installation.js";
 import type { GitHubServer } from "./server.js";
-import type { ActivityOptions, InstallOptions } from "./simulate.js";
+import type { ActivityOptions, InstallOptions, RepositoryChange } from "./simulate.js";
+import type { Delivery } from "./webhooks/deliveries.js";
+
+const brief = (delivery: Delivery) => ({ id: delivery.id, guid: delivery.guid, event: delivery.event, action: delivery.action, status: delivery.status });
 
 /**
  * `/_control/*`: for benchmarks and demos driving the server from another process. Not part of GitHub's API,
@@ -9,11 +13,16 @@ import type { ActivityOptions, InstallOptions } from "./simulate.js";
 export function controlRoutes(server: GitHubServer, limits: { resetLimits: () => void }): Route[] {
   const summary = () => {
     const { org, options } = server.org;
+    const installation = server.installation();
     return {
       org: org.login,
       sizes: { repos: options.repos, pulls: options.pulls, issues: options.issues, commits: options.commits, members: options.members },
       repositories: org.repos.map((repo) => ({ id: repo.id, name: repo.name, previousNames: repo.previousNames, planned: repo.planned })),
-      installation: server.installation() && { id: server.installation()!.id, repositorySelection: server.installation()!.repositorySelection },
+      installation: installation && {
+        id: installation.id,
+        repositorySelection: installation.repositorySelection,
+        repositories: installedRepos(installation, org.repos).map((repo) => repo.name),
+      },
       urls: { web: server.url, api: server.apiUrl, graphql: server.graphqlUrl },
     };
   };
@@ -44,8 +53,24 @@ export function controlRoutes(server: GitHubServer, limits: { resetLimits: () =>
       template: "/activity",
       auth: "none",
       async handle(request) {
-        const deliveries = await server.simulateActivity((request.body ?? {}) as ActivityOptions);
-        return json(deliveries.map((d) => ({ id: d.id, event: d.event, action: d.action, status: d.status })));
+        return json((await server.simulateActivity((request.body ?? {}) as ActivityOptions)).map(brief));
+      },
+    },
+    {
+      method: "POST",
+      template: "/repositories",
+      auth: "none",
+      async handle(request) {
+        return json((await server.simulateRepositoryChange((request.body ?? {}) as RepositoryChange)).map(brief));
+      },
+    },
+    {
+      method: "GET",
+      template: "/webhooks/settled",
+      auth: "none",
+      async handle() {
+        await server.webhooksSettled();
+        return json({ settled: true });
       },
     },
   ];

@@ -24,7 +24,7 @@ import { peopleRoutes } from "./rest/routes/people.js";
 import { pullRoutes } from "./rest/routes/pulls.js";
 import { repositoryRoutes } from "./rest/routes/repos.js";
 import { Urls } from "./rest/urls.js";
-import { Simulator, type ActivityOptions, type InstallOptions } from "./simulate.js";
+import { Simulator, type ActivityOptions, type InstallOptions, type RepositoryChange } from "./simulate.js";
 import { Stats, type StatsSnapshot } from "./stats.js";
 import { DeliveryLog, type Delivery } from "./webhooks/deliveries.js";
 import { InFlight } from "./webhooks/in-flight.js";
@@ -43,7 +43,7 @@ export interface GitHubServer {
   resetStats(): void;
   installation(): Installation | null;
   simulateInstall(options?: InstallOptions): Promise<{ installation: Installation; delivery: Delivery }>;
-  simulateRepositoryChange(change: { add?: string[]; remove?: string[] }): Promise<Delivery[]>;
+  simulateRepositoryChange(change: RepositoryChange): Promise<Delivery[]>;
   simulateActivity(options: ActivityOptions): Promise<Delivery[]>;
   sendWebhook<Name extends WebhookEventName>(name: Name, payload: WebhookEvent): Promise<Delivery>;
   /** Resolves once every webhook send under way (redeliveries run in the background) has been made and recorded. */

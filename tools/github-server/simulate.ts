@@ -1,7 +1,7 @@
 import type { ServerContext } from "./context.js";
-import { installedRepos, type Installation } from "./installation.js";
+import { canAccess, installedRepos, type Installation } from "./installation.js";
 import { OrgActivity } from "./org/activity.js";
-import type { PullRequest, Repo } from "./org/model.js";
+import type { Issue, PullRequest, Repo } from "./org/model.js";
 import { Random } from "./random.js";
 import type { Delivery } from "./webhooks/deliveries.js";
 import * as payloads from "./webhooks/payloads.js";
@@ -14,6 +14,12 @@ export interface InstallOptions {
   sender?: string;
 }
 
+/** Repository names to add to or remove from the installation (which then lists selected repositories). */
+export interface RepositoryChange {
+  add?: string[];
+  remove?: string[];
+}
+
 export interface ActivityOptions {
   pullRequests?: number;
   reviews?: number;
@@ -21,7 +27,18 @@ export interface ActivityOptions {
   merges?: number;
   issues?: number;
   comments?: number;
+  /** Issues deleted: `issues.deleted`; REST answers 410 for them and GraphQL no longer finds them. */
+  deletions?: number;
+  /**
+   * Open issues transferred to another repository of the organization: `issues.opened` in the target (when the
+   * installation covers it), then `issues.transferred`; REST answers 301 for the old number.
+   */
+  transfers?: number;
+  /** Repositories removed from the installation, in one `installation_repositories.removed` (at least one stays). */
+  repositoryRemovals?: number;
 }
+
+type Send = (event: WebhookEvent) => Promise<unknown>;
 
 /** Installation lifecycle and live activity, each ending in the webhook GitHub would send. */
 export class Simulator {
@@ -102,7 +119,7 @@ export class Simulator {
   }
 
   /** Adds repositories to (or removes them from) a "selected" installation. */
-  async changeRepositories(change: { add?: string[]; remove?: string[] }, senderLogin?: string): Promise<Delivery[]> {
+  async changeRepositories(change: RepositoryChange, senderLogin?: string): Promise<Delivery[]> {
     const installation = this.context.installation;
     if (!installation) throw new Error("The app is not installed");
     const repoNamed = (name: string) => {
@@ -212,10 +229,53 @@ export class Simulator {
       const comment = this.activity.comment(issue);
       await send({ name: "issue_comment", payload: { action: "created", issue: payloads.issue(this.context, issue), comment: payloads.issueComment(this.context, issue, comment), ...this.envelope(repo), sender: payloads.personUser(this.context, comment.author) } });
     }
+    for (let i = 0; i < (options.deletions ?? 0); i += 1) {
+      const issues = repos.flatMap((repo) => this.context.generated.issues(repo));
+      if (issues.length === 0) break;
+      await this.deleteIssue(random.pick(issues), random, send);
+    }
+    for (let i = 0; i < (options.transfers ?? 0); i += 1) {
+      const issues = repos.flatMap((repo) => (this.transferTargets(repo).length > 0 ? this.context.generated.issues(repo) : [])).filter((issue) => issue.closedAt === null);
+      if (issues.length === 0) break;
+      const issue = random.pick(issues);
+      await this.transferIssue(issue, random.pick(this.transferTargets(issue.repo)), random, send);
+    }
+    // Last, so that the round's other activity happened on repositories the app could still see.
+    const removals = options.repositoryRemovals ?? 0;
+    if (removals > 0) {
+      const installed = installedRepos(installation, this.context.generated.org.repos);
+      const removed = random.shuffle([...installed]).slice(0, Math.min(removals, installed.length - 1));
+      if (removed.length > 0) deliveries.push(...(await this.changeRepositories({ remove: removed.map((repo) => repo.name) }, random.pick(this.context.generated.admins()).login)));
+    }
     return deliveries;
   }
 
-  private async sendPush(repo: Repo, ref: string, before: string, commits: ReturnType<OrgActivity["pushToBranch"]>["commits"], send: (event: WebhookEvent) => Promise<unknown>) {
+  private async deleteIssue(issue: Issue, random: Random, send: Send): Promise<void> {
+    const before = payloads.issue(this.context, issue);
+    this.activity.deleteIssue(issue);
+    const sender = payloads.personUser(this.context, random.pick(this.context.generated.admins()));
+    await send({ name: "issues", payload: { action: "deleted", issue: before, ...this.envelope(issue.repo), sender } });
+  }
+
+  /** Where GitHub lets an issue move: another unarchived repository of the owner, never from private to public. */
+  private transferTargets(from: Repo): Repo[] {
+    return this.context.generated.org.repos.filter((repo) => repo !== from && !repo.isArchived && (repo.isPrivate || !from.isPrivate));
+  }
+
+  private async transferIssue(issue: Issue, target: Repo, random: Random, send: Send): Promise<void> {
+    const before = payloads.issue(this.context, issue);
+    const moved = this.activity.transferIssue(issue, target);
+    const newIssue = payloads.issue(this.context, moved);
+    const sender = payloads.personUser(this.context, random.pick(this.context.generated.admins()));
+    // GitHub opens the issue in the target repository, then tells the source repository where it went.
+    const installation = this.context.installation;
+    if (installation && canAccess(installation, target)) {
+      await send({ name: "issues", payload: { action: "opened", issue: { ...newIssue, state: "open", closed_at: null }, ...this.envelope(target), sender } });
+    }
+    await send({ name: "issues", payload: { action: "transferred", changes: { new_issue: newIssue, new_repository: payloads.repository(this.context, target) }, issue: before, ...this.envelope(issue.repo), sender } });
+  }
+
+  private async sendPush(repo: Repo, ref: string, before: string, commits: ReturnType<OrgActivity["pushToBranch"]>["commits"], send: Send) {
     const head = commits.at(-1)!;
     const pusher = head.author ?? this.context.generated.org.members[0]!.person;
     const { org } = this.context.generated;

@@ -149,3 +149,18 @@ describe("the delivery log", () => {
     expect(log.find(50_001)).toBeUndefined();
   });
 });
+
+describe("/_control (for other processes)", () => {
+  it("drives deletions, transfers and repository removals, and waits for webhooks to settle", async () => {
+    const control = (path: string, body?: unknown) => call(`${server.url}/_control${path}`, { method: body === undefined ? "GET" : "POST", ...(body !== undefined && { body }) });
+    const activity = await control("/activity", { deletions: 1, transfers: 1 });
+    expect(activity.body.map((d: { action: string }) => d.action)).toEqual(expect.arrayContaining(["deleted", "transferred"]));
+    const repository = server.org.org.repos.at(-1)!.name;
+    const removal = await control("/repositories", { remove: [repository] });
+    expect(removal.body).toEqual([expect.objectContaining({ event: "installation_repositories", action: "removed", status: "OK" })]);
+    expect((await control("/org")).body.installation.repositories).not.toContain(repository);
+    expect((await redeliver(removal.body[0].id)).status).toBe(202);
+    expect((await control("/webhooks/settled")).body).toEqual({ settled: true });
+    expect(await newest()).toMatchObject({ guid: removal.body[0].guid, redelivery: true });
+  });
+});

@@ -104,3 +104,67 @@ describe("webhooks", () => {
     expect(detail.body.request.payload).toBeDefined();
   });
 });
+
+describe("activity that takes things away", () => {
+  const issueQuery = `query($owner: String!, $name: String!, $number: Int!) { repository(owner: $owner, name: $name) { issue(number: $number) { databaseId title } } }`;
+  const sentOnly = () => {
+    for (const delivery of receiver.received) expect(webhookSchemas(definitionOf(delivery), delivery.body), definitionOf(delivery)).toEqual([]);
+    return receiver.received.map(definitionOf);
+  };
+
+  it("deletes an issue: issues.deleted, then REST answers 410 and GraphQL finds nothing", async () => {
+    receiver.received = [];
+    await server.simulateActivity({ deletions: 1 });
+    expect(sentOnly()).toEqual(["issues$deleted"]);
+    const { issue, repository } = receiver.received[0]!.body;
+    const [owner, name] = (repository.full_name as string).split("/");
+    const token = await installationToken(server);
+    expect((await call(`${server.apiUrl}/repos/${repository.full_name}/issues/${issue.number}`, { token })).status).toBe(410);
+    const listed = await call<Array<{ id: number }>>(`${server.apiUrl}/repos/${repository.full_name}/issues?state=all&per_page=100`, { token });
+    expect(listed.body.map((item) => item.id)).not.toContain(issue.id);
+    const gql = await graphql(server, token, issueQuery, { owner, name, number: issue.number });
+    expect(gql.body.errors?.[0]?.type).toBe("NOT_FOUND");
+    const byNode = await graphql(server, token, `query($id: ID!) { node(id: $id) { id } }`, { id: issue.node_id });
+    expect(byNode.body.errors?.[0]?.type).toBe("NOT_FOUND");
+  });
+
+  it("transfers an issue: issues.opened in the target, issues.transferred in the source, the old number redirecting to the new", async () => {
+    receiver.received = [];
+    await server.simulateActivity({ transfers: 1 });
+    expect(sentOnly()).toEqual(["issues$opened", "issues$transferred"]);
+    const [opened, transferred] = receiver.received.map((delivery) => delivery.body);
+    const { new_issue: moved, new_repository: target } = transferred.changes;
+    expect(opened.issue.id).toBe(moved.id);
+    expect(opened.repository.full_name).toBe(target.full_name);
+    expect(target.full_name).not.toBe(transferred.repository.full_name);
+    expect(moved).toMatchObject({ title: transferred.issue.title, comments: transferred.issue.comments });
+    expect(moved.id).not.toBe(transferred.issue.id);
+
+    const token = await installationToken(server);
+    const old = await call(`${server.apiUrl}/repos/${transferred.repository.full_name}/issues/${transferred.issue.number}`, { token });
+    expect(old.status).toBe(301);
+    expect(old.headers.location).toBe(`${server.apiUrl}/repos/${target.full_name}/issues/${moved.number}`);
+    const now = await call(old.headers.location!, { token });
+    expect(now.body).toMatchObject({ id: moved.id, number: moved.number, title: moved.title, comments: moved.comments });
+    const [owner, name] = (target.full_name as string).split("/");
+    const gql = await graphql(server, token, issueQuery, { owner, name, number: moved.number });
+    expect(gql.body.data?.repository.issue).toEqual({ databaseId: moved.id, title: moved.title });
+    const [oldOwner, oldName] = (transferred.repository.full_name as string).split("/");
+    expect((await graphql(server, token, issueQuery, { owner: oldOwner, name: oldName, number: transferred.issue.number })).body.errors?.[0]?.type).toBe("NOT_FOUND");
+  });
+
+  it("removes a repository from the installation: installation_repositories.removed, and the app's tokens no longer see it", async () => {
+    const token = await installationToken(server);
+    receiver.received = [];
+    await server.simulateActivity({ repositoryRemovals: 1 });
+    expect(sentOnly()).toEqual(["installation_repositories$removed"]);
+    const [removed] = receiver.received[0]!.body.repositories_removed;
+    expect((await call(`${server.apiUrl}/repos/${removed.full_name}`, { token })).status).toBe(404);
+    const listed = await call<{ repositories: Array<{ id: number }> }>(`${server.apiUrl}/installation/repositories`, { token });
+    expect(listed.body.repositories.map((repo) => repo.id)).not.toContain(removed.id);
+    const gql = await graphql(server, token, `query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { id } }`, { owner: server.org.org.login, name: removed.name });
+    expect(gql.body.errors?.[0]?.type).toBe("NOT_FOUND");
+    const scoped = await call(`${server.apiUrl}/app/installations/${server.installation()!.id}/access_tokens`, { method: "POST", token: appJwt(), body: { repository_ids: [removed.id] } });
+    expect(scoped.status).toBe(422);
+  });
+});

@@ -2,7 +2,7 @@ import { Random } from "../random.js";
 import type { GeneratedOrg } from "./generate.js";
 import { ids } from "./id-space.js";
 import { commitSha } from "./ids.js";
-import type { Comment, Commit, Issue, PullRequest, Repo, Review, ReviewState } from "./model.js";
+import type { Comment, Commit, Issue, PullRequest, RemovedIssue, Repo, Review, ReviewState } from "./model.js";
 import * as words from "./names.js";
 
 /**
@@ -172,6 +172,33 @@ export class OrgActivity {
   closeIssue(issue: Issue): void {
     const at = this.now();
     Object.assign(issue, { closedAt: at, updatedAt: at, stateReason: "completed" });
+  }
+
+  /** Deletes an issue (GitHub deletes issues, never pull requests): its number answers 410 from now on. */
+  deleteIssue(issue: Issue): void {
+    this.replaceIssue(issue, { kind: "deleted", repo: issue.repo, number: issue.number, id: issue.id });
+  }
+
+  /**
+   * Moves an issue to another repository of the organization, where it becomes a new issue (the next number, a new
+   * id) with the same content and comments; the old number redirects to it.
+   */
+  transferIssue(issue: Issue, target: Repo): Issue {
+    const content = this.generated.content(target);
+    const number = content.items.length + 1;
+    const at = this.now();
+    const moved: Issue = { ...issue, repo: target, number, id: this.generated.itemIds(target, number).issue, updatedAt: at, comments: this.generated.comments(issue) };
+    content.items.push(moved);
+    content.issues.push(moved);
+    target.updatedAt = at;
+    this.replaceIssue(issue, { kind: "transferred", repo: issue.repo, number: issue.number, id: issue.id, transferredTo: { fullName: `${this.generated.org.login}/${target.name}`, number } });
+    return moved;
+  }
+
+  private replaceIssue(issue: Issue, removed: RemovedIssue): void {
+    const content = this.generated.content(issue.repo);
+    content.items[issue.number - 1] = removed;
+    content.issues.splice(content.issues.indexOf(issue), 1);
   }
 
   comment(item: Issue | PullRequest): Comment {

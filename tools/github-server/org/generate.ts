@@ -352,7 +352,7 @@ export class GeneratedOrg {
     const random = this.random("issue", repo.index, number);
     const ids = this.itemIds(repo, number);
     const removal = repo.index === 0 && issueIndex < 2 ? (["transferred", "deleted"] as const)[issueIndex]! : random.chance(0.01) ? "transferred" : random.chance(0.01) ? "deleted" : null;
-    if (removal === "transferred") return { kind: removal, repo, number, id: ids.issue, transferredTo: `${this.org.login}-archive/attic` };
+    if (removal === "transferred") return { kind: removal, repo, number, id: ids.issue, transferredTo: { fullName: `${this.org.login}-archive/attic`, number } };
     if (removal === "deleted") return { kind: removal, repo, number, id: ids.issue };
     const author = random.chance(0.9) ? random.pick(this.org.members).person : this.pickAuthor(random);
     const open = random.chance(this.historyEnd - createdAt < 30 * DAY ? 0.6 : 0.2);

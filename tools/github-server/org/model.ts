@@ -154,7 +154,7 @@ export interface Issue extends Numbered {
 
 /** An issue number that no longer resolves in this repository. */
 export type RemovedIssue =
-  | { kind: "transferred"; repo: Repo; number: number; id: number; transferredTo: string }
+  | { kind: "transferred"; repo: Repo; number: number; id: number; transferredTo: { fullName: string; number: number } }
   | { kind: "deleted"; repo: Repo; number: number; id: number };
 
 export type NumberedItem = PullRequest | Issue | RemovedIssue;

@@ -38,7 +38,7 @@ export function issueRoutes(context: ServerContext): Route[] {
     }),
     issueRoute("/repos/{owner}/{repo}/issues/{issue_number}", (_, item) => {
       if (item.kind === "transferred") {
-        const location = `${context.urls.api}/repos/${item.transferredTo}/issues/${item.number}`;
+        const location = `${context.urls.api}/repos/${item.transferredTo.fullName}/issues/${item.transferredTo.number}`;
         return { status: 301, body: { message: "Moved Permanently", url: location }, headers: { location } };
       }
       return json(issue(context, item));
