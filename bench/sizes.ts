@@ -10,7 +10,9 @@ export interface BenchPlan {
   nodeBudget: number;
   timeoutDelayMs: number;
   webhookDeliveries: number;
-  /** Deliveries (and raw upserts) in flight at once. */
+  /** Signed deliveries (and raw upserts) in flight at once: a burst, as GitHub sends after a busy minute. */
+  webhookConcurrency: number;
+  /** Backfill requests of the naive baseline in flight at once. */
   concurrency: number;
   database: DatabasePlan;
 }
@@ -40,6 +42,7 @@ export const FULL_PLAN: BenchPlan = {
   large: { repos: 20, pulls: 10_000, issues: 5_000, commits: 20_000, members: 50 },
   small: { repos: 2, pulls: 1_000, issues: 500, commits: 2_000, members: 50 },
   webhookDeliveries: 1_000,
+  webhookConcurrency: 32,
   database: { sizes: [10_000, 100_000, 500_000], samples: 200, settleSeconds: 65 },
 };
 
@@ -49,5 +52,6 @@ export const QUICK_PLAN: BenchPlan = {
   large: { repos: 10, pulls: 1_000, issues: 500, commits: 2_000, members: 20 },
   small: { repos: 1, pulls: 100, issues: 50, commits: 200, members: 20 },
   webhookDeliveries: 200,
+  webhookConcurrency: 32,
   database: { sizes: [1_000, 10_000, 50_000], samples: 200, settleSeconds: 65 },
 };

@@ -42,7 +42,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (size > limit) {
         chunks.length = 0;
         req.removeAllListeners("data");
-        req.pause();
         reject(new RequestRefused(413, "payload over GitHub's 25 MB limit"));
         return;
       }
@@ -51,6 +50,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.once("end", () => resolve(Buffer.concat(chunks, size)));
     req.once("error", reject);
   });
+}
+
+/**
+ * After a 413, the rest of the body is read and thrown away for a moment before the connection is closed: closing a
+ * socket with unread data makes the kernel reset it, and the client may lose the answer along with it.
+ */
+function discardThenClose(req: IncomingMessage): void {
+  req.resume();
+  setTimeout(() => req.destroy(), 2_000).unref();
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -111,7 +119,7 @@ export function webhookIntake({ path, secret, log, onStored }: IntakeOptions) {
       // One line, no stack, no body: anyone can send these, and an unverified body is never worth keeping.
       intakeLog.warn({ status: error.status, reason: error.message, deliveryId: header(req, "x-github-delivery") }, "webhook refused");
       answer(res, error.status, error.message, error.status === 413);
-      if (error.status === 413) res.once("finish", () => req.destroy());
+      if (error.status === 413) discardThenClose(req);
     }
     return true;
   };

@@ -40,7 +40,8 @@ describe("npm run bench, at a tiny size", () => {
     expect(results.backfill.small.stored).toMatchObject({ pullRequests: 10, commits: 20 });
     expect(results.backfill.large.stored).toMatchObject({ pullRequests: 20, commits: 40 });
     expect(results.backfill.large.seconds).toBeGreaterThan(0);
-    expect(results.webhooks).toMatchObject({ deliveries: 20, failed: 0, recorded: 20 });
+    expect(results.webhooks).toMatchObject({ deliveries: 20, failed: 0, processed: 20, dead: 0 });
+    expect(results.webhooks.ackP99Ms).toBeGreaterThan(0);
     expect(results.webhooks.rawUpsertsPerSec).toBeGreaterThan(0);
     expect(results.memory.peakRssSmallMB).toBeGreaterThan(0);
     expect(results.memory.peakRssLargeMB).toBeGreaterThan(0);
