@@ -9,6 +9,7 @@ export { IntegrationModel } from "./integration.js";
 export { JobModel } from "./job.js";
 export { MemberModel } from "./member.js";
 export { PullRequestModel } from "./pull-request.js";
+export { RedeliveryCheckpointModel, RedeliveryModel } from "./redelivery.js";
 export { RepositoryModel } from "./repository.js";
 export { ReviewModel } from "./review.js";
 export { TicketModel } from "./ticket.js";
