@@ -1,9 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Logger } from "pino";
 import { EMBEDDED_DATABASE } from "../config.js";
+import { OwnedProcess, switchTo, type Identity } from "./owned-process.js";
+import { DEFAULT_RESTART_POLICY, Supervisor, type ProcessRecipe, type RestartPolicy } from "./supervisor.js";
 
 /** Raised when a piece of the embedded database is missing; the message says how to get it, or what to use instead. */
 export class EmbeddedDatabaseNotInstalledError extends Error {
@@ -33,6 +36,9 @@ export interface EmbeddedDatabaseOptions {
    */
   durable?: boolean;
   startTimeoutMs?: number;
+  /** Where exits and restarts of PostgreSQL and FerretDB are told. */
+  log?: Logger;
+  restartPolicy?: RestartPolicy;
 }
 
 const POSTGRES_BIN = `/usr/lib/postgresql/${EMBEDDED_DATABASE.postgresMajor}/bin`;
@@ -59,11 +65,6 @@ documentdb.enableBypassDocumentValidation = true
  */
 const DEADLOCK_SETTINGS = ["-c", "deadlock_timeout=200ms"];
 const THROWAWAY_SETTINGS = ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
-
-interface Identity {
-  uid: number;
-  gid: number;
-}
 
 function checkInstalled(ferretdbBinary: string): void {
   if (!existsSync(join(POSTGRES_BIN, "postgres"))) throw new EmbeddedDatabaseNotInstalledError(`no PostgreSQL ${EMBEDDED_DATABASE.postgresMajor} in ${POSTGRES_BIN}`);
@@ -111,58 +112,9 @@ function answers(port: number): Promise<boolean> {
   });
 }
 
-/**
- * A child process that stops with this one: `setpriv --pdeathsig` has the kernel send it its stop signal when its parent
- * dies, however the parent dies (kill -9 included), so no orphan keeps the cluster locked; as root it also drops to the
- * cluster owner.
- */
-class OwnedProcess {
-  private readonly child: ChildProcess;
-  private output = "";
-  private readonly exited: Promise<void>;
-  private hasExited = false;
-
-  constructor(
-    readonly name: string,
-    command: string,
-    args: string[],
-    private readonly stopSignal: NodeJS.Signals,
-    identity?: Identity,
-  ) {
-    const drop = identity ? ["--reuid", String(identity.uid), "--regid", String(identity.gid), "--clear-groups"] : [];
-    this.child = spawn("setpriv", ["--pdeathsig", stopSignal, ...drop, "--", command, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000));
-    this.child.stdout?.on("data", keep);
-    this.child.stderr?.on("data", keep);
-    this.exited = new Promise((resolveExit) =>
-      this.child.once("exit", () => {
-        this.hasExited = true;
-        resolveExit();
-      }),
-    );
-  }
-
-  get running(): boolean {
-    return !this.hasExited;
-  }
-
-  describeExit(): string {
-    return `${this.name} exited with code ${this.child.exitCode}:\n${this.output.trim()}`;
-  }
-
-  async stop(): Promise<void> {
-    if (this.hasExited) return;
-    this.child.kill(this.stopSignal);
-    const forced = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
-    await this.exited;
-    clearTimeout(forced);
-  }
-}
-
 function run(command: string, args: string[], identity?: Identity): void {
-  const drop = identity ? ["--reuid", String(identity.uid), "--regid", String(identity.gid), "--clear-groups"] : [];
   try {
-    execFileSync("setpriv", [...drop, "--", command, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("setpriv", [...switchTo(identity), "--", command, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     const { stderr, stdout } = error as { stderr?: Buffer; stdout?: Buffer };
     throw new Error(`${command} ${args[0] ?? ""} failed:\n${`${stdout ?? ""}${stderr ?? ""}`.trim()}`);
@@ -193,22 +145,38 @@ function initCluster(clusterDir: string, identity?: Identity): void {
   renameSync(partial, clusterDir);
 }
 
-/** A postgres left running by a process that could not stop it (a machine-level kill) still holds the cluster. */
+/**
+ * A postmaster works in its cluster's folder: a process that does not is not one, though it may have the pid of one that
+ * died (pids are reused).
+ */
+function runsIn(pid: number, dir: string): boolean {
+  try {
+    return realpathSync(`/proc/${pid}/cwd`) === realpathSync(dir);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A postgres left running by a process that could not stop it (a machine-level kill) still holds the cluster: stop it.
+ * A postmaster.pid naming any other process is left to PostgreSQL, whose own checks of it (that process, and the
+ * shared memory orphaned backends may still hold) make a start fail until it is safe; the supervisor retries.
+ */
 async function stopLeftoverPostgres(clusterDir: string): Promise<void> {
   const pidFile = join(clusterDir, "postmaster.pid");
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!pid || !alive()) return;
+  if (!pid || !runsIn(pid, clusterDir)) return;
   process.kill(pid, "SIGINT");
-  for (let waited = 0; alive() && waited < 15_000; waited += 100) await sleep(100);
+  for (let waited = 0; runsIn(pid, clusterDir) && waited < 15_000; waited += 100) await sleep(100);
+}
+
+function postgresAnswers(port: number): Promise<boolean> {
+  return new Promise((resolveAnswer) =>
+    execFile(join(POSTGRES_BIN, "pg_isready"), ["-q", "-h", "127.0.0.1", "-p", String(port), "-U", SUPERUSER, "-d", "postgres"], (error) =>
+      resolveAnswer(!error),
+    ),
+  );
 }
 
 async function waitUntil(ready: () => Promise<boolean>, process: OwnedProcess, deadline: number): Promise<void> {
@@ -219,68 +187,85 @@ async function waitUntil(ready: () => Promise<boolean>, process: OwnedProcess, d
   }
 }
 
+interface Cluster {
+  dir: string;
+  port: number;
+  durable: boolean;
+  identity?: Identity;
+}
+
+function postgresRecipe({ dir, port, durable, identity }: Cluster): ProcessRecipe {
+  return {
+    prepare: () => stopLeftoverPostgres(dir),
+    // SIGINT is PostgreSQL's fast shutdown: clients are disconnected, committed data is flushed.
+    spawn: () =>
+      new OwnedProcess(
+        "PostgreSQL",
+        join(POSTGRES_BIN, "postgres"),
+        ["-D", dir, "-p", String(port), ...DEADLOCK_SETTINGS, ...(durable ? [] : THROWAWAY_SETTINGS)],
+        "SIGINT",
+        identity,
+      ),
+    ready: (postgres, deadline) => waitUntil(() => postgresAnswers(port), postgres, deadline),
+  };
+}
+
+/** FerretDB holds no data of its own: a restarted one serves the same cluster on the same port. */
+function ferretdbRecipe(binary: string, stateDir: string, postgresPort: number, port: number): ProcessRecipe {
+  return {
+    spawn: () =>
+      new OwnedProcess(
+        "FerretDB",
+        binary,
+        [
+          `--postgresql-url=postgres://${SUPERUSER}@127.0.0.1:${postgresPort}/postgres`,
+          `--listen-addr=127.0.0.1:${port}`,
+          `--state-dir=${stateDir}`,
+          "--no-auth",
+          "--debug-addr=-",
+          "--telemetry=disable",
+          "--log-level=warn",
+        ],
+        "SIGTERM",
+      ),
+    ready: (ferretdb, deadline) => waitUntil(() => answers(port), ferretdb, deadline),
+  };
+}
+
 /**
  * Starts the embedded database: a project-local PostgreSQL cluster with the DocumentDB extension, and FerretDB in front
- * of it speaking MongoDB's wire protocol, both on free loopback ports, both child processes of this one.
+ * of it speaking MongoDB's wire protocol, both on free loopback ports, both child processes of this one. Either is
+ * restarted on its port when it exits, until stop(): FerretDB reconnects to a restarted PostgreSQL by itself.
  */
 export async function startEmbeddedDatabase({
   ferretdbBinary,
   dataDir,
   durable = true,
   startTimeoutMs = 60_000,
+  log,
+  restartPolicy = DEFAULT_RESTART_POLICY,
 }: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   checkInstalled(ferretdbBinary);
   const identity = clusterIdentity();
-  const clusterDir = join(dataDir, "postgres");
+  const cluster: Cluster = { dir: join(dataDir, "postgres"), port: await freeLoopbackPort(), durable, identity };
   const stateDir = join(dataDir, "ferretdb");
   mkdirSync(stateDir, { recursive: true });
-  await stopLeftoverPostgres(clusterDir);
-  initCluster(clusterDir, identity);
+  await stopLeftoverPostgres(cluster.dir);
+  initCluster(cluster.dir, identity);
   const deadline = Date.now() + startTimeoutMs;
 
-  const postgresPort = await freeLoopbackPort();
-  // SIGINT is PostgreSQL's fast shutdown: clients are disconnected, committed data is flushed.
-  const postgres = new OwnedProcess(
-    "PostgreSQL",
-    join(POSTGRES_BIN, "postgres"),
-    ["-D", clusterDir, "-p", String(postgresPort), ...DEADLOCK_SETTINGS, ...(durable ? [] : THROWAWAY_SETTINGS)],
-    "SIGINT",
-    identity,
-  );
-  const processes = [postgres];
+  const supervisors: Supervisor[] = [];
+  // FerretDB first: it is PostgreSQL's client.
   const stop = async () => {
-    for (const owned of processes.reverse()) await owned.stop();
+    for (const supervisor of supervisors.reverse()) await supervisor.stop();
   };
   try {
-    const psql = (sql: string) => run(join(POSTGRES_BIN, "psql"), ["-h", "127.0.0.1", "-p", String(postgresPort), "-U", SUPERUSER, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql]);
-    await waitUntil(async () => {
-      try {
-        psql("SELECT 1");
-        return true;
-      } catch {
-        return false;
-      }
-    }, postgres, deadline);
+    supervisors.push(await Supervisor.start(postgresRecipe(cluster), restartPolicy, log, deadline));
     // Every start, not only the first: a first start interrupted between initdb and here must not stay without it.
-    psql("CREATE EXTENSION IF NOT EXISTS documentdb CASCADE");
+    run(join(POSTGRES_BIN, "psql"), ["-h", "127.0.0.1", "-p", String(cluster.port), "-U", SUPERUSER, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", "CREATE EXTENSION IF NOT EXISTS documentdb CASCADE"]);
 
     const ferretdbPort = await freeLoopbackPort();
-    const ferretdb = new OwnedProcess(
-      "FerretDB",
-      ferretdbBinary,
-      [
-        `--postgresql-url=postgres://${SUPERUSER}@127.0.0.1:${postgresPort}/postgres`,
-        `--listen-addr=127.0.0.1:${ferretdbPort}`,
-        `--state-dir=${stateDir}`,
-        "--no-auth",
-        "--debug-addr=-",
-        "--telemetry=disable",
-        "--log-level=warn",
-      ],
-      "SIGTERM",
-    );
-    processes.push(ferretdb);
-    await waitUntil(() => answers(ferretdbPort), ferretdb, deadline);
+    supervisors.push(await Supervisor.start(ferretdbRecipe(ferretdbBinary, stateDir, cluster.port, ferretdbPort), restartPolicy, log, deadline));
     return { uri: `mongodb://127.0.0.1:${ferretdbPort}/`, stop };
   } catch (error) {
     await stop();

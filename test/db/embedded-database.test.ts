@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -8,12 +8,7 @@ import mongoose from "mongoose";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_FERRETDB_BIN } from "../../src/config.js";
 import { EmbeddedDatabaseNotInstalledError, startEmbeddedDatabase } from "../../src/db/embedded-database.js";
-
-function scratchDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "tributary-embedded-"));
-  chmodSync(dir, 0o755);
-  return dir;
-}
+import { isRunning, postmasterPid, scratchDir } from "./support.js";
 
 describe("embedded database (PostgreSQL with DocumentDB, behind FerretDB)", () => {
   it("says how to set it up, or what to use instead, when a piece is missing", async () => {
@@ -45,21 +40,13 @@ describe("embedded database (PostgreSQL with DocumentDB, behind FerretDB)", () =
 
   it("stops with the process that owns it, even one killed outright, and leaves the cluster free for the next start", async () => {
     const dataDir = scratchDir();
-    const isRunning = (pid: number) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     try {
       const owner = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures/embedded-database-process.ts"), dataDir], {
         stdio: ["ignore", "pipe", "inherit"],
       });
       const [firstLine] = (await once(owner.stdout!, "data")) as [Buffer];
       expect(firstLine.toString()).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\//);
-      const postgresPid = Number(readFileSync(join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
+      const postgresPid = postmasterPid(dataDir);
       expect(isRunning(postgresPid)).toBe(true);
 
       owner.kill("SIGKILL");
@@ -72,6 +59,27 @@ describe("embedded database (PostgreSQL with DocumentDB, behind FerretDB)", () =
       await client.close();
       await next.stop();
     } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("leaves alone an unrelated process that got the pid of a postmaster that died", async () => {
+    const dataDir = scratchDir();
+    const unrelated = spawn("sleep", ["60"]);
+    try {
+      const first = await startEmbeddedDatabase({ ferretdbBinary: DEFAULT_FERRETDB_BIN, dataDir, durable: false });
+      const pidFile = join(dataDir, "postgres", "postmaster.pid");
+      const lockFile = readFileSync(pidFile, "utf8");
+      await first.stop();
+      // What a postmaster killed outright leaves behind, once its pid has gone to another process.
+      writeFileSync(pidFile, lockFile.replace(/^\d+/, String(unrelated.pid)));
+
+      const next = await startEmbeddedDatabase({ ferretdbBinary: DEFAULT_FERRETDB_BIN, dataDir, durable: false }).catch((error: unknown) => error as Error);
+      expect(isRunning(unrelated.pid!), "the unrelated process was stopped").toBe(true);
+      // PostgreSQL itself refuses to start beside a live process of its own user named in its lock file.
+      if (!(next instanceof Error)) await next.stop();
+    } finally {
+      unrelated.kill();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
