@@ -42,7 +42,7 @@ export async function storeReceivedDelivery({ deliveryId, body, receivedAt, ...d
 }
 
 /** The stored body of an entry, as GitHub signed it. */
-export function deliveryBody(entry: Pick<Delivery, "body" | "bodyDeflated">): string {
+export function deliveryBody(entry: { body?: string | null; bodyDeflated?: unknown }): string {
   if (entry.body !== null && entry.body !== undefined) return entry.body;
   // A lean read hands binary data back as the driver's Binary rather than a Buffer.
   const deflated: unknown = entry.bodyDeflated;
