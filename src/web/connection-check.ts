@@ -1,7 +1,8 @@
 import type { Probot } from "probot";
 import { missingPermissions } from "../domain/permissions-check.js";
-import { recordInstallationSnapshot } from "../storage/integrations.js";
 import { saveConnectionCheck } from "../storage/connection-checks.js";
+import { countDeadDeliveries } from "../storage/deliveries.js";
+import { recordInstallationSnapshot } from "../storage/integrations.js";
 import type { ConnectionCheck } from "../storage/models/connection-check.js";
 import type { Integration } from "../storage/models/integration.js";
 import { isStatus } from "./user-github.js";
@@ -16,22 +17,38 @@ export interface ConnectionReport {
   repositories: string[];
   missingPermissions: string[];
   rateLimit: { limit: number; remaining: number; resetAt: Date } | null;
-  failedDeliveries: number | null;
+  failedDeliveries: {
+    /** This installation's recent deliveries GitHub could not make (Tributary asks for them again); null if GitHub will not say. */
+    github: number | null;
+    /** Deliveries stored in the inbox whose processing failed on every attempt (an owner retries them from Activity). */
+    dead: number;
+  };
 }
+
+/** What talking to GitHub found; the inbox's dead deliveries are counted beside it. */
+type GitHubFindings = Omit<ConnectionReport, "failedDeliveries"> & { failedOnGitHub: number | null };
 
 type Octokit = Awaited<ReturnType<Probot["auth"]>>;
 
-/** Failed deliveries GitHub reports for this installation among the app's recent ones; null if GitHub will not say. */
-async function failedDeliveries(appOctokit: Octokit, installationId: number): Promise<number | null> {
+const succeeded = (statusCode: number) => statusCode >= 200 && statusCode < 300;
+
+/**
+ * Deliveries GitHub could not make, among the app's recent ones for this installation; null if GitHub will not say.
+ * GitHub lists every attempt, and a redelivery keeps the delivery's guid: a guid with a successful attempt was
+ * delivered in the end, so only guids whose attempts all failed count.
+ */
+async function failedOnGitHub(appOctokit: Octokit, installationId: number): Promise<number | null> {
+  let attempts;
   try {
-    const { data } = await appOctokit.rest.apps.listWebhookDeliveries({ per_page: 100 });
-    return data.filter((delivery) => delivery.installation_id === installationId && delivery.status_code >= 400).length;
+    attempts = (await appOctokit.rest.apps.listWebhookDeliveries({ per_page: 100 })).data.filter((attempt) => attempt.installation_id === installationId);
   } catch {
     return null;
   }
+  const delivered = new Set(attempts.filter((attempt) => succeeded(attempt.status_code)).map((attempt) => attempt.guid));
+  return new Set(attempts.map((attempt) => attempt.guid).filter((guid) => !delivered.has(guid))).size;
 }
 
-const unreachable = (message: string): ConnectionReport => ({
+const unreachable = (message: string): GitHubFindings => ({
   ok: false,
   reachable: false,
   message,
@@ -39,17 +56,18 @@ const unreachable = (message: string): ConnectionReport => ({
   repositories: [],
   missingPermissions: [],
   rateLimit: null,
-  failedDeliveries: null,
+  failedOnGitHub: null,
 });
 
 /**
  * Talks to GitHub as the installation: reads it with the app's JWT (refreshing the stored snapshot), mints an
- * installation token, lists the repositories it reaches and the rate limit left, and compares granted with
- * required permissions. The result is kept for troubleshooting.
+ * installation token, lists the repositories it reaches and the rate limit left, compares granted with required
+ * permissions, and counts failed deliveries on both sides. The result is kept for troubleshooting.
  */
 export async function testConnection(probot: Probot, integration: Pick<Integration, "installationId" | "account">): Promise<ConnectionReport> {
   const { installationId, account } = integration;
-  const result = await runCheck(probot, installationId, account.login);
+  const { failedOnGitHub, ...found } = await runCheck(probot, installationId, account.login);
+  const result: ConnectionReport = { ...found, failedDeliveries: { github: failedOnGitHub, dead: await countDeadDeliveries(installationId) } };
   await saveConnectionCheck({
     installationId,
     checkedAt: result.checkedAt,
@@ -58,12 +76,13 @@ export async function testConnection(probot: Probot, integration: Pick<Integrati
     accessibleRepositories: result.reachable ? result.repositories.length : null,
     missingPermissions: result.missingPermissions,
     rateLimit: result.rateLimit,
-    failedDeliveries: result.failedDeliveries,
+    // Troubleshooting's "deliveries failing" is about GitHub's side: dead ones are listed on Activity.
+    failedDeliveries: failedOnGitHub,
   } satisfies ConnectionCheck);
   return result;
 }
 
-async function runCheck(probot: Probot, installationId: number, login: string): Promise<ConnectionReport> {
+async function runCheck(probot: Probot, installationId: number, login: string): Promise<GitHubFindings> {
   const appOctokit = await probot.auth();
   let installation;
   try {
@@ -95,6 +114,6 @@ async function runCheck(probot: Probot, installationId: number, login: string): 
     repositories: repositories.map((repo) => repo.full_name),
     missingPermissions: missing,
     rateLimit,
-    failedDeliveries: await failedDeliveries(appOctokit, installationId),
+    failedOnGitHub: await failedOnGitHub(appOctokit, installationId),
   };
 }

@@ -15,6 +15,8 @@ export const repositoryFilterInput = z.object({
 });
 export const tokenInput = z.object({ name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters") });
 export const idParam = z.coerce.number().int().positive();
+/** X-GitHub-Delivery: a GUID from GitHub, but the inbox stores whatever the header held, so any id can be retried. */
+export const deliveryIdParam = z.string().min(1).max(200);
 
 /** The parsed input, or a 400 naming every problem. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {

@@ -1,4 +1,5 @@
 import { requestBackfill, stopService } from "../backfill/control.js";
+import { retryDeadDelivery } from "../storage/deliveries.js";
 import { appendAudit, renameIntegration, setService } from "../storage/integrations.js";
 import type { Service } from "../storage/models/import-status.js";
 import type { Integration } from "../storage/models/integration.js";
@@ -37,4 +38,16 @@ export async function reimport(user: GitHubUser, integration: Pick<Integration, 
   const queued = await requestBackfill(integration.installationId, { repositoryIds: [repositoryId] });
   await audit(integration.installationId, user, "web.reimport_requested");
   return queued;
+}
+
+/**
+ * Sends a dead delivery back to the inbox with fresh attempts; the inbox processor picks it up at its next poll.
+ * The audit entry names the delivery in its action: its `deliveryId` field is the delivery that caused an entry,
+ * and appendAudit keeps one entry per such id, which would swallow the entry of the retried delivery itself.
+ */
+export async function retryDelivery(user: GitHubUser, integration: Pick<Integration, "installationId">, deliveryId: string): Promise<void> {
+  if (!(await retryDeadDelivery(integration.installationId, deliveryId))) {
+    throw new HttpError(404, `This integration has no dead delivery ${deliveryId}: only dead deliveries can be retried`);
+  }
+  await audit(integration.installationId, user, `web.delivery_retried.${deliveryId}`);
 }

@@ -9,12 +9,12 @@ import {
 } from "../domain/repository-imports.js";
 import { diagnose, type Problem } from "../domain/troubleshooting.js";
 import { findConnectionCheck } from "../storage/connection-checks.js";
-import { listRecentDeliveries } from "../storage/deliveries.js";
 import type { StoredIntegration } from "../storage/integrations.js";
 import { listImportStatuses } from "../storage/import-statuses.js";
 import { SERVICES, type Service } from "../storage/models/import-status.js";
 import { listRepositories } from "../storage/repositories.js";
 import { countStoredByRepository } from "../storage/stored-counts.js";
+import { deliveryActivity } from "./delivery-activity.js";
 
 // What the pages and the JSON API show about an integration, read from the database in one place.
 
@@ -68,10 +68,9 @@ export async function repositoryReport(integration: StoredIntegration, filter: R
 export type RepositoryReport = Awaited<ReturnType<typeof repositoryReport>>;
 
 export async function activityReport(integration: StoredIntegration) {
-  const deliveries = await listRecentDeliveries(integration.installationId);
   return {
     audit: [...(integration.audit ?? [])].reverse().map(({ action, actor, at, deliveryId }) => ({ action, actor: actor ?? null, at, deliveryId: deliveryId ?? null })),
-    deliveries: deliveries.map(({ _id, event, action, processedAt }) => ({ deliveryId: _id, event, action: action ?? null, processedAt })),
+    ...(await deliveryActivity(integration.installationId)),
   };
 }
 

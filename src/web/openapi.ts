@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { renameInput, serviceToggleInput, tokenInput } from "./inputs.js";
 import { OVERALL_STATES } from "../domain/repository-imports.js";
+import { DELIVERY_STATES } from "../storage/models/delivery.js";
 import { SERVICES } from "../storage/models/import-status.js";
 
 const json = (schema: object) => ({ content: { "application/json": { schema } } });
@@ -86,7 +87,21 @@ export function openApiDocument(publicUrl: string) {
       },
       "/integrations/{installationId}/activity": {
         parameters: [installationId],
-        get: { summary: "Audit trail and recent webhook deliveries", responses: { "200": ok("Activity", ref("Activity")), ...read } },
+        get: { summary: "Audit trail, and webhook deliveries: the latest in every state and every dead one", responses: { "200": ok("Activity", ref("Activity")), ...read } },
+      },
+      "/integrations/{installationId}/deliveries/{deliveryId}/retry": {
+        parameters: [installationId, pathParam("deliveryId", { type: "string" }, "The delivery's X-GitHub-Delivery id")],
+        post: {
+          summary: "Retry a dead delivery: it is processed again from its stored body, with fresh attempts (admins)",
+          responses: {
+            "202": ok("Queued again; the inbox processor takes it up within seconds", {
+              type: "object",
+              properties: { deliveryId: { type: "string" }, state: { const: "received" } },
+            }),
+            ...change,
+            "404": { description: "No such integration, or no dead delivery with this id in it: only dead deliveries can be retried", ...json(ref("Error")) },
+          },
+        },
       },
       "/tokens": {
         get: { summary: "Your API tokens (without their secret)", responses: { "200": ok("Tokens", { type: "object", properties: { tokens: { type: "array", items: ref("ApiToken") } } }), ...errors(401) } },
@@ -163,7 +178,13 @@ export function openApiDocument(publicUrl: string) {
             repositories: { type: "array", items: { type: "string" } },
             missingPermissions: { type: "array", items: { type: "string" } },
             rateLimit: { type: ["object", "null"], properties: { limit: { type: "integer" }, remaining: { type: "integer" }, resetAt: { type: "string", format: "date-time" } } },
-            failedDeliveries: { type: ["integer", "null"] },
+            failedDeliveries: {
+              type: "object",
+              properties: {
+                github: { type: ["integer", "null"], description: "Recent deliveries GitHub could not make (every attempt failed); Tributary asks for them again. Null when GitHub did not say" },
+                dead: { type: "integer", description: "Deliveries in Tributary's inbox that failed on every processing attempt; owners retry them from Activity" },
+              },
+            },
           },
         },
         Problem: {
@@ -176,7 +197,41 @@ export function openApiDocument(publicUrl: string) {
             link: { type: "object", properties: { href: { type: "string" }, label: { type: "string" } } },
           },
         },
-        Activity: { type: "object", properties: { audit: { type: "array", items: { type: "object" } }, deliveries: { type: "array", items: { type: "object" } } } },
+        Activity: {
+          type: "object",
+          properties: {
+            audit: { type: "array", items: ref("AuditEntry"), description: "Newest first" },
+            deadCount: { type: "integer", description: "Dead deliveries of the integration, all of them" },
+            deliveries: { type: "array", items: ref("Delivery"), description: "The latest deliveries in every state and every dead one, newest first" },
+          },
+        },
+        AuditEntry: {
+          type: "object",
+          properties: {
+            action: { type: "string" },
+            actor: { type: ["object", "null"], properties: { id: { type: "integer" }, login: { type: "string" } }, description: "Null for changes GitHub or reconciliation made" },
+            at: { type: "string", format: "date-time" },
+            deliveryId: { type: ["string", "null"], description: "The webhook delivery that caused it" },
+          },
+        },
+        Delivery: {
+          type: "object",
+          properties: {
+            deliveryId: { type: "string", description: "X-GitHub-Delivery" },
+            event: { type: "string" },
+            action: { type: ["string", "null"] },
+            state: { enum: DELIVERY_STATES, description: "received → processing → processed, or → retrying → … → dead after the last attempt" },
+            repository: {
+              type: ["object", "null"],
+              properties: { id: { type: "integer" }, fullName: { type: ["string", "null"], description: "Null for a repository Tributary has not stored" } },
+            },
+            receivedAt: { type: "string", format: "date-time" },
+            attempts: { type: "integer" },
+            nextAttemptAt: { type: ["string", "null"], format: "date-time", description: "Set while retrying" },
+            finishedAt: { type: ["string", "null"], format: "date-time", description: "When it was processed, or given up on" },
+            reason: { type: ["string", "null"], description: "Why the last attempt failed, for retrying and dead deliveries" },
+          },
+        },
         ApiToken: { type: "object", properties: { id: { type: "string" }, name: { type: "string" }, prefix: { type: "string" }, createdAt: { type: "string", format: "date-time" }, lastUsedAt: { type: ["string", "null"], format: "date-time" } } },
       },
     },

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { claimDelivery, markDeliveryFailed, storeReceivedDelivery } from "../../src/storage/deliveries.js";
 import { applyLifecycleAction } from "../../src/storage/integrations.js";
 import { RepositoryModel } from "../../src/storage/models/repository.js";
 import { clearDatabase } from "../helpers/database.js";
@@ -22,8 +23,26 @@ beforeEach(async () => {
 });
 afterEach(() => web.close());
 
+/** One attempt at a delivery, as `GET /app/hook/deliveries` lists it (a redelivery keeps the guid). */
+const attempt = (guid: string, statusCode: number, installationId = 1001) => ({
+  id: Math.floor(Math.random() * 1e9),
+  guid,
+  installation_id: installationId,
+  status_code: statusCode,
+  status: statusCode === 200 ? "OK" : "Bad Gateway",
+  event: "push",
+  redelivery: false,
+});
+
+interface GitHubAnswers {
+  permissions?: Permissions;
+  remaining?: number;
+  /** The app's recent delivery attempts; null when GitHub refuses to list them. */
+  deliveries?: ReturnType<typeof attempt>[] | null;
+}
+
 /** GitHub's answers to a connection test of installation 1001. */
-function mockConnection({ permissions = ALL_PERMISSIONS, remaining = 4990, failedDeliveries = 0 }: { permissions?: Permissions; remaining?: number; failedDeliveries?: number } = {}) {
+function mockConnection({ permissions = ALL_PERMISSIONS, remaining = 4990, deliveries = [] }: GitHubAnswers = {}) {
   api().get("/app/installations/1001").reply(200, restInstallation(1001, "org-a", { permissions }));
   api().post("/app/installations/1001/access_tokens").reply(201, { token: "ghs_1001", expires_at: "2099-01-01T00:00:00Z" });
   api()
@@ -36,10 +55,13 @@ function mockConnection({ permissions = ALL_PERMISSIONS, remaining = 4990, faile
   api()
     .get("/app/hook/deliveries")
     .query({ per_page: 100 })
-    .reply(
-      200,
-      Array.from({ length: failedDeliveries }, (_, i) => ({ id: i, guid: `g${i}`, installation_id: 1001, status_code: 502, status: "Bad Gateway", event: "push" })),
-    );
+    .reply(deliveries ? 200 : 403, deliveries ?? { message: "Resource not accessible by integration" });
+}
+
+/** A delivery whose processing failed for good. */
+async function givenDeadDelivery() {
+  await storeReceivedDelivery({ deliveryId: "d-dead", event: "push", action: null, installationId: 1001, repositoryId: null, body: "{}", lane: null, receivedAt: new Date() });
+  await markDeliveryFailed((await claimDelivery("d-dead", { leaseMs: 60_000 }))!, "invalid payload: ref is required", null);
 }
 
 async function problems(): Promise<Problem[]> {
@@ -67,7 +89,7 @@ describe("test connection", () => {
 
   it("names missing permissions, failing deliveries and an exhausted rate limit, and troubleshooting offers the fixes", async () => {
     await signInAsAdmin();
-    mockConnection({ permissions: { metadata: "read", contents: "read", pull_requests: "read", members: "read" }, remaining: 0, failedDeliveries: 2 });
+    mockConnection({ permissions: { metadata: "read", contents: "read", pull_requests: "read", members: "read" }, remaining: 0, deliveries: [attempt("g0", 502), attempt("g1", 502)] });
     const report = (await (await browser.api("POST", "/integrations/1001/connection-test")).json()) as { ok: boolean; message: string; missingPermissions: string[] };
     expect(report.ok).toBe(false);
     expect(report.message).toMatch(/^Connected to org-a, but permissions awaiting acceptance: issues: read; rate limit exhausted until /);
@@ -80,6 +102,44 @@ describe("test connection", () => {
     const page = await (await browser.fetch("/integrations/1001/troubleshooting")).text();
     expect(page).toContain("New permissions await acceptance");
     expect(page).toContain(`href="${INSTALLATION_SETTINGS}"`);
+  });
+
+  it("counts GitHub's undelivered deliveries and the inbox's dead ones apart", async () => {
+    await givenDeadDelivery();
+    await signInAsAdmin();
+    mockConnection({
+      deliveries: [
+        // Newest first, as GitHub lists them: g-redelivered failed, then its redelivery succeeded.
+        attempt("g-redelivered", 200),
+        attempt("g-failed-twice", 502),
+        attempt("g-redelivered", 502),
+        attempt("g-failed-twice", 502),
+        attempt("g-failed", 500),
+        attempt("g-ok", 200),
+        attempt("g-other-installation", 502, 2002),
+      ],
+    });
+    const report = (await (await browser.api("POST", "/integrations/1001/connection-test")).json()) as { failedDeliveries: unknown };
+    expect(report.failedDeliveries).toEqual({ github: 2, dead: 1 });
+    expect((await problems()).find((p) => p.code === "deliveries_failing")).toMatchObject({ detail: expect.stringContaining("GitHub reports 2 failed") });
+  });
+
+  it("shows both counts with how each kind is recovered", async () => {
+    await givenDeadDelivery();
+    await signInAsAdmin();
+    mockConnection({ deliveries: [attempt("g-failed", 500)] });
+    const page = await (await browser.post("/integrations/1001/connection")).text();
+    expect(page).toMatch(/<dt>Not delivered by GitHub<\/dt><dd>1\s/);
+    expect(page).toContain("Tributary asks GitHub to redeliver them automatically");
+    expect(page).toMatch(/<dt>Dead in Tributary's inbox<\/dt><dd>1\s/);
+    expect(page).toContain('retry them from <a href="/integrations/1001/activity">Activity</a>');
+  });
+
+  it("says GitHub's count is unknown when GitHub will not list its deliveries", async () => {
+    await signInAsAdmin();
+    mockConnection({ deliveries: null });
+    const report = (await (await browser.api("POST", "/integrations/1001/connection-test")).json()) as { ok: boolean; failedDeliveries: unknown };
+    expect(report).toMatchObject({ ok: true, failedDeliveries: { github: null, dead: 0 } });
   });
 
   it("lets a member run it (it changes no setting)", async () => {
@@ -97,7 +157,11 @@ describe("troubleshooting", () => {
     await signInAsAdmin();
     api().get("/app/installations/1001").reply(200, restInstallation(1001, "org-a", { suspended_at: "2026-01-02T00:00:00Z", permissions: ALL_PERMISSIONS }));
     const report = (await (await browser.api("POST", "/integrations/1001/connection-test")).json()) as { message: string; reachable: boolean };
-    expect(report).toMatchObject({ reachable: false, message: "The installation on org-a is suspended: GitHub refuses it tokens" });
+    expect(report).toMatchObject({
+      reachable: false,
+      message: "The installation on org-a is suspended: GitHub refuses it tokens",
+      failedDeliveries: { github: null, dead: 0 },
+    });
 
     const found = await problems();
     expect(found.map((p) => p.code)).toEqual(["suspended"]);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { requestBackfill } from "../../src/backfill/control.js";
-import { markDeliveryProcessed } from "../../src/storage/deliveries.js";
+import { claimDelivery, markDeliveryProcessed, storeReceivedDelivery } from "../../src/storage/deliveries.js";
 import { markFailed, markImporting, saveCheckpoint } from "../../src/storage/import-statuses.js";
 import { ImportStatusModel } from "../../src/storage/models/import-status.js";
 import { IntegrationModel } from "../../src/storage/models/integration.js";
@@ -139,10 +139,13 @@ describe("repositories and import status", () => {
 describe("activity", () => {
   it("shows the audit trail and recent deliveries", async () => {
     await browser.post("/integrations/1001/name", { name: "Renamed" });
-    await markDeliveryProcessed({ deliveryId: "d0c5-1001", event: "pull_request", action: "opened", installationId: 1001 });
+    await storeReceivedDelivery({ deliveryId: "d0c5-1001", event: "pull_request", action: "opened", installationId: 1001, repositoryId: repoIds[0]!, body: "{}", lane: null, receivedAt: new Date() });
+    await markDeliveryProcessed((await claimDelivery("d0c5-1001", { leaseMs: 60_000 }))!);
     const activity = (await (await browser.api("GET", "/integrations/1001/activity")).json()) as { audit: { action: string }[]; deliveries: unknown[] };
     expect(activity.audit.map((entry) => entry.action)).toEqual(["web.renamed"]);
-    expect(activity.deliveries).toEqual([{ deliveryId: "d0c5-1001", event: "pull_request", action: "opened", processedAt: expect.any(String) }]);
+    expect(activity.deliveries).toEqual([
+      expect.objectContaining({ deliveryId: "d0c5-1001", event: "pull_request", action: "opened", state: "processed", repository: { id: repoIds[0], fullName: "org-a/repo-0" } }),
+    ]);
     const page = await (await browser.fetch("/integrations/1001/activity")).text();
     expect(page).toContain("web.renamed");
     expect(page).toContain("d0c5-1001");

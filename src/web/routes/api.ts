@@ -4,9 +4,9 @@ import { issueApiToken, tokensOf } from "../api-tokens.js";
 import { testConnection } from "../connection-check.js";
 import type { WebContext } from "../context.js";
 import { notFound } from "../http-error.js";
-import { reimport, rename, switchService } from "../integration-actions.js";
+import { reimport, rename, retryDelivery, switchService } from "../integration-actions.js";
 import { activityReport, repositoryReport, summarize, troubleshoot } from "../integration-reports.js";
-import { idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleInput, tokenInput } from "../inputs.js";
+import { deliveryIdParam, idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleInput, tokenInput } from "../inputs.js";
 import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
 import { openApiDocument } from "../openapi.js";
 import { visibleSummaries } from "../visible-integrations.js";
@@ -90,6 +90,18 @@ export function apiRoutes(context: WebContext): ApiRoute[] {
       handle: async (_req, res) => ({ problems: await troubleshoot(integration(res), await context.links()) }),
     },
     { method: "get", path: "/integrations/{installationId}/activity", access: "integration", handle: async (_req, res) => activityReport(integration(res)) },
+    {
+      method: "post",
+      path: "/integrations/{installationId}/deliveries/{deliveryId}/retry",
+      access: "admin",
+      handle: async (req, res) => {
+        const deliveryId = parseInput(deliveryIdParam, req.params.deliveryId);
+        await retryDelivery(viewerOf(res), integration(res), deliveryId);
+        // Accepted: the inbox processor takes it up at its next poll.
+        res.status(202);
+        return { deliveryId, state: "received" };
+      },
+    },
     {
       method: "get",
       path: "/tokens",

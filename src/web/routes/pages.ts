@@ -5,13 +5,13 @@ import { findConnectionCheck } from "../../storage/connection-checks.js";
 import { issueApiToken, tokensOf } from "../api-tokens.js";
 import { testConnection } from "../connection-check.js";
 import type { WebContext } from "../context.js";
-import { reimport, rename, switchService } from "../integration-actions.js";
+import { reimport, rename, retryDelivery, switchService } from "../integration-actions.js";
 import { activityReport, repositoryReport, summarize, troubleshoot, type IntegrationSummary } from "../integration-reports.js";
-import { idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleForm, tokenInput } from "../inputs.js";
+import { deliveryIdParam, idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleForm, tokenInput } from "../inputs.js";
 import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
 import { visibleSummaries } from "../visible-integrations.js";
+import { activityTab } from "../views/activity-tab.js";
 import {
-  activityTab,
   connectionTab,
   integrationPage,
   overviewTab,
@@ -82,7 +82,7 @@ export function pageRoutes(context: WebContext): Router {
   });
   one.get("/activity", async (_req, res) => {
     const activity = await activityReport(integrationOf(res).integration);
-    await show(res, "activity", () => activityTab(activity));
+    await show(res, "activity", (summary) => activityTab(viewerOf(res), summary, activity));
   });
 
   one.post("/name", requireAdmin, async (req, res) => {
@@ -98,6 +98,10 @@ export function pageRoutes(context: WebContext): Router {
   one.post("/repositories/:repositoryId/import", requireAdmin, async (req, res) => {
     await reimport(viewerOf(res), integrationOf(res).integration, parseInput(idParam, req.params.repositoryId));
     back(res, "/repositories", "reimport-queued");
+  });
+  one.post("/deliveries/:deliveryId/retry", requireAdmin, async (req, res) => {
+    await retryDelivery(viewerOf(res), integrationOf(res).integration, parseInput(deliveryIdParam, req.params.deliveryId));
+    back(res, "/activity", "delivery-retried");
   });
 
   return router;

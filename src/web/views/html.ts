@@ -25,8 +25,9 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
   return new SafeHtml(strings.reduce((out, string, i) => out + string + (i < values.length ? render(values[i]!) : ""), ""));
 }
 
-export function formatTime(date: Date | null | undefined): SafeHtml {
+/** A readable UTC time, to the minute, or to the second where events come seconds apart (webhook deliveries). */
+export function formatTime(date: Date | null | undefined, { seconds = false } = {}): SafeHtml {
   if (!date) return html`<span class="muted">never</span>`;
   const iso = date.toISOString();
-  return html`<time datetime="${iso}">${iso.slice(0, 16).replace("T", " ")} UTC</time>`;
+  return html`<time datetime="${iso}">${iso.slice(0, seconds ? 19 : 16).replace("T", " ")} UTC</time>`;
 }

@@ -3,7 +3,7 @@ import { OVERALL_STATES, type RepositoryFilter, type RepositoryImport } from "..
 import type { ConnectionCheck } from "../../storage/models/connection-check.js";
 import { SERVICES } from "../../storage/models/import-status.js";
 import type { ConnectionReport } from "../connection-check.js";
-import type { ActivityReport, IntegrationSummary, RepositoryReport } from "../integration-reports.js";
+import type { IntegrationSummary, RepositoryReport } from "../integration-reports.js";
 import type { Viewer } from "../viewer.js";
 import { formatTime, html, type SafeHtml } from "./html.js";
 import { SERVICE_LABELS, problemsBadge } from "./integrations-page.js";
@@ -25,6 +25,7 @@ const NOTICES: Record<string, string> = {
   "service-enabled": "Service turned on: its import has been queued.",
   "service-disabled": "Service turned off: its imports were stopped.",
   "reimport-queued": "Import queued.",
+  "delivery-retried": "Delivery queued again: it is processed within seconds.",
 };
 
 export interface IntegrationPageOptions {
@@ -36,8 +37,8 @@ export interface IntegrationPageOptions {
   script?: PageScript;
 }
 
-const base = (summary: IntegrationSummary) => `/integrations/${summary.installationId}`;
-const csrfField = (viewer: Viewer) => html`<input type="hidden" name="_csrf" value="${viewer.csrfToken}">`;
+export const integrationPath = (summary: IntegrationSummary) => `/integrations/${summary.installationId}`;
+export const csrfField = (viewer: Viewer) => html`<input type="hidden" name="_csrf" value="${viewer.csrfToken}">`;
 
 export function integrationPage({ viewer, summary, tab, content, notice, script }: IntegrationPageOptions): string {
   const noticeText = notice ? NOTICES[notice] : undefined;
@@ -51,7 +52,7 @@ export function integrationPage({ viewer, summary, tab, content, notice, script 
 ${noticeText ? html`<p class="notice" role="status">${noticeText}</p>` : ""}
 <nav aria-label="Integration"><ul class="tabs">${Object.entries(TABS).map(
       ([key, { path, label }]) =>
-        html`<li><a href="${base(summary)}${path}" ${key === tab ? html`aria-current="page"` : ""}>${label}${key === "troubleshooting" && summary.problemCount > 0 ? ` (${summary.problemCount})` : ""}</a></li>`,
+        html`<li><a href="${integrationPath(summary)}${path}" ${key === tab ? html`aria-current="page"` : ""}>${label}${key === "troubleshooting" && summary.problemCount > 0 ? ` (${summary.problemCount})` : ""}</a></li>`,
     )}</ul></nav>
 ${content}`,
   });
@@ -66,13 +67,13 @@ export function overviewTab(viewer: Viewer, summary: IntegrationSummary): SafeHt
     <dt>GitHub account</dt><dd>${summary.account.login} (${summary.account.type})</dd>
     <dt>Repositories</dt><dd>${summary.repositoryCount} (${summary.repositorySelection === "all" ? "all repositories" : "selected repositories"})</dd>
     <dt>Last sync</dt><dd>${formatTime(summary.lastSyncedAt)}</dd>
-    <dt>Problems</dt><dd>${problemsBadge(summary.problemCount, `${base(summary)}/troubleshooting`)}</dd>
+    <dt>Problems</dt><dd>${problemsBadge(summary.problemCount, `${integrationPath(summary)}/troubleshooting`)}</dd>
     <dt>Your role</dt><dd>${admin ? "Owner: you can change this integration" : "Member: you can view this integration; owners change it"}</dd>
   </dl>
 </section>
 <section class="card" aria-labelledby="name-heading">
   <h2 id="name-heading">Name</h2>
-  <form method="post" action="${base(summary)}/name" class="row">
+  <form method="post" action="${integrationPath(summary)}/name" class="row">
     ${csrfField(viewer)}
     <div><label for="name">Integration name</label><br><input id="name" name="name" value="${summary.name}" required maxlength="100" ${disabled}></div>
     <button type="submit" ${disabled}>Rename</button>
@@ -82,7 +83,7 @@ export function overviewTab(viewer: Viewer, summary: IntegrationSummary): SafeHt
   <h2 id="services-heading">Services</h2>
   <p class="muted">Changes take effect at once: turning a service on imports its data; turning it off stops its imports.</p>
   ${SERVICES.map(
-    (service) => html`<form method="post" action="${base(summary)}/services/${service}" class="switch">
+    (service) => html`<form method="post" action="${integrationPath(summary)}/services/${service}" class="switch">
     ${csrfField(viewer)}
     <input type="hidden" name="enabled" value="${summary.services[service] ? "false" : "true"}">
     <button type="submit" role="switch" aria-checked="${summary.services[service] ? "true" : "false"}" aria-labelledby="service-${service}" ${disabled}></button>
@@ -132,7 +133,7 @@ ${report.groups.map(
   <td>${storedCounts(repo)}</td>
   <td>${formatTime(repo.lastSyncedAt)}</td>
   <td>${repo.errors.join("; ")}</td>
-  ${admin ? html`<td><form class="inline" method="post" action="${base(summary)}/repositories/${repo.githubId}/import">${csrfField(viewer)}<button type="submit" aria-label="Import ${repo.fullName} again">${repo.state === "not_started" ? "Import" : "Re-import"}</button></form></td>` : ""}
+  ${admin ? html`<td><form class="inline" method="post" action="${integrationPath(summary)}/repositories/${repo.githubId}/import">${csrfField(viewer)}<button type="submit" aria-label="Import ${repo.fullName} again">${repo.state === "not_started" ? "Import" : "Re-import"}</button></form></td>` : ""}
 </tr>`,
   )}</tbody></table></div>`,
 )}
@@ -142,13 +143,13 @@ ${report.groups.map(
 
 export function connectionTab(viewer: Viewer, summary: IntegrationSummary, report: ConnectionReport | null, last: ConnectionCheck | null): SafeHtml {
   return html`<section class="card">
-  <p>Tests the connection as Tributary uses it: mints an installation token, lists the repositories it can read, compares the granted permissions with the ones the app needs, and reads the rate limit left.</p>
-  <form method="post" action="${base(summary)}/connection">${csrfField(viewer)}<button class="primary" type="submit">Test connection</button></form>
+  <p>Tests the connection as Tributary uses it: mints an installation token, lists the repositories it can read, compares the granted permissions with the ones the app needs, reads the rate limit left, and counts failed webhook deliveries.</p>
+  <form method="post" action="${integrationPath(summary)}/connection">${csrfField(viewer)}<button class="primary" type="submit">Test connection</button></form>
 </section>
-${report ? connectionReport(report) : last ? html`<p class="muted">Last test ${formatTime(last.checkedAt)}: ${last.ok ? "connected" : (last.error ?? "connected with problems (see Troubleshooting)")}.</p>` : ""}`;
+${report ? connectionReport(summary, report) : last ? html`<p class="muted">Last test ${formatTime(last.checkedAt)}: ${last.ok ? "connected" : (last.error ?? "connected with problems (see Troubleshooting)")}.</p>` : ""}`;
 }
 
-function connectionReport(report: ConnectionReport): SafeHtml {
+function connectionReport(summary: IntegrationSummary, report: ConnectionReport): SafeHtml {
   return html`<section class="card ${report.ok ? "" : "problem"}" aria-labelledby="result">
   <h2 id="result" role="status">${report.ok ? "✓ " : "✗ "}${report.message}</h2>
   ${
@@ -157,11 +158,22 @@ function connectionReport(report: ConnectionReport): SafeHtml {
     <dt>Accessible repositories</dt><dd>${report.repositories.length}${report.repositories.length > 0 ? html`: ${report.repositories.slice(0, 20).join(", ")}${report.repositories.length > 20 ? ", …" : ""}` : ""}</dd>
     <dt>Permissions</dt><dd>${report.missingPermissions.length === 0 ? "All required permissions are granted" : html`Missing: ${report.missingPermissions.join(", ")}`}</dd>
     <dt>Rate limit</dt><dd>${report.rateLimit ? html`${report.rateLimit.remaining} of ${report.rateLimit.limit} requests left, resets ${formatTime(report.rateLimit.resetAt)}` : "unknown"}</dd>
-    <dt>Failed webhook deliveries</dt><dd>${report.failedDeliveries ?? "unknown"}</dd>
   </dl>`
       : html`<p>See <a href="troubleshooting">Troubleshooting</a> for how to fix it.</p>`
   }
+  ${failedDeliveries(summary, report.failedDeliveries)}
 </section>`;
+}
+
+/** Both sides, apart: each kind of failure is recovered differently. */
+function failedDeliveries(summary: IntegrationSummary, { github, dead }: ConnectionReport["failedDeliveries"]): SafeHtml {
+  return html`<h3>Failed webhook deliveries</h3>
+  <dl>
+    <dt>Not delivered by GitHub</dt><dd>${github ?? "unknown"}
+      <span class="muted">— recent deliveries GitHub could not make to Tributary; Tributary asks GitHub to redeliver them automatically.</span></dd>
+    <dt>Dead in Tributary's inbox</dt><dd>${dead}
+      <span class="muted">— received, but failed on every processing attempt; an owner can retry them from <a href="${integrationPath(summary)}/activity">Activity</a>.</span></dd>
+  </dl>`;
 }
 
 export function troubleshootingTab(problems: Problem[]): SafeHtml {
@@ -176,23 +188,4 @@ export function troubleshootingTab(problems: Problem[]): SafeHtml {
   <p><a href="${problem.link.href}" rel="noopener noreferrer">${problem.link.label}</a></p>
 </section>`,
   )}`;
-}
-
-export function activityTab(activity: ActivityReport): SafeHtml {
-  return html`<h2>Audit trail</h2>
-${
-  activity.audit.length === 0
-    ? html`<p class="muted">Nothing recorded yet.</p>`
-    : html`<div class="table-wrap"><table><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Who</th></tr></thead><tbody>${activity.audit.map(
-        (entry) => html`<tr><td>${formatTime(entry.at)}</td><td><code>${entry.action}</code></td><td>${entry.actor?.login ?? html`<span class="muted">GitHub / reconciliation</span>`}</td></tr>`,
-      )}</tbody></table></div>`
-}
-<h2>Recent webhook deliveries</h2>
-${
-  activity.deliveries.length === 0
-    ? html`<p class="muted">No deliveries processed yet.</p>`
-    : html`<div class="table-wrap"><table><thead><tr><th scope="col">Processed</th><th scope="col">Event</th><th scope="col">Delivery</th></tr></thead><tbody>${activity.deliveries.map(
-        (delivery) => html`<tr><td>${formatTime(delivery.processedAt)}</td><td><code>${delivery.event}${delivery.action ? `.${delivery.action}` : ""}</code></td><td><code>${delivery.deliveryId}</code></td></tr>`,
-      )}</tbody></table></div>`
-}`;
 }

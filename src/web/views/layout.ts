@@ -49,6 +49,10 @@ dt { font-weight:600; } dd { margin:0 0 .5rem 0; }
 .notice.error { border-color:var(--bad); }
 progress { width:8rem; }
 .problem { border-left:4px solid var(--bad); }
+tr.attention > td { background:var(--panel); } tr.attention > td:first-child { box-shadow:inset 4px 0 var(--bad); }
+td.reason { min-width:12rem; max-width:28rem; overflow-wrap:anywhere; }
+.nowrap { white-space:nowrap; }
+td.when { min-width:7.5rem; } /* the date on one line, the time on the next */
 code, .token { font-family: ui-monospace, monospace; word-break:break-all; }
 `;
 

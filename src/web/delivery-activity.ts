@@ -1,0 +1,59 @@
+import { listDeadDeliveries } from "../storage/dead-deliveries.js";
+import { countDeadDeliveries, listRecentDeliveries } from "../storage/deliveries.js";
+import type { DeliveryState } from "../storage/models/delivery.js";
+import { repositoryNames } from "../storage/repository-names.js";
+
+/** One inbox entry as the Activity page and the API show it. */
+export interface DeliveryActivity {
+  deliveryId: string;
+  event: string;
+  action: string | null;
+  state: DeliveryState;
+  /** `fullName` is null for a repository Tributary has not stored. */
+  repository: { id: number; fullName: string | null } | null;
+  receivedAt: Date;
+  attempts: number;
+  /** When a retrying delivery is attempted again; null in every other state. */
+  nextAttemptAt: Date | null;
+  /** When it was processed, or given up on. */
+  finishedAt: Date | null;
+  /** Why the last attempt failed, for retrying and dead deliveries. */
+  reason: string | null;
+}
+
+type StoredDelivery = Awaited<ReturnType<typeof listRecentDeliveries>>[number];
+
+const FAILING: DeliveryState[] = ["retrying", "dead"];
+
+function describe(delivery: StoredDelivery, names: Map<number, string>): DeliveryActivity {
+  const { _id, event, action, state, repositoryId, receivedAt, attempts, dueAt, finishedAt, lastError } = delivery;
+  return {
+    deliveryId: _id,
+    event,
+    action: action ?? null,
+    state,
+    repository: repositoryId ? { id: repositoryId, fullName: names.get(repositoryId) ?? null } : null,
+    receivedAt,
+    attempts,
+    nextAttemptAt: state === "retrying" ? (dueAt ?? null) : null,
+    finishedAt: finishedAt ?? null,
+    reason: FAILING.includes(state) ? (lastError ?? null) : null,
+  };
+}
+
+/**
+ * The installation's latest deliveries in every state, plus every dead one (an older dead delivery must stay in
+ * reach of the owner who can retry it), newest first; and how many are dead in all.
+ */
+export async function deliveryActivity(installationId: number): Promise<{ deadCount: number; deliveries: DeliveryActivity[] }> {
+  const [recent, dead, deadCount] = await Promise.all([
+    listRecentDeliveries(installationId),
+    listDeadDeliveries(installationId),
+    countDeadDeliveries(installationId),
+  ]);
+  const entries = [...new Map([...recent, ...dead].map((delivery) => [delivery._id, delivery])).values()].sort(
+    (a, b) => b.receivedAt.getTime() - a.receivedAt.getTime(),
+  );
+  const names = await repositoryNames(entries.flatMap(({ repositoryId }) => (repositoryId ? [repositoryId] : [])));
+  return { deadCount, deliveries: entries.map((delivery) => describe(delivery, names)) };
+}
