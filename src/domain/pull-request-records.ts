@@ -2,7 +2,7 @@ import type { Context } from "probot";
 import type { PullRequestRecord } from "../storage/pull-requests.js";
 import type { ReviewRecord } from "../storage/reviews.js";
 import { labelNames, optionalTime, userRef, userRefs, type RepositoryScope } from "./github-values.js";
-import { gitHubTime } from "./installation.js";
+import { required, requiredTime } from "./required-fields.js";
 
 /** The pull request as `pull_request` events carry it: every field but the commit list. */
 type FullPullRequest = Context<"pull_request">["payload"]["pull_request"];
@@ -13,25 +13,27 @@ type ShortPullRequest =
   | Context<"pull_request_review_thread">["payload"]["pull_request"];
 type WebhookReview = Context<"pull_request_review">["payload"]["review"];
 
-/** What every view of a pull request carries. */
+/** What every view of a pull request carries; every event names it `pull_request`. */
 function commonFields(pr: FullPullRequest | ShortPullRequest, scope: RepositoryScope) {
+  required(pr, "pull_request", "object");
+  const state = required(pr.state, "pull_request.state", "string");
   return {
-    githubId: pr.id,
+    githubId: required(pr.id, "pull_request.id", "integer"),
     nodeId: pr.node_id,
     repositoryId: scope.repositoryId,
     installationId: scope.installationId,
-    number: pr.number,
+    number: required(pr.number, "pull_request.number", "integer"),
     title: pr.title,
     author: userRef(pr.user),
     // A merged pull request is closed too; "merged" is what cycle-time reports need to tell it apart.
-    state: pr.merged_at ? "merged" : pr.state,
+    state: pr.merged_at ? "merged" : state,
     draft: pr.draft ?? false,
-    createdAt: gitHubTime(pr.created_at),
-    updatedAt: gitHubTime(pr.updated_at),
+    createdAt: requiredTime(pr.created_at, "pull_request.created_at"),
+    updatedAt: requiredTime(pr.updated_at, "pull_request.updated_at"),
     closedAt: optionalTime(pr.closed_at),
     mergedAt: optionalTime(pr.merged_at),
-    baseRef: pr.base.ref,
-    headRef: pr.head.ref,
+    baseRef: required(pr.base, "pull_request.base", "object").ref,
+    headRef: required(pr.head, "pull_request.head", "object").ref,
     labels: labelNames(pr.labels),
     requestedReviewers: userRefs(pr.requested_reviewers ?? []),
     assignees: userRefs(pr.assignees ?? []),
@@ -64,15 +66,18 @@ const REVIEW_STATES = { approved: "APPROVED", changes_requested: "CHANGES_REQUES
  * (which GitHub moves on every submission, edit and dismissal) orders versions of the review instead.
  */
 export function reviewRecord(review: WebhookReview, pr: Context<"pull_request_review">["payload"]["pull_request"], scope: RepositoryScope): ReviewRecord {
+  required(review, "review", "object");
+  required(pr, "pull_request", "object");
   const submittedAt = optionalTime(review.submitted_at);
-  const prUpdatedAt = gitHubTime(pr.updated_at);
+  const prUpdatedAt = requiredTime(pr.updated_at, "pull_request.updated_at");
+  const state = required(review.state, "review.state", "string");
   return {
-    githubId: review.id,
-    pullRequestId: pr.id,
+    githubId: required(review.id, "review.id", "integer"),
+    pullRequestId: required(pr.id, "pull_request.id", "integer"),
     repositoryId: scope.repositoryId,
     installationId: scope.installationId,
     author: userRef(review.user),
-    state: REVIEW_STATES[review.state as keyof typeof REVIEW_STATES] ?? "PENDING",
+    state: REVIEW_STATES[state as keyof typeof REVIEW_STATES] ?? "PENDING",
     submittedAt,
     updatedAt: submittedAt && submittedAt > prUpdatedAt ? submittedAt : prUpdatedAt,
   };

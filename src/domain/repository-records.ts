@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import type { RepositoryMetadata } from "../storage/repositories.js";
 import { optionalTime } from "./github-values.js";
+import { required } from "./required-fields.js";
 
 type WebhookRepository = Context<"repository">["payload"]["repository"];
 
@@ -10,8 +11,13 @@ function visibilityOf(repository: WebhookRepository): RepositoryMetadata["visibi
   return repository.visibility === "internal" ? "internal" : "private";
 }
 
-/** The "repos" service's metadata of a repository as `repository` events describe it. */
+/**
+ * The "repos" service's metadata of a repository as `repository` events describe it. Its id is not part of the
+ * metadata but names the record it is stored under, so it is required all the same.
+ */
 export function repositoryMetadata(repository: WebhookRepository): RepositoryMetadata {
+  required(repository, "repository", "object");
+  required(repository.id, "repository.id", "integer");
   return {
     name: repository.name,
     fullName: repository.full_name,
