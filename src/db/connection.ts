@@ -6,17 +6,34 @@ import type { Config } from "../config.js";
 import "../storage/models/index.js";
 import { isTransientConflict } from "../storage/mongo-errors.js";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "./embedded-database.js";
+import { watchDatabase } from "./health.js";
+import { redact } from "./redact.js";
 
 export const DEFAULT_DATABASE = "tributary";
+
+/**
+ * While the database is unreachable, operations fail within seconds (and callers retry later) instead of waiting:
+ * the driver reconnects by itself, and the first operation after the database is back succeeds.
+ */
+export const CONNECT_OPTIONS: mongoose.ConnectOptions = {
+  // Mongoose would otherwise queue operations in memory while it thinks the connection is down: the driver's own
+  // server selection bounds them instead, and retries the connection as soon as one is waiting.
+  bufferCommands: false,
+  // How long an operation waits for an answering server, and a new connection for its handshake.
+  serverSelectionTimeoutMS: 5_000,
+  connectTimeoutMS: 5_000,
+  // A server that accepts requests but never answers (a stopped process) fails them after this; long enough for any
+  // single operation the app makes, index builds at startup included.
+  socketTimeoutMS: 60_000,
+  // Mongoose would otherwise build every model's indexes in the background at the same time as syncIndexes below,
+  // and on DocumentDB the two deadlock on PostgreSQL's catalog.
+  autoIndex: false,
+};
 
 export interface Database {
   /** Where the data lives, without credentials, for log lines. */
   description: string;
   close(): Promise<void>;
-}
-
-function redact(uri: string): string {
-  return uri.replace(/\/\/[^@/]*@/, "//***@");
 }
 
 /** Whether every index that failed to build lost a conflict with concurrent work, so building again can succeed. */
@@ -67,7 +84,7 @@ export async function connectDatabase(
   let embedded: EmbeddedDatabase | undefined;
   let uri = config.mongodbUri;
   if (!uri) {
-    embedded = await startEmbeddedDatabase(config.embeddedDatabase);
+    embedded = await startEmbeddedDatabase({ ...config.embeddedDatabase, log: log.child({ name: "embedded-database" }) });
     uri = embedded.uri;
     log.info({ dataDir: config.embeddedDatabase.dataDir }, "embedded database started");
     warnOfFerretDBv1Data(config.embeddedDatabase.dataDir, log);
@@ -75,23 +92,20 @@ export async function connectDatabase(
   try {
     // An explicit dbName wins; otherwise the URI's path names it, falling back to "tributary".
     const hasPath = /^mongodb(\+srv)?:\/\/[^/]+\/[^?]+/.test(uri);
-    // autoIndex off: mongoose would otherwise build every model's indexes in the background at the same time as
-    // syncIndexes below, and on DocumentDB the two deadlock on PostgreSQL's catalog.
-    await mongoose.connect(uri, {
-      dbName: dbName ?? (hasPath ? undefined : DEFAULT_DATABASE),
-      serverSelectionTimeoutMS: 10_000,
-      autoIndex: false,
-    });
+    await mongoose.connect(uri, { dbName: dbName ?? (hasPath ? undefined : DEFAULT_DATABASE), ...CONNECT_OPTIONS });
     await syncIndexes();
   } catch (error) {
     await embedded?.stop();
     throw error;
   }
   const description = embedded ? `embedded database (${config.embeddedDatabase.dataDir})` : redact(uri);
+  const unwatch = watchDatabase(log, description);
   log.info({ database: description }, "database connected");
   return {
     description,
     async close() {
+      // First: closing is no outage.
+      unwatch();
       await mongoose.disconnect();
       await embedded?.stop();
     },
