@@ -84,11 +84,8 @@ export interface Config {
   workerConcurrency: number;
   /** Webhook deliveries processed at once in this process. */
   inboxConcurrency: number;
-  /**
-   * How often GitHub's list of deliveries is checked for ones that failed, which are then asked for again; a fraction
-   * when REDELIVERY_INTERVAL_SECONDS is given.
-   */
-  redeliveryIntervalMinutes: number;
+  /** How often GitHub's list of deliveries is checked for ones that failed, which are then asked for again. */
+  redeliveryIntervalMs: number;
   web: WebConfig;
 }
 
@@ -168,7 +165,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
     syncIntervalMinutes: env.SYNC_INTERVAL_MINUTES,
     workerConcurrency: env.WORKER_CONCURRENCY,
     inboxConcurrency: env.INBOX_CONCURRENCY,
-    redeliveryIntervalMinutes: env.REDELIVERY_INTERVAL_SECONDS !== undefined ? env.REDELIVERY_INTERVAL_SECONDS / 60 : env.REDELIVERY_INTERVAL_MINUTES,
+    redeliveryIntervalMs: (env.REDELIVERY_INTERVAL_SECONDS ?? env.REDELIVERY_INTERVAL_MINUTES * 60) * 1_000,
     web: {
       sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString("hex"),
       sessionSecretGenerated: !env.SESSION_SECRET,

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { inspect } from "node:util";
 import { run } from "probot";
 import { tributary } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
@@ -9,7 +10,7 @@ import { createProbot } from "./github/probot.js";
 import { RateBudget } from "./github/rate-budget.js";
 import { schedulePeriodicSync } from "./jobs/periodic-sync.js";
 import { Worker } from "./jobs/worker.js";
-import { createLogger } from "./logger.js";
+import { createLogger, scrub } from "./logger.js";
 import { reconcile } from "./reconcile/reconcile.js";
 import { databaseHealth } from "./db/health.js";
 import { healthRoute } from "./http/health.js";
@@ -25,7 +26,8 @@ async function serve(config: Config) {
   const log = await createLogger(config);
   if (!config.app) {
     log.info(`No app credentials yet: open http://localhost:${config.port} to register the GitHub App from app.yml`);
-    await run(() => {});
+    // Our logger, so the manifest `code` on the setup page's callback URL is redacted like everything else.
+    await run(() => {}, { log });
     return;
   }
   const db = await connectDatabase(config, log);
@@ -51,7 +53,7 @@ async function serve(config: Config) {
   });
   worker.start();
   const stopSchedule = schedulePeriodicSync(probot, config.syncIntervalMinutes * 60_000, config.reconcileOnStartup);
-  const stopRedelivery = scheduleRedelivery(probot, config.redeliveryIntervalMinutes * 60_000);
+  const stopRedelivery = scheduleRedelivery(probot, config.redeliveryIntervalMs);
 
   const stop = async (signal: string) => {
     log.info({ signal }, "stopping");
@@ -91,6 +93,6 @@ async function main(argv: string[]) {
 main(process.argv.slice(2)).catch((error: unknown) => {
   // Expected failures get their message only; anything else keeps its stack for a bug report.
   const known = error instanceof ConfigError || error instanceof EmbeddedDatabaseNotInstalledError;
-  console.error(known ? (error as Error).message : error);
+  console.error(scrub(known ? (error as Error).message : inspect(error)));
   process.exit(1);
 });

@@ -1,10 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { REDACTED, SECRET_PARAMS, scrub } from "../logger.js";
+import { HEALTH_PATHS } from "./health.js";
 
-// Load balancers and Docker probe these every few seconds: a healthy answer is noise at info. (The paths of
-// healthRoute in ./health.ts.)
-const PROBE_PATHS = new Set(["/health", "/healthz"]);
 
 const decode = (text: string) => {
   try {
@@ -82,7 +80,7 @@ export function accessLog(log: Logger): (req: IncomingMessage, res: ServerRespon
           const status = res.statusCode;
           const durationMs = Math.round(performance.now() - started);
           const aborted = !res.writableFinished;
-          const probe = status < 300 && PROBE_PATHS.has(url.split("?", 1)[0] ?? "");
+          const probe = status < 300 && HEALTH_PATHS.has(url.split("?", 1)[0] ?? "");
           log[status >= 500 ? "warn" : probe ? "debug" : "info"](
             { method: req.method, path, status, durationMs, bytes: bytes(), ...(aborted && { aborted }) },
             `${req.method} ${path} ${status} - ${durationMs}ms${aborted ? " (connection closed before the response finished)" : ""}`,
