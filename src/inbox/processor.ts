@@ -12,6 +12,7 @@ import {
   renewDeliveryClaims,
   type ClaimedDelivery,
 } from "../storage/deliveries.js";
+import { InvalidPayloadError } from "../domain/required-fields.js";
 import { validateWebhookPayload } from "./payload-validation.js";
 
 /** Attempts before a delivery is dead; with `retryDelayMs` the last is about 70 minutes after the first. */
@@ -48,7 +49,9 @@ export async function runDelivery(probot: Probot, entry: ClaimedDelivery, retryD
     await probot.receive({ id: entry._id, name: entry.event, payload } as EmitterWebhookEvent);
     return { processed: true };
   } catch (error) {
-    const retryAt = entry.attempts < MAX_DELIVERY_ATTEMPTS ? new Date(Date.now() + retryDelay(entry.attempts)) : null;
+    // A handler's own check found the payload unusable (an action the schema does not know yet): no retry fixes that.
+    const hopeless = (error instanceof AggregateError ? error.errors : [error]).some((cause) => cause instanceof InvalidPayloadError);
+    const retryAt = !hopeless && entry.attempts < MAX_DELIVERY_ATTEMPTS ? new Date(Date.now() + retryDelay(entry.attempts)) : null;
     return { processed: false, error: describeFailure(error), retryAt };
   }
 }

@@ -55,6 +55,7 @@ const CONFLICT_BACKOFF_MS = 250;
  * meets a transient conflict (a deadlock between concurrent writers) is tried again from a fresh read.
  */
 export async function writeInChunks(model: AnyModel, records: VersionedRecord[], write: ChunkedWrite): Promise<void> {
+  refuseIncompleteKeys(model, records);
   for (const chunk of chunks(records)) {
     let pending = chunk;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
@@ -64,6 +65,15 @@ export async function writeInChunks(model: AnyModel, records: VersionedRecord[],
       pending = conflicted;
     }
   }
+}
+
+/**
+ * A key with a missing part would store a record nobody can find again, or (as a filter) match records it does not
+ * name: such a record is a bug upstream, and nothing of the batch is written.
+ */
+function refuseIncompleteKeys(model: AnyModel, records: VersionedRecord[]): void {
+  const incomplete = records.find((record) => Object.values(record.key).some((part) => part === undefined || part === null || Number.isNaN(part)));
+  if (incomplete) throw new Error(`refusing to write a ${model.modelName} without its full key: ${JSON.stringify(incomplete.key)}`);
 }
 
 /** One attempt at a chunk; returns the records whose statements met a transient conflict, and that conflict. */

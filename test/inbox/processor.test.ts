@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { pino } from "pino";
 import { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { InvalidPayloadError } from "../../src/domain/required-fields.js";
 import { describeDelivery } from "../../src/inbox/envelope.js";
 import { InboxProcessor, MAX_DELIVERY_ATTEMPTS } from "../../src/inbox/processor.js";
 import { storeReceivedDelivery } from "../../src/storage/deliveries.js";
@@ -108,6 +109,22 @@ describe("the inbox processor", () => {
 
     expect(calls).toBe(0);
     expect(await DeliveryModel.findById(deliveryId).lean()).toMatchObject({ attempts: 1, lastError: expect.stringMatching(/^invalid payload: .*pull_request/) });
+  });
+
+  it("dead-letters at once a delivery a handler finds unusable, without retrying", async () => {
+    const probot = bareProbot();
+    let calls = 0;
+    probot.on("label", async () => {
+      calls += 1;
+      throw new InvalidPayloadError("label.id", "must be integer");
+    });
+    const deliveryId = await receive("label", exampleAction("label", "created"));
+
+    processing(probot);
+    await eventually("the delivery is dead", async () => (await DeliveryModel.findById(deliveryId).lean())?.state === "dead");
+
+    expect(calls).toBe(1);
+    expect(await DeliveryModel.findById(deliveryId).lean()).toMatchObject({ attempts: 1, lastError: expect.stringContaining("label.id must be integer") });
   });
 
   it("applies an installation's lifecycle events one at a time in the order received", async () => {

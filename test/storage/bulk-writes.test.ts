@@ -22,6 +22,14 @@ describe("batched writes of versioned records", () => {
   beforeEach(clearDatabase);
   afterEach(() => vi.restoreAllMocks());
 
+  it("writes nothing of a batch in which a record lacks its GitHub id", async () => {
+    const keyless = { ...review(2, NEW), key: { githubId: undefined as unknown as number } };
+
+    await expect(upsertUnlessNewer(ReviewModel, [review(1, NEW), keyless], "updatedAt")).rejects.toThrow(/without its full key/);
+
+    expect(await ReviewModel.countDocuments()).toBe(0);
+  });
+
   /** Runs `write` as another writer would: after this one read the stored copies, before its first write. */
   function betweenReadAndWrite(write: () => Promise<unknown>) {
     let competitor: Promise<unknown> | undefined;
