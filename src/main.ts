@@ -12,13 +12,10 @@ import { schedulePeriodicSync } from "./jobs/periodic-sync.js";
 import { Worker } from "./jobs/worker.js";
 import { createLogger, scrub } from "./logger.js";
 import { reconcile } from "./reconcile/reconcile.js";
-import { databaseHealth } from "./db/health.js";
-import { healthRoute } from "./http/health.js";
+import { appHandlers } from "./http/handlers.js";
 import { startHttpServer } from "./http/server.js";
-import { webhookIntake, WEBHOOK_PATH } from "./inbox/intake.js";
 import { InboxProcessor } from "./inbox/processor.js";
 import { scheduleRedelivery } from "./inbox/redelivery.js";
-import { webHandler } from "./web/index.js";
 
 const USAGE = "usage: tributary [serve|reconcile]";
 
@@ -34,17 +31,7 @@ async function serve(config: Config) {
   const probot = createProbot(config.app, config, log);
   await probot.load(tributary);
   const inbox = new InboxProcessor({ probot, log: log.child({ name: "inbox" }), concurrency: config.inboxConcurrency });
-  const web = webHandler(config, log);
-  const server = await startHttpServer({
-    host: config.host,
-    port: config.port,
-    log,
-    handlers: [
-      webhookIntake({ path: WEBHOOK_PATH, secret: config.app.webhookSecret, log, onStored: () => inbox.notify() }),
-      healthRoute(databaseHealth),
-      ...(web ? [web] : []),
-    ],
-  });
+  const server = await startHttpServer({ host: config.host, port: config.port, log, handlers: appHandlers({ ...config, app: config.app }, log, () => inbox.notify()) });
   inbox.start();
   const worker = new Worker({
     handlers: backfillJobHandlers({ probot, budget: new RateBudget(), log }),

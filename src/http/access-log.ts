@@ -71,11 +71,12 @@ export function accessLog(log: Logger): (req: IncomingMessage, res: ServerRespon
   return (req, res) =>
     quietly(() => {
       const started = performance.now();
+      // Read now: Express rewrites `req.url` inside a mounted router (`/api/tokens` becomes `/tokens`).
+      const url = req.url ?? "";
       const bytes = countBytes(res);
       const finish = () =>
         quietly(() => {
           res.off("finish", finish).off("close", finish);
-          const url = req.url ?? "";
           const path = safeTarget(url);
           const status = res.statusCode;
           const durationMs = Math.round(performance.now() - started);
