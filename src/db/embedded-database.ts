@@ -255,9 +255,11 @@ export async function startEmbeddedDatabase({
   const deadline = Date.now() + startTimeoutMs;
 
   const supervisors: Supervisor[] = [];
-  // FerretDB first: it is PostgreSQL's client.
   const stop = async () => {
-    for (const supervisor of supervisors.reverse()) await supervisor.stop();
+    // Both released first: PostgreSQL must not be restarted while FerretDB stops.
+    for (const supervisor of supervisors) supervisor.release();
+    // FerretDB first: it is PostgreSQL's client.
+    for (const supervisor of [...supervisors].reverse()) await supervisor.stop();
   };
   try {
     supervisors.push(await Supervisor.start(postgresRecipe(cluster), restartPolicy, log, deadline));

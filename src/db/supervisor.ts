@@ -93,10 +93,15 @@ export class Supervisor {
     }
   }
 
-  /** Stops the process, and any restart under way; nothing is restarted after. */
-  async stop(): Promise<void> {
+  /** From now on, an exit is final: nothing is restarted. */
+  release(): void {
     this.stopping = true;
     this.stopped.abort();
+  }
+
+  /** Stops the process, and any restart under way; nothing is restarted after. */
+  async stop(): Promise<void> {
+    this.release();
     await this.current.stop();
     await this.restarting;
   }
