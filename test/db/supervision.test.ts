@@ -1,5 +1,7 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import mongoose from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -155,6 +157,42 @@ describe("stopping the embedded database", () => {
     } finally {
       await connection.close();
       await database.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the app's database connection", () => {
+  it("keeps the process running through PostgreSQL and FerretDB killed outright; writes resume, each outage is logged once", KILL_TEST, async () => {
+    const dataDir = scratchDir();
+    const app = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures/app-database-process.ts"), dataDir], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const lines: LogLine[] = [];
+    createInterface({ input: app.stdout }).on("line", (line) => lines.push(JSON.parse(line) as LogLine));
+    const exited = new Promise((resolveExit) => app.once("exit", resolveExit));
+    const writtenAfter = (message: string) => {
+      const index = lines.findLastIndex((line) => line.msg === message);
+      return index >= 0 && lines.slice(index).some((line) => line.msg === "written");
+    };
+    try {
+      await eventually("a first write", async () => expect(writtenAfter("database connected")).toBe(true));
+
+      process.kill(postmasterPid(dataDir), "SIGKILL");
+      await eventually("writes after PostgreSQL's restart", async () => expect(writtenAfter("PostgreSQL restarted")).toBe(true));
+      const [ferretdb] = pgrep(["-f", "--", `--state-dir=${join(dataDir, "ferretdb")}`]);
+      process.kill(ferretdb!, "SIGKILL");
+      await eventually("writes after FerretDB's restart", async () => expect(writtenAfter("FerretDB restarted")).toBe(true));
+
+      expect(app.exitCode).toBeNull();
+      const outages = logged(lines, LEVEL.warn, "database unreachable; what failed is retried later");
+      expect(outages.length, "one per killed process, not one per failed write").toBeGreaterThanOrEqual(1);
+      expect(outages.length).toBeLessThanOrEqual(2);
+      expect(lines.filter((line) => line.level === LEVEL.info && /^database reachable again after \d+ s$/.test(line.msg))).toHaveLength(outages.length);
+      expect(lines.filter((line) => line.level >= LEVEL.error)).toEqual([]);
+    } finally {
+      app.kill("SIGKILL");
+      await exited;
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
