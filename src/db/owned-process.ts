@@ -56,6 +56,10 @@ export class OwnedProcess {
     });
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get running(): boolean {
     return this.exit === undefined;
   }
