@@ -12,6 +12,7 @@ import {
   renewDeliveryClaims,
   type ClaimedDelivery,
 } from "../storage/deliveries.js";
+import { reportDatabaseError } from "../db/health.js";
 import { InvalidPayloadError } from "../domain/required-fields.js";
 import { validateWebhookPayload } from "./payload-validation.js";
 
@@ -183,9 +184,9 @@ export class InboxProcessor {
     }
   }
 
-  /** One line per streak of failures, not one per poll while the database is away. */
+  /** One line per outage or streak of failures, not one per poll while the database is away. */
   #failed(error: unknown, message: string): void {
-    if (this.#failing) return;
+    if (reportDatabaseError(this.#options.log, error, message) || this.#failing) return;
     this.#failing = true;
     this.#options.log.warn({ err: error }, message);
   }

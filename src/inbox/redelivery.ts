@@ -1,6 +1,7 @@
 import type { components } from "@octokit/openapi-types";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
+import { reportDatabaseError } from "../db/health.js";
 import { storedDeliveryIds } from "../storage/deliveries.js";
 import {
   advanceRedeliveryCheckpoint,
@@ -141,7 +142,9 @@ export function scheduleRedelivery(probot: Probot, intervalMs: number): () => vo
     try {
       await redeliverFailedDeliveries(probot, log);
     } catch (error) {
-      log.warn({ reason: error instanceof Error ? error.message : String(error) }, "redelivery pass failed; the next one tries again");
+      if (!reportDatabaseError(log, error, "redelivery pass")) {
+        log.warn({ reason: error instanceof Error ? error.message : String(error) }, "redelivery pass failed; the next one tries again");
+      }
     }
     if (stopped) return;
     timer = setTimeout(() => void pass(), intervalMs);

@@ -1,4 +1,5 @@
 import type { Probot } from "probot";
+import { reportDatabaseError } from "../db/health.js";
 import { requestBackfill } from "../backfill/control.js";
 import { reconcile } from "../reconcile/reconcile.js";
 import { pruneDeliveries } from "../storage/deliveries.js";
@@ -22,7 +23,10 @@ export async function syncEverything(probot: Probot): Promise<void> {
 /** Runs `syncEverything` now and then every `intervalMs`; returns a function that stops the schedule. */
 export function schedulePeriodicSync(probot: Probot, intervalMs: number, runNow: boolean): () => void {
   const run = () =>
-    syncEverything(probot).catch((error: unknown) => probot.log.error({ err: error }, "periodic sync failed; next attempt at the next interval"));
+    syncEverything(probot).catch(
+      (error: unknown) =>
+        reportDatabaseError(probot.log, error, "periodic sync") || probot.log.error({ err: error }, "periodic sync failed; next attempt at the next interval"),
+    );
   if (runNow) void run();
   const timer = setInterval(run, intervalMs);
   timer.unref();

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
+import { reportDatabaseError } from "../db/health.js";
 import { claimJob, completeJob, failJob, postponeJob, renewLease } from "../storage/jobs.js";
 import type { Job } from "../storage/models/job.js";
 
@@ -88,7 +89,7 @@ export class Worker {
 
   /** A claim that failed (the database unreachable, a deadlock) is tried again at the next poll; the loop goes on. */
   #claimFailed(error: unknown): false {
-    this.#options.log.warn({ err: error }, "could not claim a job; trying again shortly");
+    if (!reportDatabaseError(this.#options.log, error, "claiming a job")) this.#options.log.warn({ err: error }, "could not claim a job; trying again shortly");
     return false;
   }
 
@@ -115,7 +116,8 @@ export class Worker {
     const heartbeat = setInterval(() => {
       renewLease(job._id, this.id, leaseMs).then(
         (owned) => owned || abort.abort(),
-        (error: unknown) => jobLog.warn({ err: error }, "could not renew the job's lease; trying again at the next beat"),
+        (error: unknown) =>
+          reportDatabaseError(jobLog, error, "renewing a job's lease") || jobLog.warn({ err: error }, "could not renew the job's lease; trying again at the next beat"),
       );
     }, leaseMs / 3);
     try {
@@ -123,7 +125,7 @@ export class Worker {
       await recordOutcome();
     } catch (error) {
       // Nothing is lost: the job stays claimed until its lease lapses, then runs again from its checkpoint.
-      jobLog.error({ err: error }, "could not record the job's outcome; it runs again once its lease lapses");
+      if (!reportDatabaseError(jobLog, error, "recording a job's outcome")) jobLog.error({ err: error }, "could not record the job's outcome; it runs again once its lease lapses");
     } finally {
       clearInterval(heartbeat);
     }

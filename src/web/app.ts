@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express } from "express";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import type { Config } from "../config.js";
+import { reportDatabaseError } from "../db/health.js";
 import { gitHubWebUrl } from "../domain/github-links.js";
 import { AccessControl } from "./access-control.js";
 import { appSlugReader } from "./app-slug.js";
@@ -78,7 +79,14 @@ export function createWebApp(options: WebAppOptions): Express {
 
 function errorHandler(context: WebContext): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const known = error instanceof HttpError ? error : isBodyError(error) ? new HttpError(400, "The request body is not valid JSON or form data") : null;
+    const known =
+      error instanceof HttpError
+        ? error
+        : isBodyError(error)
+          ? new HttpError(400, "The request body is not valid JSON or form data")
+          : reportDatabaseError(context.log, error, "web request")
+            ? new HttpError(503, "The database is not answering right now; try again in a minute")
+            : null;
     if (!known) context.log.error({ err: error, path: req.path }, "web request failed");
     const status = known?.status ?? 500;
     const message = known?.message ?? "Something went wrong on our side; it has been logged";
