@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { EMBEDDED_DATABASE } from "../config.js";
 import { OwnedProcess, switchTo, type Identity } from "./owned-process.js";
-import { DEFAULT_RESTART_POLICY, Supervisor, type ProcessRecipe, type RestartPolicy } from "./supervisor.js";
+import { RESTART_BACKOFF, Supervisor, type ProcessRecipe } from "./supervisor.js";
 
 /** Raised when a piece of the embedded database is missing; the message says how to get it, or what to use instead. */
 export class EmbeddedDatabaseNotInstalledError extends Error {
@@ -35,10 +35,10 @@ export interface EmbeddedDatabaseOptions {
    * for. The app always runs durable.
    */
   durable?: boolean;
+  /** How long a start, or a restart, may take to serve. */
   startTimeoutMs?: number;
   /** Where exits and restarts of PostgreSQL and FerretDB are told. */
   log?: Logger;
-  restartPolicy?: RestartPolicy;
 }
 
 const POSTGRES_BIN = `/usr/lib/postgresql/${EMBEDDED_DATABASE.postgresMajor}/bin`;
@@ -243,16 +243,15 @@ export async function startEmbeddedDatabase({
   durable = true,
   startTimeoutMs = 60_000,
   log,
-  restartPolicy = DEFAULT_RESTART_POLICY,
 }: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   checkInstalled(ferretdbBinary);
   const identity = clusterIdentity();
   const cluster: Cluster = { dir: join(dataDir, "postgres"), port: await freeLoopbackPort(), durable, identity };
   const stateDir = join(dataDir, "ferretdb");
   mkdirSync(stateDir, { recursive: true });
-  await stopLeftoverPostgres(cluster.dir);
   initCluster(cluster.dir, identity);
   const deadline = Date.now() + startTimeoutMs;
+  const restartPolicy = { ...RESTART_BACKOFF, startTimeoutMs };
 
   const supervisors: Supervisor[] = [];
   const stop = async () => {

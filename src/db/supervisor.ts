@@ -21,7 +21,8 @@ export interface RestartPolicy {
   startTimeoutMs: number;
 }
 
-export const DEFAULT_RESTART_POLICY: RestartPolicy = { firstDelayMs: 500, maxDelayMs: 30_000, stableAfterMs: 60_000, startTimeoutMs: 60_000 };
+/** 0.5 s, doubling up to 30 s; after a minute of service, 0.5 s again. */
+export const RESTART_BACKOFF: Omit<RestartPolicy, "startTimeoutMs"> = { firstDelayMs: 500, maxDelayMs: 30_000, stableAfterMs: 60_000 };
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -47,24 +48,24 @@ export class Supervisor {
   /** Starts the process and supervises it from then on; a first start that fails leaves nothing running and throws. */
   static async start(recipe: ProcessRecipe, policy: RestartPolicy, log: Logger | undefined, deadline: number): Promise<Supervisor> {
     await recipe.prepare?.();
-    const process = recipe.spawn();
+    const owned = recipe.spawn();
     try {
-      await recipe.ready(process, deadline);
+      await recipe.ready(owned, deadline);
     } catch (error) {
-      await process.stop();
+      await owned.stop();
       throw error;
     }
-    return new Supervisor(recipe, policy, log, process);
+    return new Supervisor(recipe, policy, log, owned);
   }
 
-  private watch(process: OwnedProcess): void {
+  private watch(owned: OwnedProcess): void {
     const upSince = Date.now();
-    void process.exited.then(({ code, signal, output }) => {
+    void owned.exited.then(({ code, signal, output }) => {
       if (this.stopping) return;
       if (Date.now() - upSince >= this.policy.stableAfterMs) this.delayMs = this.policy.firstDelayMs;
-      this.log?.warn({ code, signal, output }, `${process.name} exited; restarting it`);
-      this.restarting = this.restart(process.name).catch((error: unknown) =>
-        this.log?.error({ error: errorText(error) }, `${process.name} is no longer restarted`),
+      this.log?.warn({ code, signal, output }, `${owned.name} exited; restarting it`);
+      this.restarting = this.restart(owned.name).catch((error: unknown) =>
+        this.log?.error({ error: errorText(error) }, `${owned.name} is no longer restarted`),
       );
     });
   }
