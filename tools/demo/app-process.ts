@@ -11,11 +11,21 @@ const REPOSITORY_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export interface AppProcessOptions {
   github: GitHubServer;
   privateKey: string;
-  mongodbUri: string;
+  /**
+   * The app's database. Absent: the app starts its own embedded database in `dataDir`, as `npm start` does without
+   * MONGODB_URI (PostgreSQL and FerretDB become its child processes, supervised by it).
+   */
+  mongodbUri?: string;
+  /** FERRETDB_DATA_DIR of the app's own embedded database (only without `mongodbUri`); kept across restarts. */
+  dataDir?: string;
   /** The port the local GitHub server already delivers webhooks to. */
   port: number;
   /** Where the app's JSON log lines go. */
   logFile: string;
+  /** Add to the log file rather than start it afresh (an app restarted on the same log). */
+  appendLog?: boolean;
+  /** How long the app may take to answer `/health` (a first start of an embedded database runs initdb). */
+  startTimeoutMs?: number;
   /** Extra variables (e.g. RECONCILE_ON_STARTUP=false for exact request counts). */
   env?: Record<string, string>;
   /** Extra `node` flags before the entry point, e.g. `--import` of a probe. */
@@ -24,12 +34,26 @@ export interface AppProcessOptions {
   onMessage?: (message: unknown) => void;
 }
 
+export interface AppExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface AppProcess {
   /** Where the app listens, e.g. http://127.0.0.1:3000. */
   url: string;
   webhookUrl: string;
   port: number;
   child: ChildProcess;
+  /** The app's process id (node itself: `/proc/<pid>` describes the app). */
+  pid: number;
+  /** Settles when the process has exited, however it ended. */
+  exited: Promise<AppExit>;
+  /** True until the process has exited. */
+  readonly running: boolean;
+  /** Sends `signal` (e.g. SIGKILL, as a crash would) and waits until the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<AppExit>;
+  /** SIGTERM (the app finishes what is in flight), SIGKILL after 10 s. */
   stop(): Promise<void>;
 }
 
@@ -44,13 +68,20 @@ export function freePort(): Promise<number> {
   });
 }
 
-function pings(url: string): Promise<boolean> {
+function healthy(url: string): Promise<boolean> {
   return new Promise((resolve) => {
-    get(`${url}/ping`, (response) => {
+    get(`${url}/health`, (response) => {
       response.resume();
       resolve(response.statusCode === 200);
     }).on("error", () => resolve(false));
   });
+}
+
+function databaseEnvironment(options: AppProcessOptions): Record<string, string> {
+  if (options.mongodbUri) return { MONGODB_URI: options.mongodbUri };
+  if (!options.dataDir) throw new Error("The app needs a database: mongodbUri, or dataDir for an embedded database of its own");
+  // Empty counts as unset: a MONGODB_URI inherited from this process must not win over the embedded database.
+  return { MONGODB_URI: "", FERRETDB_DATA_DIR: options.dataDir };
 }
 
 /** The app's configuration for the local server: exactly what a GitHub Enterprise host would be given. */
@@ -64,7 +95,7 @@ function appEnvironment(options: AppProcessOptions, port: number): Record<string
     GITHUB_CLIENT_SECRET: app.clientSecret,
     GHE_HOST: new URL(options.github.url).host,
     GHE_PROTOCOL: "http",
-    MONGODB_URI: options.mongodbUri,
+    ...databaseEnvironment(options),
     HOST: "127.0.0.1",
     PORT: String(port),
     PUBLIC_URL: `http://localhost:${port}`,
@@ -76,43 +107,61 @@ function appEnvironment(options: AppProcessOptions, port: number): Record<string
 
 /**
  * Runs the app as `npm start` does (`node --import tsx src/main.ts`), in a child process of its own, and waits
- * until it answers `/ping`. The child is killed if this process exits first, so no app outlives a demo.
+ * until `/health` answers 200. The child is killed if this process exits first, so no app outlives a demo.
  */
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   const { port } = options;
   const url = `http://127.0.0.1:${port}`;
-  const log = createWriteStream(options.logFile);
+  const env = { ...process.env, ...appEnvironment(options, port) };
+  const log = createWriteStream(options.logFile, { flags: options.appendLog ? "a" : "w" });
   const child = spawn(process.execPath, ["--import", "tsx", ...(options.nodeArgs ?? []), "src/main.ts"], {
     cwd: REPOSITORY_ROOT,
-    env: { ...process.env, ...appEnvironment(options, port) },
+    env,
     stdio: ["ignore", "pipe", "pipe", ...(options.onMessage ? (["ipc"] as const) : [])],
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // Both streams go to one file, which is ended once both have closed (not when the first ends).
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
   if (options.onMessage) child.on("message", options.onMessage);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let exit: AppExit | undefined;
+  const exited = new Promise<AppExit>((resolve) =>
+    child.once("exit", (code, signal) => {
+      exit = { code, signal };
+      resolve(exit);
+    }),
+  );
+  child.once("close", () => log.end());
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
+  void exited.then(() => process.off("exit", killOnExit));
 
-  const deadline = Date.now() + 60_000;
-  while (!(await pings(url))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  while (!(await healthy(url))) {
+    if (exit !== undefined || Date.now() > deadline) {
       child.kill("SIGKILL");
-      process.off("exit", killOnExit);
-      throw new Error(`The app did not start (${child.exitCode !== null ? `exit code ${child.exitCode}` : "no answer in 60 s"}); see ${options.logFile}`);
+      const why = exit !== undefined ? `exit ${exit.signal ?? `code ${exit.code}`}` : `no healthy answer in ${Math.round((options.startTimeoutMs ?? 60_000) / 1000)} s`;
+      throw new Error(`The app did not start (${why}); see ${options.logFile}`);
     }
     await sleep(100);
   }
 
+  const kill = async (signal: NodeJS.Signals) => {
+    if (exit === undefined) child.kill(signal);
+    return exited;
+  };
   return {
     url,
     webhookUrl: `${url}/api/github/webhooks`,
     port,
     child,
+    pid: child.pid!,
+    exited,
+    get running() {
+      return exit === undefined;
+    },
+    kill,
     async stop() {
-      log.end();
-      process.off("exit", killOnExit);
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (exit !== undefined) return;
       // SIGTERM lets the app finish its current page and checkpoint; a stuck one is killed.
       child.kill("SIGTERM");
       const forced = setTimeout(() => child.kill("SIGKILL"), 10_000);

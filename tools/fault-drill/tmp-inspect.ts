@@ -1,0 +1,11 @@
+import mongoose from "mongoose";
+import { startEmbeddedDatabase } from "../../src/db/embedded-database.js";
+import { DEFAULT_FERRETDB_BIN } from "../../src/config.js";
+const db = await startEmbeddedDatabase({ ferretdbBinary: DEFAULT_FERRETDB_BIN, dataDir: process.argv[2]! });
+const conn = await mongoose.createConnection(db.uri, { dbName: "tributary" }).asPromise();
+const c = (n: string) => conn.db!.collection(n);
+const script = process.argv[3]!;
+const result = await eval(`(async () => { ${script} })()`);
+console.log(JSON.stringify(result, null, 1));
+await conn.close();
+await db.stop();
