@@ -19,7 +19,7 @@ export interface HealthTiming {
   probeIntervalMs: number;
 }
 
-export const DEFAULT_HEALTH_TIMING: HealthTiming = { pingTimeoutMs: 2_000, probeIntervalMs: 2_000 };
+const DEFAULT_HEALTH_TIMING: HealthTiming = { pingTimeoutMs: 2_000, probeIntervalMs: 2_000 };
 
 /** MongoDB's codes for a server that is unreachable, shutting down or stepping down (the driver's retryable set). */
 const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
