@@ -54,7 +54,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 /**
  * After a 413, the rest of the body is read and thrown away for a moment before the connection is closed: closing a
- * socket with unread data makes the kernel reset it, and the client may lose the answer along with it.
+ * socket with unread data (as `Connection: close` would, at once) makes the kernel reset it, and the client may lose
+ * the answer along with it.
  */
 function discardThenClose(req: IncomingMessage): void {
   req.resume();
@@ -66,9 +67,9 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
-function answer(res: ServerResponse, status: number, message: string, closeConnection = false): void {
+function answer(res: ServerResponse, status: number, message: string): void {
   if (res.headersSent) return;
-  res.writeHead(status, { "content-type": "application/json", ...(closeConnection && { connection: "close" }) });
+  res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(status < 300 ? { ok: true, message } : { error: { message } }));
 }
 
@@ -118,7 +119,7 @@ export function webhookIntake({ path, secret, log, onStored }: IntakeOptions) {
       if (!(error instanceof RequestRefused)) throw error;
       // One line, no stack, no body: anyone can send these, and an unverified body is never worth keeping.
       intakeLog.warn({ status: error.status, reason: error.message, deliveryId: header(req, "x-github-delivery") }, "webhook refused");
-      answer(res, error.status, error.message, error.status === 413);
+      answer(res, error.status, error.message);
       if (error.status === 413) discardThenClose(req);
     }
     return true;

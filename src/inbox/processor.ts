@@ -13,6 +13,7 @@ import {
   type ClaimedDelivery,
 } from "../storage/deliveries.js";
 import { reportDatabaseError } from "../db/health.js";
+import { untilWritten } from "../db/until-written.js";
 import { InvalidPayloadError } from "../domain/required-fields.js";
 import { validateWebhookPayload } from "./payload-validation.js";
 
@@ -24,8 +25,11 @@ export function retryDelayMs(failedAttempts: number): number {
   return Math.min(30 * 60_000, 10_000 * 2 ** (failedAttempts - 1));
 }
 
-/** Longer than any handler runs: a claim still held after this belongs to a process that died. */
-export const DELIVERY_LEASE_MS = 5 * 60_000;
+/**
+ * A claim lasts this long unless renewed (every third of it, while the handlers run): a claim left by a process that
+ * died, or by a claim whose answer the database lost, is taken over this soon.
+ */
+export const DELIVERY_LEASE_MS = 30_000;
 
 export type DeliveryOutcome = { processed: true } | { processed: false; error: string; retryAt: Date | null };
 
@@ -126,8 +130,8 @@ export class InboxProcessor {
       if (started > 0) continue;
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
-        const oneDone = this.#inFlight.size > 0 ? Promise.race([...this.#inFlight.values()].map(({ done }) => done)) : undefined;
-        void Promise.race([sleep(this.#options.pollMs), oneDone]).then(() => resolve());
+        // Woken by the poll interval or a delivery finishing (none in flight: the interval alone).
+        void Promise.race([sleep(this.#options.pollMs), ...[...this.#inFlight.values()].map(({ done }) => done)]).then(() => resolve());
       });
       this.#wake = undefined;
     }
@@ -164,16 +168,10 @@ export class InboxProcessor {
     }
     // Recorded until it sticks (the database may be down this minute); the claim is renewed meanwhile. Given up only
     // when stopping: the claim then lapses and the delivery runs again elsewhere.
-    for (let wait = 500; ; wait = Math.min(wait * 2, 10_000)) {
-      try {
-        await recordOutcome(entry, outcome);
-        return;
-      } catch (error) {
-        this.#failed(error, "could not record a delivery's outcome; trying again");
-        if (this.#stopping) return;
-        await sleep(wait);
-      }
-    }
+    await untilWritten(() => recordOutcome(entry, outcome), {
+      onFailure: (error) => this.#failed(error, "could not record a delivery's outcome; trying again"),
+      stopping: () => this.#stopping,
+    });
   }
 
   async #renewClaims(): Promise<void> {

@@ -2,6 +2,7 @@ import type { components } from "@octokit/openapi-types";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import { reportDatabaseError } from "../db/health.js";
+import { chunks } from "../storage/bulk-writes.js";
 import { storedDeliveryIds } from "../storage/deliveries.js";
 import {
   advanceRedeliveryCheckpoint,
@@ -91,22 +92,26 @@ async function askToRedeliver(octokit: AppOctokit, log: Logger, attempt: Attempt
   return "asked";
 }
 
-/** Asks for this page's failed deliveries that the inbox does not hold: one lookup of each kind per page. */
-async function redeliverPage(octokit: AppOctokit, failed: Attempt[], log: Logger, now: Date, summary: RedeliverySummary): Promise<void> {
-  const guids = failed.map(({ guid }) => guid);
-  const [stored, asks] = await Promise.all([storedDeliveryIds(guids), findRedeliveryAsks(guids)]);
-  for (const attempt of failed) {
-    if (stored.has(attempt.guid)) continue;
-    const outcome = await askToRedeliver(octokit, log, attempt, asks.get(attempt.guid) ?? null, now);
-    if (outcome !== "skipped") summary[outcome] += 1;
+/** Asks for these failed deliveries that the inbox does not hold, in their order: one lookup of each kind per 100. */
+async function redeliver(octokit: AppOctokit, failed: Attempt[], log: Logger, now: Date, summary: RedeliverySummary): Promise<void> {
+  for (const batch of chunks(failed, 100)) {
+    const guids = batch.map(({ guid }) => guid);
+    const [stored, asks] = await Promise.all([storedDeliveryIds(guids), findRedeliveryAsks(guids)]);
+    for (const attempt of batch) {
+      if (stored.has(attempt.guid)) continue;
+      const outcome = await askToRedeliver(octokit, log, attempt, asks.get(attempt.guid) ?? null, now);
+      if (outcome !== "skipped") summary[outcome] += 1;
+    }
   }
 }
 
 /**
  * GitHub never retries a failed delivery: this pass reads the app's deliveries newest first, back to a little before
  * the checkpoint (3 days at most, all GitHub keeps), and asks GitHub to redeliver every delivery none of whose
- * attempts succeeded and which the inbox does not hold. A delivery is asked for once per failed attempt, at most
- * `MAX_REDELIVERY_ASKS` times. The checkpoint moves only after a pass read all it needed.
+ * attempts succeeded and which the inbox does not hold — oldest first, so that an installation's events reach the
+ * inbox again in the order they happened (a repository removed from the installation after the events of the time
+ * it was granted). A delivery is asked for once per failed attempt, at most `MAX_REDELIVERY_ASKS` times. The
+ * checkpoint moves only after a pass read all it needed.
  */
 export async function redeliverFailedDeliveries(probot: Probot, log: Logger, now = new Date()): Promise<RedeliverySummary> {
   await pruneRedeliveryAsks(now);
@@ -115,16 +120,25 @@ export async function redeliverFailedDeliveries(probot: Probot, log: Logger, now
   const octokit = await probot.auth();
   const summary: RedeliverySummary = { listed: 0, pages: 0, asked: 0, refused: 0 };
   const listed = new Set<string>();
+  const failed: Attempt[] = [];
+  /** When each delivery was first attempted: the order its event happened in. */
+  const firstAttempted = new Map<string, number>();
   let newest: number | undefined;
   for await (const { data: page } of octokit.paginate.iterator(octokit.rest.apps.listWebhookDeliveries, { per_page: 100 })) {
     summary.pages += 1;
     const recent = page.filter((attempt) => Date.parse(attempt.delivered_at) >= oldest);
     summary.listed += recent.length;
-    for (const attempt of recent) newest = Math.max(newest ?? 0, Date.parse(attempt.delivered_at));
-    await redeliverPage(octokit, failedDeliveries(recent, listed), log, now, summary);
+    for (const attempt of recent) {
+      const at = Date.parse(attempt.delivered_at);
+      newest = Math.max(newest ?? 0, at);
+      firstAttempted.set(attempt.guid, Math.min(firstAttempted.get(attempt.guid) ?? at, at));
+    }
+    failed.push(...failedDeliveries(recent, listed));
     // Leaving the loop ends the iterator: no older page is requested.
     if (recent.length < page.length) break;
   }
+  failed.sort((a, b) => firstAttempted.get(a.guid)! - firstAttempted.get(b.guid)!);
+  await redeliver(octokit, failed, log, now, summary);
   await advanceRedeliveryCheckpoint(newest === undefined ? (checkpoint ?? now) : new Date(newest));
   log[summary.asked > 0 ? "info" : "debug"](summary, `asked GitHub to redeliver ${summary.asked} deliveries that failed`);
   return summary;

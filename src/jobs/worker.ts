@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { reportDatabaseError } from "../db/health.js";
+import { untilWritten } from "../db/until-written.js";
 import { claimJob, completeJob, failJob, postponeJob, renewLease } from "../storage/jobs.js";
 import type { Job } from "../storage/models/job.js";
 
@@ -80,8 +81,8 @@ export class Worker {
       if (started) continue;
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
-        const done = this.#running.size > 0 ? Promise.race([...this.#running.values()].map((r) => r.done)) : undefined;
-        void Promise.race([sleep(this.#options.pollMs), done]).then(() => resolve());
+        // Woken by the poll interval or a job ending (none running: the interval alone).
+        void Promise.race([sleep(this.#options.pollMs), ...[...this.#running.values()].map((r) => r.done)]).then(() => resolve());
       });
       this.#wake = undefined;
     }
@@ -122,10 +123,17 @@ export class Worker {
     }, leaseMs / 3);
     try {
       const recordOutcome = await this.#runHandler(job, abort, jobLog);
-      await recordOutcome();
-    } catch (error) {
-      // Nothing is lost: the job stays claimed until its lease lapses, then runs again from its checkpoint.
-      if (!reportDatabaseError(jobLog, error, "recording a job's outcome")) jobLog.error({ err: error }, "could not record the job's outcome; it runs again once its lease lapses");
+      // Retried while the lease is renewed; given up only when stopping: the job then stays claimed until its lease
+      // lapses and runs again from its checkpoint, so nothing is lost either way.
+      let told = false;
+      await untilWritten(recordOutcome, {
+        onFailure: (error) => {
+          if (reportDatabaseError(jobLog, error, "recording a job's outcome") || told) return;
+          told = true;
+          jobLog.warn({ err: error }, "could not record the job's outcome; trying again");
+        },
+        stopping: () => this.#stopping,
+      });
     } finally {
       clearInterval(heartbeat);
     }

@@ -103,8 +103,11 @@ export async function claimLaneHeads(maxLanes: number, { leaseMs, now = new Date
   const lanes = [...new Set(due.map(({ lane }) => lane!))].slice(0, maxLanes);
   const claimed: ClaimedDelivery[] = [];
   for (const lane of lanes) {
-    const [head] = await DeliveryModel.find({ lane, state: { $in: UNFINISHED } }, { state: 1, dueAt: 1 }).sort({ receivedAt: 1, _id: 1 }).limit(1).lean();
-    if (!head?.dueAt || head.dueAt > now) continue;
+    const [head] = await DeliveryModel.find({ lane, state: { $in: UNFINISHED } }, { state: 1, dueAt: 1, installationId: 1, receivedAt: 1 })
+      .sort({ receivedAt: 1, _id: 1 })
+      .limit(1)
+      .lean();
+    if (!head?.dueAt || head.dueAt > now || (await receivedEarlierAndPending(head))) continue;
     const claimedBy = randomUUID();
     const entry = await DeliveryModel.findOneAndUpdate({ _id: head._id, state: head.state, dueAt: head.dueAt }, claimUpdate(claimedBy, leaseMs, now), {
       new: true,
@@ -112,6 +115,17 @@ export async function claimLaneHeads(maxLanes: number, { leaseMs, now = new Date
     if (entry) claimed.push(entry);
   }
   return claimed;
+}
+
+/**
+ * Whether the installation has deliveries outside lanes, received before this lifecycle event, still waiting or
+ * running: the event waits for them, so a repository removed from the installation is removed after the events from
+ * the time it was granted (a burst of redeliveries after an outage brings them all at once). One failing and waiting
+ * to retry does not hold the lane up. Read through the {lane, dueAt} index: only unfinished entries have a due time.
+ */
+async function receivedEarlierAndPending({ installationId, receivedAt }: { installationId?: number | null; receivedAt: Date }): Promise<boolean> {
+  const pending = { lane: null, dueAt: { $gt: new Date(0) }, installationId, receivedAt: { $lt: receivedAt }, state: { $in: ["received", "processing"] } };
+  return (await DeliveryModel.exists(pending)) !== null;
 }
 
 /** Claims one entry by id whatever its turn (tests, and processing right after intake in tests); null if not due. */

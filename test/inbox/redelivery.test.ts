@@ -157,10 +157,9 @@ describe("redelivering deliveries that failed", () => {
 
   it("keeps the checkpoint when a pass fails midway, and asks again what GitHub could not be asked", async () => {
     await advanceRedeliveryCheckpoint(minutesAgo(60));
-    const newer = [attempt(4, "asked-before-the-failure", 5, 503), attempt(3, "github-down-when-asked", 6, 503)];
+    const newer = [attempt(4, "not-reached", 5, 503), attempt(3, "github-down-when-asked", 6, 503)];
     const older = [attempt(2, "on-the-second-page", 30, 503)];
     mockDeliveries([newer]);
-    mockRedeliveries(4);
     api().post(`${LIST}/3/attempts`).reply(502, { message: "Server Error" });
 
     await expect(pass()).rejects.toMatchObject({ status: 502 });
@@ -169,16 +168,31 @@ describe("redelivering deliveries that failed", () => {
 
     mockDeliveries([newer], { more: true });
     api().get(LIST).query({ per_page: 100, cursor: "v1_3" }).reply(500, { message: "Server Error" });
-    mockRedeliveries(3);
 
     await expect(pass()).rejects.toMatchObject({ status: 500 });
     expect(await redeliveryCheckpoint()).toEqual(minutesAgo(60));
 
     mockDeliveries([newer, older]);
-    mockRedeliveries(2);
+    mockRedeliveries(2, 3, 4);
 
-    expect(await pass()).toMatchObject({ pages: 2, asked: 1 });
+    expect(await pass()).toMatchObject({ pages: 2, asked: 3 });
     expect(await redeliveryCheckpoint()).toEqual(minutesAgo(5));
+  });
+
+  it("asks oldest first, so an installation's events come back in the order they happened", async () => {
+    const asked: number[] = [];
+    const page = [attempt(30, "repository-removed", 1, 0), attempt(20, "pull-request-closed", 2, 0), attempt(21, "pull-request-closed", 1, 0)];
+    mockDeliveries([page, [attempt(10, "pull-request-opened", 3, 0)]]);
+    for (const id of [30, 21, 10]) {
+      api()
+        .post(`${LIST}/${id}/attempts`)
+        .reply(202, () => (asked.push(id), {}));
+    }
+
+    await pass();
+
+    // The closed event's first attempt came before the removal's, so its newest attempt is asked before the removal.
+    expect(asked).toEqual([10, 21, 30]);
   });
 
   it("asks for each delivery once when two passes run at once, and once again after a newer failure", async () => {

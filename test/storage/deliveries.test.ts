@@ -130,6 +130,21 @@ describe("the webhook inbox", () => {
     expect((await claimLaneHeads(10, { ...LEASE, now: new Date(Date.now() + 61_000) })).map(({ _id }) => _id)).toEqual(["deleted"]);
   });
 
+  it("holds a lifecycle event back until the installation's deliveries received before it are processed", async () => {
+    const at = (seconds: number) => new Date(Date.now() - 60_000 + seconds * 1_000);
+    await storeReceivedDelivery(received("pull-request", { receivedAt: at(1) }));
+    await storeReceivedDelivery(received("failing", { receivedAt: at(1) }));
+    await storeReceivedDelivery(received("elsewhere", { installationId: 8, receivedAt: at(1) }));
+    await storeReceivedDelivery(received("removed", { event: "installation_repositories", lane: "installation:7", receivedAt: at(2) }));
+    await storeReceivedDelivery(received("later", { receivedAt: at(3) }));
+    await markDeliveryFailed((await claimDelivery("failing", LEASE))!, "GitHub answered 502", new Date(Date.now() + 60_000));
+
+    expect(await claimLaneHeads(10, LEASE)).toEqual([]);
+
+    await markDeliveryProcessed((await claimDelivery("pull-request", LEASE))!);
+    expect((await claimLaneHeads(10, LEASE)).map(({ _id }) => _id)).toEqual(["removed"]);
+  });
+
   it("lists an installation's latest deliveries in every state, newest first", async () => {
     await storeReceivedDelivery(received("first", { receivedAt: ago(3_000) }));
     await storeReceivedDelivery(received("second", { receivedAt: ago(2_000) }));
