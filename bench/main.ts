@@ -12,7 +12,7 @@ if (values.help) {
   process.stdout.write(`Usage: npm run bench [-- --quick] [-- --only database]
 
 Measures API requests per 1,000 items (Tributary vs a naive REST baseline), backfill time and peak memory at two
-organization sizes, webhook ingestion next to raw database upserts, and the app's pull request storage at three
+organization sizes, webhook ingestion (acknowledgement latency, inbox drain rate) next to raw database upserts, the fault drill, and the app's pull request storage at three
 collection sizes. Prints a table and writes bench/results/latest.json. --quick: a tenth of the organization sizes
 (under two minutes) and a tenth of the collection sizes. --only database: the storage measurement alone, written
 into the \`database\` key of latest.json (the other keys stay as the last full run left them).

@@ -7,6 +7,7 @@ import type { NaiveItems } from "./naive-rest.js";
 import { per1000, type RequestsByService } from "./request-attribution.js";
 import type { BenchPlan } from "./sizes.js";
 import type { WebhookIngestion } from "./webhook-ingestion.js";
+import { formatFaultDrill, type FaultDrillReport } from "../tools/fault-drill/index.js";
 
 export interface Measurements {
   plan: BenchPlan;
@@ -17,6 +18,7 @@ export interface Measurements {
   webhooks: WebhookIngestion;
   rawUpsertsPerSec: number;
   database: DatabaseMeasurement;
+  faults: FaultDrillReport;
 }
 
 async function machine() {
@@ -82,6 +84,7 @@ export async function buildResults(m: Measurements) {
       liveHeapGrowth: ratio(m.large.peakLiveHeapMB, m.small.peakLiveHeapMB),
     },
     database: m.database,
+    faults: m.faults,
     naive: m.naive,
     orgs: { small: m.small.org, large: m.large.org },
     server: { latencyMs: m.plan.latencyMs, nodeBudget: m.plan.nodeBudget, timeoutDelayMs: m.plan.timeoutDelayMs },
@@ -126,6 +129,8 @@ export function formatResults(r: BenchResults): string {
     ]),
     "",
     formatDatabase(r.database),
+    "",
+    ...formatFaultDrill(r.faults),
     "",
     `Machine: ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}, ${r.machine.database}`,
   ].join("\n");

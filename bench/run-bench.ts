@@ -9,6 +9,7 @@ import { attributeRequests } from "./request-attribution.js";
 import { buildResults, type BenchResults } from "./results.js";
 import type { BenchPlan } from "./sizes.js";
 import { measureWebhookIngestion } from "./webhook-ingestion.js";
+import { formatFaultDrill, runFaultDrill } from "../tools/fault-drill/index.js";
 
 export interface BenchOptions {
   plan: BenchPlan;
@@ -66,7 +67,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
   const database = await measureDatabaseAlone(plan, print);
   await mongoose.connection.dropDatabase();
-  return buildResults({ plan, quick: options.quick, small, large, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, database });
+  print("Fault drill: live activity on a generated org while the database and the app are killed, paused and kept down");
+  const faults = await runFaultDrill({ scenarios: plan.faultScenarios });
+  for (const line of formatFaultDrill(faults)) print(`  ${line}`);
+  return buildResults({ plan, quick: options.quick, small, large, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, database, faults });
 }
 
 /** The database benchmark on its own: nothing else runs, the app is stopped, the database empty. */

@@ -1,3 +1,4 @@
+import { SCENARIO_NAMES, type ScenarioName } from "../tools/fault-drill/index.js";
 import type { OrgSize } from "../tools/github-server/org/generate.js";
 
 export interface BenchPlan {
@@ -15,6 +16,8 @@ export interface BenchPlan {
   /** Backfill requests of the naive baseline in flight at once. */
   concurrency: number;
   database: DatabasePlan;
+  /** The fault drill's scenarios to run (every one, but for the suite's own check of the wiring). */
+  faultScenarios: readonly ScenarioName[];
 }
 
 export interface DatabasePlan {
@@ -35,7 +38,7 @@ export interface DatabasePlan {
  * times out, as large nested pull request pages do on github.com; a page of 100 issues with their labels and
  * assignees (20,100) passes, as it does there.
  */
-const GITHUB_LIKE = { latencyMs: 50, nodeBudget: 22_000, timeoutDelayMs: 2_000, concurrency: 8 };
+const GITHUB_LIKE = { latencyMs: 50, nodeBudget: 22_000, timeoutDelayMs: 2_000, concurrency: 8, faultScenarios: SCENARIO_NAMES };
 
 export const FULL_PLAN: BenchPlan = {
   ...GITHUB_LIKE,

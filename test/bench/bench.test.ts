@@ -18,6 +18,8 @@ const TINY: BenchPlan = {
   webhookDeliveries: 20,
   concurrency: 4,
   database: { sizes: [100, 300], samples: 5, settleSeconds: 0 },
+  // The drill's scenarios have a suite of their own (test/faults): here one checks they are run and reported.
+  faultScenarios: ["oversized-body"],
 };
 
 describe("npm run bench, at a tiny size", () => {
@@ -43,6 +45,7 @@ describe("npm run bench, at a tiny size", () => {
     expect(results.webhooks).toMatchObject({ deliveries: 20, failed: 0, processed: 20, dead: 0 });
     expect(results.webhooks.ackP99Ms).toBeGreaterThan(0);
     expect(results.webhooks.rawUpsertsPerSec).toBeGreaterThan(0);
+    expect(results.faults).toMatchObject({ scenarios: 1, lost: 0, duplicated: 0, rolledBack: 0, appFailures: 0 });
     expect(results.memory.peakRssSmallMB).toBeGreaterThan(0);
     expect(results.memory.peakRssLargeMB).toBeGreaterThan(0);
     expect(results.memory.liveHeapLargeMB).toBeGreaterThan(0);
@@ -61,5 +64,5 @@ describe("npm run bench, at a tiny size", () => {
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(formatResults(results)).toContain("naive ÷ Tributary");
     expect(formatResults(results)).toContain("guarded update");
-  }, 150_000);
+  }, 240_000);
 });
