@@ -100,18 +100,50 @@ async function writeChunk(model: AnyModel, records: VersionedRecord[], write: Ch
 }
 
 /**
- * Writes records unless the stored copy is newer by `versionField` (an equal version overwrites): events arrive
- * late, twice, or after a backfill page, and none of those may roll data back. The update's filter carries the
- * version, so a newer copy written between the read and the write is kept too. A record the stored copy already
- * equals is not written at all (an incremental sync re-sends a changed pull request's unchanged reviews).
+ * How two versions of a record with one time are ordered. GitHub's times have whole seconds, so two changes in one
+ * second (opened, then closed) carry the same version, and whichever copy is written last would win. Within a second
+ * a record's stage moves forward, so on a tie the write wins if its stage ranks at least as high as the stored one
+ * (the exception, a reopen in the second of its close, stays closed until the next change).
  */
-export async function upsertUnlessNewer(model: AnyModel, records: VersionedRecord[], versionField = "updatedAt"): Promise<void> {
+export interface StageOrder<Stage extends string = string> {
+  field: string;
+  /** Each stage's rank; a value not listed ranks below them all (stored, it is overwritten; written, it loses). */
+  ranks: Record<Stage, number>;
+}
+
+/** The stored copies `record` may overwrite: not newer by `versionField`, nor of the same version at a later stage. */
+function overwritable(record: VersionedRecord, versionField: string, order?: StageOrder) {
+  const version = record.set[versionField] as Date;
+  const rank = (copy: Record<string, unknown>) => (order ? (order.ranks[copy[order.field] as string] ?? -1) : 0);
+  const above = order ? Object.keys(order.ranks).filter((stage) => order.ranks[stage]! > rank(record.set)) : [];
+  return {
+    /** As the update's filter, checked on the document as it is written; it narrows the key's match (same index). */
+    filter: {
+      [versionField]: { $lte: version },
+      ...(order && above.length > 0 && { $nor: [{ [versionField]: version, [order.field]: { $in: above } }] }),
+    },
+    /** As a test of the copy read before the write, to skip writes the filter would refuse. */
+    admits(stored: StoredCopy): boolean {
+      const newer = (stored[versionField] as Date).getTime() - version.getTime();
+      return newer < 0 || (newer === 0 && rank(stored) <= rank(record.set));
+    },
+  };
+}
+
+/**
+ * Writes records unless the stored copy is newer by `versionField`, or of the same version at a later stage by
+ * `stages` (an equal version at an equal or earlier stage is overwritten): events arrive late, twice, or after a
+ * backfill page, and none of those may roll data back. The update's filter carries the guard, so a newer copy
+ * written between the read and the write is kept too. A record the stored copy already equals is not written at
+ * all (an incremental sync re-sends a changed pull request's unchanged reviews).
+ */
+export async function upsertUnlessNewer(model: AnyModel, records: VersionedRecord[], versionField = "updatedAt", stages?: StageOrder): Promise<void> {
   await writeInChunks(model, records, {
-    compared: (record) => Object.keys(record.set),
+    compared: (record) => [...Object.keys(record.set), ...(stages ? [stages.field] : [])],
     updates(record, stored) {
-      const version = record.set[versionField] as Date;
-      if (stored && ((stored[versionField] as Date) > version || !differsFrom(record.set, stored))) return [];
-      return [{ updateOne: { filter: { ...record.key, [versionField]: { $lte: version } }, update: { $set: record.set } } }];
+      const guard = overwritable(record, versionField, stages);
+      if (stored && (!guard.admits(stored) || !differsFrom(record.set, stored))) return [];
+      return [{ updateOne: { filter: { ...record.key, ...guard.filter }, update: { $set: record.set } } }];
     },
   });
 }

@@ -1,5 +1,5 @@
 import { PullRequestModel, type PullRequest } from "./models/pull-request.js";
-import { insertIfMissing, upsertUnlessNewer } from "./bulk-writes.js";
+import { insertIfMissing, upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
 
 /**
  * A pull request as one source knows it: its id and GitHub's updatedAt, plus whichever other fields the source
@@ -7,15 +7,21 @@ import { insertIfMissing, upsertUnlessNewer } from "./bulk-writes.js";
  */
 export type PullRequestRecord = Pick<PullRequest, "githubId" | "updatedAt"> & Partial<Omit<PullRequest, "githubId" | "updatedAt" | "syncedAt">>;
 
+/** Within one second a pull request is opened, then closed or merged: a tie goes to the later stage. */
+const LIFECYCLE: StageOrder<PullRequest["state"]> = { field: "state", ranks: { open: 0, closed: 1, merged: 2 } };
+
 /**
- * Stores pull requests unless a newer version (by GitHub's updatedAt) is stored; an equal one is overwritten.
- * Only the fields a record carries are written, so a partial record never erases what another source stored.
+ * Stores pull requests unless a newer version (by GitHub's updatedAt) is stored, or the same version at a later
+ * stage (merged after opened in one second); an equal one is overwritten. Only the fields a record carries are
+ * written, so a partial record never erases what another source stored.
  */
 export async function savePullRequests(records: PullRequestRecord[]): Promise<void> {
   const syncedAt = new Date();
   await upsertUnlessNewer(
     PullRequestModel,
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, syncedAt } })),
+    "updatedAt",
+    LIFECYCLE,
   );
 }
 

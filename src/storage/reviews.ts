@@ -1,13 +1,21 @@
 import { ReviewModel, type Review } from "./models/review.js";
-import { upsertUnlessNewer } from "./bulk-writes.js";
+import { upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
 
 export type ReviewRecord = Pick<Review, "githubId" | "updatedAt"> & Partial<Omit<Review, "githubId" | "updatedAt" | "syncedAt">>;
 
-/** Stores reviews unless a newer version (by updatedAt) is stored: a late `submitted` never undoes a dismissal. */
+/** A review is pending, then submitted with its verdict, then perhaps dismissed; within one second, in that order. */
+const LIFECYCLE: StageOrder<Review["state"]> = { field: "state", ranks: { PENDING: 0, COMMENTED: 1, APPROVED: 1, CHANGES_REQUESTED: 1, DISMISSED: 2 } };
+
+/**
+ * Stores reviews unless a newer version (by updatedAt) is stored, or the same version further along: a late
+ * `submitted` never undoes a dismissal, even one in the same second.
+ */
 export async function saveReviews(records: ReviewRecord[]): Promise<void> {
   const syncedAt = new Date();
   await upsertUnlessNewer(
     ReviewModel,
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, syncedAt } })),
+    "updatedAt",
+    LIFECYCLE,
   );
 }

@@ -1,16 +1,24 @@
 import { TicketModel, type Ticket } from "./models/ticket.js";
-import { upsertUnlessNewer } from "./bulk-writes.js";
+import { upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
 
 /** A ticket as one source knows it; deletion and transfer are recorded apart, so no record can undo them. */
 export type TicketRecord = Pick<Ticket, "githubId" | "updatedAt"> &
   Partial<Omit<Ticket, "githubId" | "updatedAt" | "syncedAt" | "deletedAt" | "transferredTo">>;
 
-/** Stores tickets unless a newer version (by GitHub's updatedAt) is stored; only carried fields are written. */
+/** Within one second an issue is opened, then closed: a tie goes to the later stage. */
+const LIFECYCLE: StageOrder<Ticket["state"]> = { field: "state", ranks: { open: 0, closed: 1 } };
+
+/**
+ * Stores tickets unless a newer version (by GitHub's updatedAt) is stored, or the same version closed when this one
+ * is open; only carried fields are written.
+ */
 export async function saveTickets(records: TicketRecord[]): Promise<void> {
   const syncedAt = new Date();
   await upsertUnlessNewer(
     TicketModel,
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, syncedAt } })),
+    "updatedAt",
+    LIFECYCLE,
   );
 }
 

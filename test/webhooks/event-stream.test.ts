@@ -104,10 +104,7 @@ function dayOfEvents(): Delivery[] {
     pullRequest("closed", at("21:18"), (pr) => {
       pr.title = "Update the README with new information";
       pr.labels = [{ ...exampleLabel(), name: "bug" }];
-      pr.state = "closed";
-      pr.closed_at = pr.merged_at = at("21:18");
-      pr.merged = true;
-      pr.merged_by = pr.user;
+      mergedAt(at("21:18"))(pr);
       pr.additions = 7;
       pr.commits = 2;
       pr.review_comments = 2;
@@ -118,9 +115,7 @@ function dayOfEvents(): Delivery[] {
     issue("closed", at("21:30"), (payload) => {
       payload.issue.title = "Spelling error in the README (and a typo)";
       payload.issue.comments = 1;
-      payload.issue.state = "closed";
-      payload.issue.state_reason = "completed";
-      payload.issue.closed_at = at("21:30");
+      closedAt(at("21:30"))(payload);
     }),
     issue("deleted", at("21:40"), (payload) => {
       payload.issue.title = "Spelling error in the README (and a typo)";
@@ -133,6 +128,23 @@ function dayOfEvents(): Delivery[] {
     push("3333333333333333333333333333333333333333", "Rewritten history", true),
     memberAdded(),
   ];
+}
+
+function mergedAt(time: string) {
+  return (pr: PullRequestEvent["pull_request"]) => {
+    pr.state = "closed";
+    pr.closed_at = pr.merged_at = time;
+    pr.merged = true;
+    pr.merged_by = pr.user;
+  };
+}
+
+function closedAt(time: string) {
+  return (payload: IssuesEvent) => {
+    payload.issue.state = "closed";
+    payload.issue.state_reason = "completed";
+    payload.issue.closed_at = time;
+  };
 }
 
 function exampleLabel() {
@@ -187,5 +199,29 @@ describe("a realistic event stream", () => {
     const shuffled = await replay(seededShuffle(withDuplicates(dayOfEvents(), seed), seed));
 
     expect(shuffled).toEqual(ordered);
+  });
+});
+
+describe("two changes in one second (GitHub's updated_at has whole seconds)", () => {
+  // Each pair: the earlier change, then the later one, both dated by the same second.
+  const oneSecond = () => [
+    [pullRequest("opened", at("21:18")), pullRequest("closed", at("21:18"), mergedAt(at("21:18")))],
+    [issue("opened", at("21:30")), issue("closed", at("21:30"), closedAt(at("21:30")))],
+    [review("submitted", "approved", at("20:50")), review("dismissed", "dismissed", at("20:50"))],
+  ];
+  const orders = {
+    "in order": (pair: Delivery[]) => pair,
+    "the later change first": (pair: Delivery[]) => [...pair].reverse(),
+    // A redelivery with the delivery's own id is stored once; a copy under a new id is processed again.
+    "the earlier change sent again after the later": (pair: Delivery[]) => [...pair, { ...pair[0]!, id: randomUUID() }],
+  };
+
+  it.each(Object.keys(orders))("end merged, closed and dismissed: %s", async (order) => {
+    const stream = oneSecond().flatMap(orders[order as keyof typeof orders]);
+    const data = await replay(stream);
+
+    expect(data.pullRequests).toEqual([expect.objectContaining({ state: "merged", mergedAt: at("21:18.000"), updatedAt: at("21:18.000") })]);
+    expect(data.tickets).toEqual([expect.objectContaining({ state: "closed", closedAt: at("21:30.000"), updatedAt: at("21:30.000") })]);
+    expect(data.reviews).toEqual([expect.objectContaining({ state: "DISMISSED" })]);
   });
 });
