@@ -75,6 +75,16 @@ export function repositoryMetadata(node: RepositoryNode) {
 }
 
 /**
+ * The overlap of the commits' incremental runs. history(since:) filters on the committed date, which the committer's
+ * machine set when the commit was made — not when a push put it on the branch, nor by GitHub's clock. A commit made
+ * minutes before the previous run started and pushed after it was not there to read, yet is dated before that start
+ * (and every push asks for such a run: the previous one is often minutes old). An hour covers committing a while
+ * before pushing, and clocks that are off; it costs little, as the first page is read anyway and unchanged commits
+ * are not written.
+ */
+const COMMITTED_DATE_OVERLAP_MS = 60 * 60_000;
+
+/**
  * The "repos" service: repository metadata and the default branch's commits, newest first, 100 per request,
  * with line counts included (no per-commit REST call). Metadata rides along on every page for free.
  */
@@ -84,6 +94,7 @@ export function commitSource(octokit: InstallationOctokit, repo: RepositoryTarge
   return {
     service: "repos",
     timeOf: (node) => new Date(node.committer?.date ?? node.author?.date ?? 0),
+    overlapMs: COMMITTED_DATE_OVERLAP_MS,
     async fetchPage(cursor, since): Promise<Page<CommitNode>> {
       pageReadAt = new Date();
       const { repository } = await octokit.graphql<{ repository: RepositoryNode }>(REPOSITORY_COMMITS_QUERY, {

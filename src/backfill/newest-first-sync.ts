@@ -16,7 +16,20 @@ export interface NewestFirstSource<N> {
   fetchPage(cursor: string | null, since: Date | null): Promise<Page<N>>;
   timeOf(node: N): Date;
   save(nodes: N[]): Promise<void>;
+  /**
+   * How long before the previous run's start an incremental run reads again: what changed shortly before that start
+   * may not have been there for it to read (each source says why).
+   */
+  overlapMs: number;
 }
+
+/**
+ * The overlap of sources ordered by GitHub's updated_at: GitHub dates a change when it stores it, but its lists may
+ * answer from replicas a few seconds behind, so a change made just before the previous run started may not have been
+ * listed to it. A minute covers that lag; re-reading what changed in it costs little (unchanged records are not
+ * written).
+ */
+export const UPDATED_AT_OVERLAP_MS = 60_000;
 
 /** A cheap "did anything change?" check before an incremental run (see change-probe.ts). */
 export type ChangeProbe = (etag: string | null) => Promise<ProbeResult>;
@@ -26,12 +39,22 @@ export type SyncOutcome = "done" | "continue-later";
 
 export const RECENT_DAYS = 90;
 const DAY_MS = 86_400_000;
+const SECOND_MS = 1000;
+
+/**
+ * Where an incremental run starts reading: the previous run's start taken down to the whole second, less the
+ * source's overlap. GitHub's times have whole seconds: a change made later in the second that run started in is
+ * dated to the start of that second, before the run's start to the millisecond.
+ */
+function changedSince(previousRunStart: Date, overlapMs: number): Date {
+  return new Date(Math.floor(previousRunStart.getTime() / SECOND_MS) * SECOND_MS - overlapMs);
+}
 
 /**
  * Brings one repository's list up to date, resumably. It reads newest first, so the last 90 days arrive before
- * older history, and an incremental run stops at the previous run's start (`lastSyncedAt`). After each stored page
- * the cursor is checkpointed: a crash resumes after the last stored page, and re-storing a page is harmless
- * because writes are keyed upserts.
+ * older history, and an incremental run stops a little before the previous run's start (`lastSyncedAt`, see
+ * `changedSince`). After each stored page the cursor is checkpointed: a crash resumes after the last stored page,
+ * and re-storing a page is harmless because writes are keyed upserts.
  */
 export async function syncNewestFirst<N>(
   repositoryId: number,
@@ -40,7 +63,7 @@ export async function syncNewestFirst<N>(
   throwIfStopped: () => Promise<void>,
 ): Promise<SyncOutcome> {
   const status = await findImportStatus(repositoryId, source.service);
-  const since = status?.lastSyncedAt ?? null;
+  const since = status?.lastSyncedAt ? changedSince(status.lastSyncedAt, source.overlapMs) : null;
   const resumed = status?.checkpoint?.runStartedAt ? (status.checkpoint as Checkpoint) : null;
   let checkpoint: Checkpoint = resumed ?? { phase: "recent", cursor: null, runStartedAt: new Date() };
   let processed = resumed ? (status?.processed ?? 0) : 0;

@@ -4,7 +4,7 @@ import { saveReviews } from "../storage/reviews.js";
 import { AdaptivePageSize, QUERY_TIMEOUT_MS, fetchAdaptively } from "./adaptive-page-size.js";
 import { dateOrNull, issueLikeFields, userRef, users, type ActorNode } from "./graphql-values.js";
 import type { InstallationOctokit, RepositoryTarget } from "./github-access.js";
-import type { NewestFirstSource, Page } from "./newest-first-sync.js";
+import { UPDATED_AT_OVERLAP_MS, type NewestFirstSource, type Page } from "./newest-first-sync.js";
 import { PULL_REQUEST_COMMITS_QUERY, PULL_REQUEST_REVIEWS_QUERY, PULL_REQUESTS_QUERY } from "./queries.js";
 
 // Shapes of the query results (see queries.ts), named after GitHub's schema types.
@@ -124,6 +124,7 @@ export function pullRequestSource(
   return {
     service: "pullRequests",
     timeOf: (node) => new Date(node.updatedAt),
+    overlapMs: UPDATED_AT_OVERLAP_MS,
     async fetchPage(cursor, since): Promise<Page<PullRequestNode>> {
       const result = await fetchAdaptively(pageSize, queryTimeoutMs, (first, request) =>
         octokit.graphql<{ repository: { pullRequests: Connection<PullRequestNode> } }>(PULL_REQUESTS_QUERY, {

@@ -3,7 +3,7 @@ import { saveTickets } from "../storage/tickets.js";
 import { AdaptivePageSize, QUERY_TIMEOUT_MS, fetchAdaptively } from "./adaptive-page-size.js";
 import type { InstallationOctokit, RepositoryTarget } from "./github-access.js";
 import { dateOrNull, issueLikeFields, users, type ActorNode } from "./graphql-values.js";
-import type { NewestFirstSource, Page } from "./newest-first-sync.js";
+import { UPDATED_AT_OVERLAP_MS, type NewestFirstSource, type Page } from "./newest-first-sync.js";
 import { ISSUES_QUERY } from "./queries.js";
 
 type IssueNode = {
@@ -48,6 +48,7 @@ export function ticketSource(
   return {
     service: "tickets",
     timeOf: (node) => new Date(node.updatedAt),
+    overlapMs: UPDATED_AT_OVERLAP_MS,
     async fetchPage(cursor, since): Promise<Page<IssueNode>> {
       // Issues are light, so a page starts at 100; a repository with huge label lists can still time out.
       const { repository } = await fetchAdaptively(pageSize, queryTimeoutMs, (first, request) =>
