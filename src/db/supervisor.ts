@@ -45,17 +45,25 @@ export class Supervisor {
     this.watch(current);
   }
 
-  /** Starts the process and supervises it from then on; a first start that fails leaves nothing running and throws. */
+  /**
+   * Starts the process and supervises it from then on. A first start that fails is tried again with backoff until the
+   * deadline — after a crash of the app, the previous PostgreSQL may still be shutting down, or its backends still hold
+   * its shared memory, for a few seconds — then it leaves nothing running and throws.
+   */
   static async start(recipe: ProcessRecipe, policy: RestartPolicy, log: Logger | undefined, deadline: number): Promise<Supervisor> {
-    await recipe.prepare?.();
-    const owned = recipe.spawn();
-    try {
-      await recipe.ready(owned, deadline);
-    } catch (error) {
-      await owned.stop();
-      throw error;
+    for (let delayMs = policy.firstDelayMs; ; delayMs = Math.min(delayMs * 2, policy.maxDelayMs)) {
+      await recipe.prepare?.();
+      const owned = recipe.spawn();
+      try {
+        await recipe.ready(owned, deadline);
+        return new Supervisor(recipe, policy, log, owned);
+      } catch (error) {
+        await owned.stop();
+        if (Date.now() + delayMs >= deadline) throw error;
+        log?.warn({ error: errorText(error) }, `${owned.name} did not start; trying again`);
+        await sleep(delayMs);
+      }
     }
-    return new Supervisor(recipe, policy, log, owned);
   }
 
   private watch(owned: OwnedProcess): void {
