@@ -2,6 +2,7 @@ import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Context } from "probot";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { findIntegration } from "../storage/integrations.js";
+import { occurredAt } from "../domain/ingestion-scope.js";
 import { decideIngestion } from "../storage/ingestion-scope.js";
 import type { Service } from "../storage/models/import-status.js";
 
@@ -23,7 +24,7 @@ export function whenIngesting<E extends EmitterWebhookEventName>(
     const ignore = (reason: string) =>
       context.log.debug({ event: context.name, installationId: installation?.id, repositoryId: repository?.id, service: serviceOf }, `ignored: ${reason}`);
     if (!installation || !repository) return ignore("no installation or repository in the payload");
-    const decision = await decideIngestion(installation.id, repository.id, serviceOf);
+    const decision = await decideIngestion(installation.id, repository.id, serviceOf, occurredAt(context.payload as Parameters<typeof occurredAt>[0]));
     if (!decision.ingest) return ignore(decision.reason);
     await handler(context, { installationId: installation.id, repositoryId: repository.id });
   };

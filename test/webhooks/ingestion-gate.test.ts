@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { gitHubTime } from "../../src/domain/installation.js";
 import { IntegrationModel } from "../../src/storage/models/integration.js";
 import { JobModel } from "../../src/storage/models/job.js";
 import { DeliveryModel } from "../../src/storage/models/delivery.js";
@@ -41,6 +42,23 @@ describe("events the integration may not store", () => {
 
     expect((await ingestedData()).pullRequests).toEqual([]);
     expect(await DeliveryModel.exists({ _id: deliveryId })).toBeTruthy();
+  });
+
+  it("stores an event from before its repository was removed from the installation, though the removal came first", async () => {
+    const example = exampleAction("installation_repositories", "removed");
+    const removed = { ...example, installation: { ...example.installation, id: INSTALLATION_ID } };
+    const pullRequest = inInstallation(exampleAction("pull_request", "opened"));
+    const repository = removed.repositories_removed[0]!;
+    pullRequest.repository = { ...pullRequest.repository, id: repository.id, name: repository.name, full_name: repository.full_name };
+    const removedAt = gitHubTime(removed.installation.updated_at);
+    const before = { ...pullRequest, pull_request: { ...pullRequest.pull_request, id: 1, updated_at: new Date(removedAt.getTime() - 60_000).toISOString() } };
+    const after = { ...pullRequest, pull_request: { ...pullRequest.pull_request, id: 2, number: 2, updated_at: new Date(removedAt.getTime() + 60_000).toISOString() } };
+
+    await deliver(probot, "installation_repositories", removed);
+    await deliver(probot, "pull_request", before);
+    await deliver(probot, "pull_request", after);
+
+    expect((await ingestedData()).pullRequests.map(({ githubId }) => githubId)).toEqual([1]);
   });
 
   it("ignores a service that is off and keeps storing the others", async () => {
