@@ -216,7 +216,11 @@ export async function compareWithTruth(github: GitHubServer, db: AppDatabase, sc
       const stored = storedCommits.map.get(key);
       if (!stored) note("missing", `commit:${key}`, `commit ${commit.sha.slice(0, 12)} of ${repo.name}`);
       else if (!stored.onDefaultBranch) note("mismatched", `commit:${key}`, `commit ${commit.sha.slice(0, 12)} of ${repo.name}: stored off the default branch`);
-      else if (stored.additions === null || stored.additions === undefined) note("stale", `commit:${key}`, `commit ${commit.sha.slice(0, 12)} of ${repo.name}: no line counts stored`);
+      else if (stored.additions === null || stored.additions === undefined) {
+        // Line counts come only from reading the commit (a push payload has none): of a repository removed before the
+        // app could read it, the app may no longer read them.
+        if (isInstalled) note("stale", `commit:${key}`, `commit ${commit.sha.slice(0, 12)} of ${repo.name}: no line counts stored`);
+      }
       else if (stored.additions !== commit.additions) note("mismatched", `commit:${key}`, `commit ${commit.sha.slice(0, 12)} of ${repo.name}: ${stored.additions} additions stored, GitHub has ${commit.additions}`);
     }
   }
