@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { gitHubTime } from "../../src/domain/installation.js";
 import { IntegrationModel } from "../../src/storage/models/integration.js";
 import { JobModel } from "../../src/storage/models/job.js";
+import { PullRequestModel } from "../../src/storage/models/pull-request.js";
 import { DeliveryModel } from "../../src/storage/models/delivery.js";
 import { clearDatabase } from "../helpers/database.js";
 import { INSTALLATION_ID, inInstallation, ingestedData, install } from "../helpers/ingestion.js";
@@ -58,7 +59,7 @@ describe("events the integration may not store", () => {
     await deliver(probot, "pull_request", before);
     await deliver(probot, "pull_request", after);
 
-    expect((await ingestedData()).pullRequests.map(({ githubId }) => githubId)).toEqual([1]);
+    expect((await PullRequestModel.find({}, { githubId: 1 }).lean()).map(({ githubId }) => githubId)).toEqual([1]);
   });
 
   it("ignores a service that is off and keeps storing the others", async () => {
