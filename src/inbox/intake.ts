@@ -73,18 +73,6 @@ function answer(res: ServerResponse, status: number, message: string): void {
   res.end(JSON.stringify(status < 300 ? { ok: true, message } : { error: { message } }));
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not acknowledged within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * Where every webhook enters: the signature is checked first, then the delivery is stored in the inbox, and only then
  * answered 2xx — so GitHub counts as delivered only what is stored. Nothing else happens in the request: the inbox
@@ -105,11 +93,13 @@ export function webhookIntake({ path, secret, log, onStored }: IntakeOptions) {
       const delivery = describeDelivery(deliveryId, event, body);
       if (!delivery) throw new RequestRefused(400, "the payload is not a JSON object");
       let stored: boolean;
+      const signal = AbortSignal.timeout(STORE_TIMEOUT_MS);
       try {
-        stored = await withTimeout(storeReceivedDelivery({ ...delivery, receivedAt: new Date() }), STORE_TIMEOUT_MS);
+        stored = await storeReceivedDelivery({ ...delivery, receivedAt: new Date() }, signal);
       } catch (error) {
         // GitHub records the failure; the redelivery pass asks for it again once the database answers.
-        intakeLog.warn({ deliveryId, event, reason: (error as Error).message }, "could not store a delivery: answered 503");
+        const reason = signal.aborted ? `not acknowledged within ${STORE_TIMEOUT_MS} ms` : (error as Error).message;
+        intakeLog.warn({ deliveryId, event, reason }, "could not store a delivery: answered 503");
         answer(res, 503, "the delivery could not be stored; it will be requested again");
         return true;
       }

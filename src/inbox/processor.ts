@@ -138,8 +138,11 @@ export class InboxProcessor {
   }
 
   async #claimAndStart(): Promise<number> {
-    const capacity = this.#options.concurrency - this.#inFlight.size;
-    if (this.#stopping || capacity <= 0) return 0;
+    const { concurrency } = this.#options;
+    const capacity = concurrency - this.#inFlight.size;
+    // A claim round costs the same few statements for one entry as for many: while deliveries are in flight, the
+    // next round waits until half the slots are free.
+    if (this.#stopping || capacity <= 0 || (this.#inFlight.size > 0 && capacity < Math.ceil(concurrency / 2))) return 0;
     try {
       const { leaseMs } = this.#options;
       const laned = await claimLaneHeads(Math.min(capacity, 4), { leaseMs });

@@ -29,6 +29,17 @@ describe("the inbox under contention", () => {
     }
   });
 
+  it("stores a burst of 40 deliveries, each arriving twice at once, each exactly once, and answers every copy", async () => {
+    const ids = Array.from({ length: 40 }, () => randomUUID());
+    const stored = await together(80, (racer) => storeReceivedDelivery(received(ids[racer % 40]!, { body: `{"copy":${racer}}` })));
+
+    // Every delivery is stored by one of its two copies; the other is told it is a copy.
+    ids.forEach((_, index) => expect([stored[index], stored[index + 40]].filter(Boolean)).toHaveLength(1));
+    const entries = await DeliveryModel.find({ _id: { $in: ids } }, { _id: 1, state: 1, attempts: 1 }).lean();
+    expect(entries.map(({ _id }) => _id).sort()).toEqual([...ids].sort());
+    expect(entries.every(({ state, attempts }) => state === "received" && attempts === 0)).toBe(true);
+  });
+
   it("gives every entry to exactly one of 8 processors claiming at once", async () => {
     const ids = Array.from({ length: 200 }, (_, index) => `delivery-${index}`);
     await DeliveryModel.insertMany(ids.map((id) => ({ _id: id, event: "label", receivedAt: new Date(), dueAt: new Date(), state: "received", body: "{}" })));
