@@ -1,5 +1,6 @@
 import { PullRequestModel, type PullRequest } from "./models/pull-request.js";
 import { insertIfMissing, upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
+import { savedTogether } from "./group-commit.js";
 
 /**
  * A pull request as one source knows it: its id and GitHub's updatedAt, plus whichever other fields the source
@@ -13,9 +14,9 @@ const LIFECYCLE: StageOrder<PullRequest["state"]> = { field: "state", ranks: { o
 /**
  * Stores pull requests unless a newer version (by GitHub's updatedAt) is stored, or the same version at a later
  * stage (merged after opened in one second); an equal one is overwritten. Only the fields a record carries are
- * written, so a partial record never erases what another source stored.
+ * written, so a partial record never erases what another source stored. Concurrent saves are written together.
  */
-export async function savePullRequests(records: PullRequestRecord[]): Promise<void> {
+export const savePullRequests = savedTogether(async (records: PullRequestRecord[]) => {
   const syncedAt = new Date();
   await upsertUnlessNewer(
     PullRequestModel,
@@ -23,21 +24,21 @@ export async function savePullRequests(records: PullRequestRecord[]): Promise<vo
     "updatedAt",
     LIFECYCLE,
   );
-}
+});
 
 /**
  * Creates pull requests that are not stored yet from a partial view (the short pull request of a review or review
  * comment event) and leaves known ones alone. The record is dated by its creation, so any full version of the pull
  * request — whenever it arrives — replaces it: a partial view must not shadow an older but complete one.
  */
-export async function addPullRequestsIfMissing(records: PullRequestRecord[]): Promise<void> {
+export const addPullRequestsIfMissing = savedTogether(async (records: PullRequestRecord[]) => {
   if (records.length === 0) return;
   const syncedAt = new Date();
   await insertIfMissing(
     PullRequestModel,
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, updatedAt: record.createdAt ?? record.updatedAt, syncedAt } })),
   );
-}
+});
 
 type FirstCommentField = "firstCommentAt" | "firstReviewCommentAt";
 

@@ -1,5 +1,6 @@
 import { ReviewModel, type Review } from "./models/review.js";
 import { upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
+import { savedTogether } from "./group-commit.js";
 
 export type ReviewRecord = Pick<Review, "githubId" | "updatedAt"> & Partial<Omit<Review, "githubId" | "updatedAt" | "syncedAt">>;
 
@@ -8,9 +9,9 @@ const LIFECYCLE: StageOrder<Review["state"]> = { field: "state", ranks: { PENDIN
 
 /**
  * Stores reviews unless a newer version (by updatedAt) is stored, or the same version further along: a late
- * `submitted` never undoes a dismissal, even one in the same second.
+ * `submitted` never undoes a dismissal, even one in the same second. Concurrent saves are written together.
  */
-export async function saveReviews(records: ReviewRecord[]): Promise<void> {
+export const saveReviews = savedTogether(async (records: ReviewRecord[]) => {
   const syncedAt = new Date();
   await upsertUnlessNewer(
     ReviewModel,
@@ -18,4 +19,4 @@ export async function saveReviews(records: ReviewRecord[]): Promise<void> {
     "updatedAt",
     LIFECYCLE,
   );
-}
+});

@@ -1,5 +1,6 @@
 import { TicketModel, type Ticket } from "./models/ticket.js";
 import { upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
+import { savedTogether } from "./group-commit.js";
 
 /** A ticket as one source knows it; deletion and transfer are recorded apart, so no record can undo them. */
 export type TicketRecord = Pick<Ticket, "githubId" | "updatedAt"> &
@@ -10,9 +11,9 @@ const LIFECYCLE: StageOrder<Ticket["state"]> = { field: "state", ranks: { open: 
 
 /**
  * Stores tickets unless a newer version (by GitHub's updatedAt) is stored, or the same version closed when this one
- * is open; only carried fields are written.
+ * is open; only carried fields are written. Concurrent saves are written together.
  */
-export async function saveTickets(records: TicketRecord[]): Promise<void> {
+export const saveTickets = savedTogether(async (records: TicketRecord[]) => {
   const syncedAt = new Date();
   await upsertUnlessNewer(
     TicketModel,
@@ -20,7 +21,7 @@ export async function saveTickets(records: TicketRecord[]): Promise<void> {
     "updatedAt",
     LIFECYCLE,
   );
-}
+});
 
 /** The issue was deleted on GitHub; its record stays for history. */
 export async function markTicketDeleted(githubId: number, at: Date): Promise<void> {
