@@ -3,6 +3,7 @@ import { findIntegration, setService } from "../storage/integrations.js";
 import { cancelQueuedJobs, enqueueJob, enqueueJobs } from "../storage/jobs.js";
 import { markPending, markStopped } from "../storage/import-statuses.js";
 import { listRepositories } from "../storage/repositories.js";
+import { groupCommit } from "../storage/group-commit.js";
 
 export const BACKFILL_JOB = "backfill";
 export const MEMBERS_JOB = "sync-members";
@@ -11,6 +12,8 @@ export const FORCE_PUSH_JOB = "force-push";
 export type BackfillPayload = { repositoryId: number; service: Service };
 
 export const backfillJobKey = ({ repositoryId, service }: BackfillPayload) => `${BACKFILL_JOB}:${service}:${repositoryId}`;
+
+const backfillJob = (installationId: number, payload: BackfillPayload) => ({ name: BACKFILL_JOB, key: backfillJobKey(payload), installationId, payload });
 
 /**
  * Queues an (incremental) backfill of the integration's granted repositories for its enabled services.
@@ -27,14 +30,43 @@ export async function requestBackfill(
   const granted = await listRepositories(installationId, { granted: true });
   const repositoryIds = granted.map((repo) => repo.githubId).filter((id) => !options.repositoryIds || options.repositoryIds.includes(id));
   for (const service of services) await markPending(installationId, repositoryIds, service);
-  const jobs = services.flatMap((service) =>
-    repositoryIds.map((repositoryId) => ({ name: BACKFILL_JOB, key: backfillJobKey({ repositoryId, service }), installationId, payload: { repositoryId, service } })),
-  );
+  const jobs = services.flatMap((service) => repositoryIds.map((repositoryId) => backfillJob(installationId, { repositoryId, service })));
   await enqueueJobs(jobs);
   // Members belong to the whole integration, not to a service: re-read them with every full sync.
   if (!options.services) await enqueueJob({ name: MEMBERS_JOB, key: `${MEMBERS_JOB}:${installationId}`, installationId, priority: 1 });
   return jobs.length;
 }
+
+type RefreshRequest = BackfillPayload & { installationId: number };
+
+/**
+ * A refresh waits this long for more events of its repository: a burst of pushes and pull request updates costs one
+ * re-read of GitHub (budget is the scarce resource), run once the burst is over, not one per event.
+ */
+export const REFRESH_DELAY_MS = 5_000;
+
+/** Marks the repositories' imports pending and queues them, one job per repository and service however often asked. */
+async function queueRefreshes(requests: RefreshRequest[]): Promise<undefined[]> {
+  const jobs = new Map(requests.map((request) => [backfillJobKey(request), request]));
+  const byService = new Map<string, { installationId: number; service: Service; repositoryIds: number[] }>();
+  for (const { installationId, service, repositoryId } of jobs.values()) {
+    const group = byService.get(`${installationId}:${service}`) ?? { installationId, service, repositoryIds: [] };
+    group.repositoryIds.push(repositoryId);
+    byService.set(`${installationId}:${service}`, group);
+  }
+  for (const { installationId, repositoryIds, service } of byService.values()) await markPending(installationId, repositoryIds, service);
+  const runAt = new Date(Date.now() + REFRESH_DELAY_MS);
+  await enqueueJobs([...jobs.values()].map(({ installationId, ...payload }) => ({ ...backfillJob(installationId, payload), runAt })));
+  return requests.map(() => undefined);
+}
+
+/**
+ * Queues an incremental re-read of one repository's service, for what a webhook's payload lacks (a pull request's
+ * commits, a push's line counts). The caller has checked that the service is ingesting this repository (the
+ * ingestion gate; the job checks again when it runs), so nothing else is read. Requests made together are queued
+ * together, and a burst of events for one repository costs one re-read.
+ */
+export const requestRefresh = groupCommit(queueRefreshes);
 
 /** Stops a service's imports: queued work is dropped, running work stops at its next page. */
 export async function stopService(installationId: number, service: Service, repositoryIds?: number[]): Promise<void> {

@@ -19,12 +19,16 @@ function freshJob({ name, key, installationId, payload = {}, priority = 0, runAt
 /**
  * The update that queues a request on its stored job: one not running is queued afresh; a running one keeps
  * running, flagged to run once more with the latest request. One pipeline update decides on the stored state, so a
- * job that starts or ends at that moment cannot make the request miss both.
+ * job that starts or ends at that moment cannot make the request miss both. A job still queued keeps the earlier of
+ * its time and the requested one: requests for later (a refresh that waits for a burst to end) never put off a job
+ * already due, and one due now brings it forward.
  */
 function requeueing(request: JobRequest) {
-  const { key, ...fresh } = freshJob(request);
+  const { key, runAt, ...fresh } = freshJob(request);
   const latest = { payload: fresh.payload, priority: fresh.priority };
-  return { filter: { key }, update: [{ $set: fieldsWhen({ $eq: ["$state", "running"] }, { ...latest, rerun: true }, fresh) }] };
+  const state = (name: string) => ({ $eq: ["$state", name] });
+  const time = { $cond: [state("running"), "$runAt", { $cond: [state("queued"), { $min: ["$runAt", runAt] }, runAt] }] };
+  return { filter: { key }, update: [{ $set: { ...fieldsWhen(state("running"), { ...latest, rerun: true }, fresh), runAt: time } }] };
 }
 
 /** Queues work once per key. Single-document writes only: the database has no transactions. */

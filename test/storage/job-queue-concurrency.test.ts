@@ -77,4 +77,16 @@ describe("the job queue under contention", () => {
       );
     }
   });
+
+  it("keeps the earlier run time of a queued job: a later request never puts off due work, an earlier one brings it forward", async () => {
+    const soon = new Date(Date.now() + 5_000);
+    await enqueueJob({ ...request("refresh"), runAt: soon });
+    await together(8, () => enqueueJob({ ...request("refresh"), runAt: new Date(Date.now() + 60_000) }));
+    expect((await JobModel.findOne({ key: "refresh" }).lean())!.runAt).toEqual(soon);
+
+    const now = new Date();
+    await together(4, () => enqueueJobs([{ ...request("refresh"), runAt: now }, { ...request("other"), runAt: soon }]));
+    expect((await JobModel.findOne({ key: "refresh" }).lean())!.runAt).toEqual(now);
+    expect(await JobModel.countDocuments({})).toBe(2);
+  });
 });
