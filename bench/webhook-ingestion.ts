@@ -35,14 +35,19 @@ async function recordActivity(github: GitHubServer, count: number): Promise<Deli
   }
 }
 
-/** Waits until every one of these deliveries is finished (processed or dead); resolves the last one's finish time. */
+/** How often the bench looks for the burst's end: the finish time itself is read from the entries, not from the poll. */
+const POLL_MS = 250;
+
+/**
+ * Waits until every one of these deliveries is finished (processed or dead); resolves the last one's finish time.
+ * Each poll asks only whether one is still unfinished (found by id, the primary key): counting the whole burst on
+ * every poll cost the database as much as a tenth of the processing it measures.
+ */
 async function finishedAll(deliveryIds: string[], timeoutMs: number): Promise<Date> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const finished = await DeliveryModel.countDocuments({ _id: { $in: deliveryIds }, state: { $in: ["processed", "dead"] } });
-    if (finished === deliveryIds.length) break;
-    if (Date.now() > deadline) throw new Error(`only ${finished} of ${deliveryIds.length} deliveries were processed within ${timeoutMs / 1000} s`);
-    await sleep(100);
+  while (await DeliveryModel.exists({ _id: { $in: deliveryIds }, state: { $nin: ["processed", "dead"] } })) {
+    if (Date.now() > deadline) throw new Error(`the burst's ${deliveryIds.length} deliveries were not all processed within ${timeoutMs / 1000} s`);
+    await sleep(POLL_MS);
   }
   const [last] = await DeliveryModel.find({ _id: { $in: deliveryIds } }, { finishedAt: 1 }).sort({ finishedAt: -1 }).limit(1).lean();
   return last!.finishedAt!;

@@ -11,6 +11,10 @@ import { redact } from "./redact.js";
 
 export const DEFAULT_DATABASE = "tributary";
 
+// Mongoose records a stack trace for every query, only to explain "Query was already executed"; with source maps
+// (tsx, --enable-source-maps) that trace was the single largest CPU cost per query in a webhook burst.
+mongoose.set("skipOriginalStackTraces", true);
+
 /**
  * While the database is unreachable, operations fail within seconds (and callers retry later) instead of waiting:
  * the driver reconnects by itself, and the first operation after the database is back succeeds.
