@@ -102,7 +102,7 @@ export class InboxProcessor {
   #failing = false;
 
   constructor(options: InboxProcessorOptions) {
-    this.#options = { concurrency: 16, pollMs: 1_000, leaseMs: DELIVERY_LEASE_MS, retryDelay: retryDelayMs, ...options };
+    this.#options = { concurrency: 64, pollMs: 1_000, leaseMs: DELIVERY_LEASE_MS, retryDelay: retryDelayMs, ...options };
   }
 
   start(): void {
