@@ -1,5 +1,5 @@
 import { mongo } from "mongoose";
-import { isTransientConflict } from "./mongo-errors.js";
+import { isTransientConflict, statementErrors } from "./mongo-errors.js";
 
 /*
  * On DocumentDB an update of a stored document is atomic (its condition is read and its fields written as one), but
@@ -46,12 +46,9 @@ export async function insertUnlessTaken(insert: () => Promise<unknown>): Promise
 
 /** Positions of the documents of an unordered insertMany whose key was taken; any other failure is rethrown. */
 export function takenPositions(error: unknown): number[] {
-  if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
   // Mongoose's insertMany hands back plain `{ err, index }` objects in place of the driver's WriteErrors.
-  const writeErrors: { index: number; code?: unknown; err?: { code?: unknown } }[] = Array.isArray(error.writeErrors)
-    ? error.writeErrors
-    : [error.writeErrors];
-  if (writeErrors.length === 0 || !writeErrors.every((writeError) => keyTaken(writeError.code ?? writeError.err?.code))) throw error;
+  const writeErrors = statementErrors(error) as { index: number; code?: unknown; err?: { code?: unknown } }[] | null;
+  if (!writeErrors || !writeErrors.every((writeError) => keyTaken(writeError.code ?? writeError.err?.code))) throw error;
   return writeErrors.map((writeError) => writeError.index);
 }
 

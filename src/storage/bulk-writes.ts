@@ -1,6 +1,6 @@
 import { setTimeout } from "node:timers/promises";
-import { mongo, type AnyBulkWriteOperation, type Model } from "mongoose";
-import { isTransientConflict } from "./mongo-errors.js";
+import type { AnyBulkWriteOperation, Model } from "mongoose";
+import { isTransientConflict, statementErrors } from "./mongo-errors.js";
 
 /** Records per round trip: each chunk costs one indexed `$in` read and one write of inserts and updates at once. */
 export const CHUNK_SIZE = 500;
@@ -239,8 +239,8 @@ async function noteFailures(keyFields: string[], write: () => Promise<unknown>) 
   try {
     await write();
   } catch (error) {
-    if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    const writeErrors = statementErrors(error);
+    if (!writeErrors) throw error;
     for (const writeError of writeErrors) {
       // An insert fails with its document, an update with its statement ({ q: filter, u: update }).
       const statement = writeError.getOperation();

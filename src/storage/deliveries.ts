@@ -3,7 +3,7 @@ import { deflateSync, inflateSync } from "node:zlib";
 import { mongo } from "mongoose";
 import { groupCommit } from "./group-commit.js";
 import { DeliveryModel, type Delivery, type DeliveryState } from "./models/delivery.js";
-import { isTransientConflict } from "./mongo-errors.js";
+import { isTransientConflict, statementErrors } from "./mongo-errors.js";
 
 /** GitHub lets an app redeliver deliveries of the past 3 days; the inbox keeps a week of finished ones. */
 export const DELIVERY_RETENTION_MS = 7 * 24 * 3_600_000;
@@ -53,10 +53,13 @@ async function insertDeliveries(deliveries: ReceivedDelivery[]): Promise<boolean
   for (let attempt = 1; pending.length > 0; attempt++) {
     const conflicted: number[] = [];
     try {
-      await inbox().insertMany(pending.map((index) => inboxEntry(deliveries[index]!)), { ordered: false });
+      const { insertedCount } = await inbox().insertMany(pending.map((index) => inboxEntry(deliveries[index]!)), { ordered: false });
+      // Which were stored is unknown if the count disagrees: fail, and each delivery is inserted again alone.
+      if (insertedCount !== pending.length) throw new Error(`${insertedCount} of ${pending.length} deliveries inserted`);
     } catch (error) {
-      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-      for (const writeError of writeErrorsOf(error)) {
+      const writeErrors = statementErrors(error);
+      if (!writeErrors) throw error;
+      for (const writeError of writeErrors) {
         const index = pending[writeError.index]!;
         if (writeError.code === 11000) stored[index] = false;
         else if (isTransientConflict(writeError.code) && attempt < INSERT_ATTEMPTS) conflicted.push(index);
@@ -120,13 +123,9 @@ export async function claimDueDeliveries(limit: number, { leaseMs, now = new Dat
     await inbox().bulkWrite(ids.map((_id) => ({ updateOne: { filter: { _id, ...filter }, update: claim } })), { ordered: false });
   } catch (error) {
     // Two processors claiming the same entries can deadlock on DocumentDB: the loser does without those this time.
-    if (!(error instanceof mongo.MongoBulkWriteError) || !writeErrorsOf(error).every(({ code }) => isTransientConflict(code))) throw error;
+    if (!statementErrors(error)?.every(({ code }) => isTransientConflict(code))) throw error;
   }
   return DeliveryModel.find({ _id: { $in: ids }, claimedBy }).lean<ClaimedDelivery[]>();
-}
-
-function writeErrorsOf(error: mongo.MongoBulkWriteError) {
-  return Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
 }
 
 function shuffled<T>(items: T[]): T[] {

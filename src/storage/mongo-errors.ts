@@ -1,24 +1,15 @@
 import { mongo } from "mongoose";
 
-export function isDuplicateKey(error: unknown): boolean {
-  if (error instanceof mongo.MongoBulkWriteError) {
-    const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    return errors.every((e) => e.code === 11000);
-  }
-  return error instanceof mongo.MongoServerError && error.code === 11000;
-}
-
 /**
- * Runs a write whose duplicate key means "already done", not failure: a guarded upsert (filter on a version field
- * plus `upsert: true`) whose stored document is newer, or an insert of a record another writer just created.
+ * The statement-by-statement failures of a bulk write (an insertMany or a bulkWrite); null when it failed as a
+ * whole. The driver reports a command the server refused outright — its PostgreSQL went away, say — as a bulk write
+ * error too, with no statement errors: then nothing can be assumed written, and the caller must fail, not read the
+ * empty list as "every statement succeeded".
  */
-export async function ignoringDuplicateKey<T>(write: Promise<T>): Promise<T | undefined> {
-  try {
-    return await write;
-  } catch (error) {
-    if (isDuplicateKey(error)) return undefined;
-    throw error;
-  }
+export function statementErrors(error: unknown): mongo.WriteError[] | null {
+  if (!(error instanceof mongo.MongoBulkWriteError) || error.writeConcernError) return null;
+  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return errors.length > 0 ? errors : null;
 }
 
 /**
