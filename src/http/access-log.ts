@@ -3,7 +3,6 @@ import type { Logger } from "pino";
 import { REDACTED, SECRET_PARAMS, scrub } from "../logger.js";
 import { HEALTH_PATHS } from "./health.js";
 
-
 const decode = (text: string) => {
   try {
     return decodeURIComponent(text.replaceAll("+", " "));
@@ -58,6 +57,17 @@ function quietly(work: () => void): void {
   }
 }
 
+/** Responses whose request was logged already by the code that answered it (see `loggedElsewhere`). */
+const describedElsewhere = new WeakSet<ServerResponse>();
+
+/**
+ * Says that the code answering this request logs it itself, with what it knows besides (a refused webhook's reason):
+ * the access log then adds no second line, so one refusal is one line, however many are sent.
+ */
+export function loggedElsewhere(res: ServerResponse): void {
+  describedElsewhere.add(res);
+}
+
 /**
  * The access log: call it at the start of every request; it writes one line when the response finished or the
  * connection closed, with method, target (secret parameters masked), status, duration and body size, and never
@@ -77,6 +87,7 @@ export function accessLog(log: Logger): (req: IncomingMessage, res: ServerRespon
       const finish = () =>
         quietly(() => {
           res.off("finish", finish).off("close", finish);
+          if (describedElsewhere.has(res)) return;
           const path = safeTarget(url);
           const status = res.statusCode;
           const durationMs = Math.round(performance.now() - started);

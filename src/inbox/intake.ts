@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { verify } from "@octokit/webhooks-methods";
 import type { Logger } from "pino";
+import { loggedElsewhere } from "../http/access-log.js";
 import { storeReceivedDelivery } from "../storage/deliveries.js";
 import { describeDelivery } from "./envelope.js";
 
@@ -100,6 +101,7 @@ export function webhookIntake({ path, secret, log, onStored }: IntakeOptions) {
         // GitHub records the failure; the redelivery pass asks for it again once the database answers.
         const reason = signal.aborted ? `not acknowledged within ${STORE_TIMEOUT_MS} ms` : (error as Error).message;
         intakeLog.warn({ deliveryId, event, reason }, "could not store a delivery: answered 503");
+        loggedElsewhere(res);
         answer(res, 503, "the delivery could not be stored; it will be requested again");
         return true;
       }
@@ -109,6 +111,7 @@ export function webhookIntake({ path, secret, log, onStored }: IntakeOptions) {
       if (!(error instanceof RequestRefused)) throw error;
       // One line, no stack, no body: anyone can send these, and an unverified body is never worth keeping.
       intakeLog.warn({ status: error.status, reason: error.message, deliveryId: header(req, "x-github-delivery") }, "webhook refused");
+      loggedElsewhere(res);
       answer(res, error.status, error.message);
       if (error.status === 413) discardThenClose(req);
     }

@@ -97,9 +97,9 @@ describe("fault drill: webhooks under faults, compared with GitHub's truth", () 
 
   it("(f) 200 MB unsigned bodies: 413, memory and log stay flat, one refusal line each", async () => {
     const result = await runScenario(drill, "oversized-body");
-    // The app's answers, as its access log records them; the client saw 413 too unless the connection was reset
-    // under the answer (0).
-    expect(result.facts).toMatchObject({ answeredStatuses: "413,413", linesNamingChunked: 1, linesNamingDeclared: 1 });
+    // The app's answers, as its one line per refusal records them; the client saw 413 too unless the connection was
+    // reset under the answer (0).
+    expect(result.facts).toMatchObject({ answeredStatuses: "413,413", linesNamingChunked: 1, linesNamingDeclared: 1, logLinesAdded: 2 });
     expect([413, 0]).toContain(result.facts.chunkedStatus);
     expect([413, 0]).toContain(result.facts.declaredStatus);
     expect(result.facts.rssGrowthMB).toBeLessThan(50);

@@ -289,14 +289,14 @@ export const SCENARIOS: Scenario[] = [
         clearInterval(sampler);
       }
       peak = Math.max(peak, residentBytes(pid) ?? 0);
-      // The app writes its log asynchronously: wait for both refusals and both access lines.
+      // The app writes its log asynchronously: wait for both refusal lines.
       const readNew = () => readFileSync(drill.logFile).subarray(logBefore).toString("utf8");
       const naming = (text: string, id: string) => text.split("\n").filter((line) => line.includes(id)).length;
-      // What the app answered, from its access log (a client may miss the answer if the connection is reset under it).
+      // What the app answered, from its refusal lines (a client may miss the answer if the connection is reset under it).
       const answers = (text: string) =>
         text
           .split("\n")
-          .filter((line) => line.includes('"path":"/api/github/webhooks"'))
+          .filter((line) => line.includes('"msg":"webhook refused"'))
           .map((line) => Number(/"status":(\d+)/.exec(line)?.[1]));
       await waitFor(() => {
         const text = readNew();
