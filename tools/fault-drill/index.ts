@@ -1,23 +1,15 @@
 import { FaultDrill, type FaultDrillOptions } from "./drill.js";
-import { runScenario, SCENARIO_NAMES, type ScenarioName, type ScenarioResult } from "./scenarios.js";
+import { runScenario, SCENARIO_NAMES, type ScenarioName, type ScenarioResult, type TruthCounts } from "./scenarios.js";
 
 export { FaultDrill, DRILL_ORG, healthStatus, type FaultDrillOptions, type Verification } from "./drill.js";
-export { runScenario, SCENARIO_NAMES, SCENARIOS, type Facts, type ScenarioName, type ScenarioResult } from "./scenarios.js";
+export { runScenario, SCENARIO_NAMES, SCENARIOS, type Facts, type ScenarioName, type ScenarioResult, type TruthCounts } from "./scenarios.js";
 export { compareWithTruth, type TruthComparison } from "./truth.js";
 export { waitForConvergence, type Convergence } from "./convergence.js";
 
 /** What `npm run bench` reports under `faults`. */
-export interface FaultDrillReport {
+export interface FaultDrillReport extends TruthCounts {
   /** Scenarios run. */
   scenarios: number;
-  /** Webhook deliveries GitHub sent across them. */
-  deliveriesSent: number;
-  lost: number;
-  duplicated: number;
-  rolledBack: number;
-  /** Records otherwise different from GitHub's, or stored without GitHub having them. */
-  mismatched: number;
-  unexpected: number;
   /** Scenarios in which the app exited by itself, or was not healthy at the end. */
   appFailures: number;
   /** Setup (org, app, install, backfill) and every scenario. */

@@ -17,10 +17,9 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 /** Scenario-specific observations, for the report and the tests' assertions. */
 export type Facts = Record<string, string | number | boolean | null>;
 
-export interface ScenarioResult {
-  name: ScenarioName;
-  title: string;
-  /** Distinct webhook deliveries GitHub sent during the scenario. */
+/** The database against GitHub's truth after a scenario (summed over scenarios in the drill's report). */
+export interface TruthCounts {
+  /** Distinct webhook deliveries GitHub sent. */
   deliveriesSent: number;
   /** Deliveries not processed in the end, plus records GitHub has that were not stored (or deletions not marked). */
   lost: number;
@@ -32,6 +31,11 @@ export interface ScenarioResult {
   mismatched: number;
   /** Records stored that GitHub does not have. */
   unexpected: number;
+}
+
+export interface ScenarioResult extends TruthCounts {
+  name: ScenarioName;
+  title: string;
   /** Commits without the line counts GitHub has. */
   stale: number;
   /** Attempts the app did not answer 2xx (503 while the database was away, no connection while it was down). */
