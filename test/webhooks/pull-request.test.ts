@@ -67,6 +67,12 @@ describe("pull_request", () => {
 });
 
 describe("pull_request_review", () => {
+  it("asks for the pull request to be re-read: the review changed it on GitHub, and no pull_request event says so", async () => {
+    expect(await backfillQueued()).toBeFalsy();
+    await deliver(probot, "pull_request_review", inInstallation(exampleAction("pull_request_review", "submitted")));
+    expect(await backfillQueued()).toBeTruthy();
+  });
+
   it("stores a submitted review, and a dismissal wins whatever order they arrive in", async () => {
     const submitted = inInstallation(exampleAction("pull_request_review", "submitted"));
     const dismissed = structuredClone(submitted) as unknown as PullRequestReviewEvent;
