@@ -31,8 +31,8 @@ async function serve(config: Config) {
   const probot = createProbot(config.app, config, log);
   await probot.load(tributary);
   const inbox = new InboxProcessor({ probot, log: log.child({ name: "inbox" }), concurrency: config.inboxConcurrency });
-  const server = await startHttpServer({ host: config.host, port: config.port, log, handlers: appHandlers({ ...config, app: config.app }, log, () => inbox.notify()) });
   inbox.start();
+  const server = await startHttpServer({ host: config.host, port: config.port, log, handlers: appHandlers({ ...config, app: config.app }, log, inbox) });
   const worker = new Worker({
     handlers: backfillJobHandlers({ probot, budget: new RateBudget(), log }),
     log: log.child({ name: "worker" }),

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { loggedElsewhere } from "../http/access-log.js";
 import { storeReceivedDelivery } from "../storage/deliveries.js";
 import { describeDelivery } from "./envelope.js";
+import type { InboxHandoff } from "./processor.js";
 
 /** Where GitHub sends webhooks (Probot's default path, which app.yml and existing registrations use). */
 export const WEBHOOK_PATH = "/api/github/webhooks";
@@ -18,8 +19,8 @@ export interface IntakeOptions {
   path: string;
   secret: string;
   log: Logger;
-  /** Called after a delivery was stored (wakes this process's inbox processor). */
-  onStored?: () => void;
+  /** This process's inbox processor, told of every delivery stored (it takes what it can at once). */
+  inbox: InboxHandoff;
 }
 
 class RequestRefused extends Error {
@@ -79,7 +80,7 @@ function answer(res: ServerResponse, status: number, message: string): void {
  * answered 2xx — so GitHub counts as delivered only what is stored. Nothing else happens in the request: the inbox
  * processor runs the handlers in the background. Resolves false for other paths.
  */
-export function webhookIntake({ path, secret, log, onStored }: IntakeOptions) {
+export function webhookIntake({ path, secret, log, inbox }: IntakeOptions) {
   const intakeLog = log.child({ name: "webhooks" });
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (new URL(req.url ?? "/", "http://localhost").pathname !== path) return false;
@@ -91,13 +92,16 @@ export function webhookIntake({ path, secret, log, onStored }: IntakeOptions) {
       if (!event || !deliveryId || !signature) throw new RequestRefused(400, "X-GitHub-Event, X-GitHub-Delivery and X-Hub-Signature-256 are required");
       const body = (await readBody(req, MAX_WEBHOOK_BODY_BYTES)).toString("utf8");
       if (!(await verify(secret, body, signature))) throw new RequestRefused(401, "signature does not match the payload and the webhook secret");
-      const delivery = describeDelivery(deliveryId, event, body);
-      if (!delivery) throw new RequestRefused(400, "the payload is not a JSON object");
+      const described = describeDelivery(deliveryId, event, body);
+      if (!described) throw new RequestRefused(400, "the payload is not a JSON object");
+      const delivery = { ...described, receivedAt: new Date() };
+      const received = { ...delivery, claim: inbox.claimOnArrival(delivery) };
       let stored: boolean;
       const signal = AbortSignal.timeout(STORE_TIMEOUT_MS);
       try {
-        stored = await storeReceivedDelivery({ ...delivery, receivedAt: new Date() }, signal);
+        stored = await storeReceivedDelivery(received, signal);
       } catch (error) {
+        inbox.arrived(received, false);
         // GitHub records the failure; the redelivery pass asks for it again once the database answers.
         const reason = signal.aborted ? `not acknowledged within ${STORE_TIMEOUT_MS} ms` : (error as Error).message;
         intakeLog.warn({ deliveryId, event, reason }, "could not store a delivery: answered 503");
@@ -105,8 +109,9 @@ export function webhookIntake({ path, secret, log, onStored }: IntakeOptions) {
         answer(res, 503, "the delivery could not be stored; it will be requested again");
         return true;
       }
-      if (stored) onStored?.();
       answer(res, stored ? 202 : 200, stored ? "stored" : "already received");
+      // After the answer: GitHub waits for nothing but the insert.
+      inbox.arrived(received, stored);
     } catch (error) {
       if (!(error instanceof RequestRefused)) throw error;
       // One line, no stack, no body: anyone can send these, and an unverified body is never worth keeping.

@@ -129,6 +129,18 @@ function validatorFor(name: string): ValidateFunction {
 }
 
 /**
+ * Compiles the validators of every handled event ahead of its first delivery, one per turn of the event loop so
+ * requests are answered meanwhile: compiled on first use instead, the first burst of deliveries waits for them.
+ */
+export async function prepareValidators(): Promise<void> {
+  const handled = [...validation().names].filter((name) => name.includes("$") && HANDLED_EVENTS.has(name.split("$", 1)[0]!));
+  for (const name of handled) {
+    await new Promise((resolve) => setImmediate(resolve));
+    validatorFor(name);
+  }
+}
+
+/**
  * The definition a payload is checked against: `push$event` for events without actions, `pull_request$opened` for
  * a known action. Null for an action the schemas do not know: GitHub adds actions (`pull_request.enqueued` came
  * years after the event), and the handlers that take every action map payloads through functions that refuse a

@@ -2,7 +2,9 @@ import type { EmitterWebhookEvent } from "@octokit/webhooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
+import { randomUUID } from "node:crypto";
 import {
+  arrivedEntry,
   claimDelivery,
   claimDueDeliveries,
   claimLaneHeads,
@@ -10,12 +12,14 @@ import {
   markDeliveryFailed,
   markDeliveryProcessed,
   renewDeliveryClaims,
+  type ArrivalClaim,
   type ClaimedDelivery,
+  type ReceivedDelivery,
 } from "../storage/deliveries.js";
 import { reportDatabaseError } from "../db/health.js";
 import { untilWritten } from "../db/until-written.js";
 import { InvalidPayloadError } from "../domain/required-fields.js";
-import { validateWebhookPayload } from "./payload-validation.js";
+import { prepareValidators, validateWebhookPayload } from "./payload-validation.js";
 
 /** Attempts before a delivery is dead; with `retryDelayMs` the last is about 70 minutes after the first. */
 export const MAX_DELIVERY_ATTEMPTS = 10;
@@ -86,15 +90,26 @@ export interface InboxProcessorOptions {
   retryDelay?: (failedAttempts: number) => number;
 }
 
+/** How the webhook intake hands what it stores to this process's processor. */
+export interface InboxHandoff {
+  /** A claim to store the delivery under when this process can take it at once; null: it is stored unclaimed. */
+  claimOnArrival(delivery: ReceivedDelivery): ArrivalClaim | null;
+  /** After the store, whatever came of it: `stored` false when this request stored nothing. */
+  arrived(delivery: ReceivedDelivery, stored: boolean): void;
+}
+
 /**
- * Drains the inbox in the background: claims due entries (a batch outside lanes, the head of each lane), runs the
- * app's handlers for each, records the outcome. A failure is retried with backoff, then dead. Every database error
+ * Drains the inbox in the background: takes what this process receives as it arrives (claimed in the same insert),
+ * claims due entries (a batch outside lanes, the head of each lane), runs the app's handlers for each, records the
+ * outcome. A failure is retried with backoff, then dead. Every database error
  * is caught: the loop logs once per streak of failures and tries again, and an entry whose outcome could not be
  * recorded is re-processed when its claim lapses (handlers write idempotently).
  */
-export class InboxProcessor {
+export class InboxProcessor implements InboxHandoff {
   readonly #options: Required<InboxProcessorOptions>;
   readonly #inFlight = new Map<string, { entry: ClaimedDelivery; done: Promise<void> }>();
+  /** Slots promised to deliveries being stored with an arrival claim. */
+  #promised = 0;
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -106,13 +121,35 @@ export class InboxProcessor {
   }
 
   start(): void {
-    this.#loop ??= this.#run();
+    if (this.#loop) return;
+    prepareValidators().catch((error: unknown) => this.#options.log.warn({ err: error }, "could not prepare payload validators ahead: each is compiled on first use"));
+    this.#loop = this.#run();
     this.#heartbeat ??= setInterval(() => void this.#renewClaims(), this.#options.leaseMs / 3);
   }
 
   /** Wakes an idle processor at once, e.g. right after this process stored a delivery. */
   notify(): void {
     this.#wake?.();
+  }
+
+  claimOnArrival(delivery: ReceivedDelivery): ArrivalClaim | null {
+    // A lane's order is kept by claiming its head; and a process not running (yet, or any more) takes nothing.
+    if (delivery.lane !== null || !this.#loop || this.#stopping || this.#busySlots() >= this.#options.concurrency) return null;
+    this.#promised += 1;
+    return { claimedBy: randomUUID(), leaseMs: this.#options.leaseMs };
+  }
+
+  arrived(delivery: ReceivedDelivery, stored: boolean): void {
+    if (delivery.claim) {
+      this.#promised -= 1;
+      if (stored) this.#start(arrivedEntry({ ...delivery, claim: delivery.claim }));
+    } else if (stored) {
+      this.notify();
+    }
+  }
+
+  #busySlots(): number {
+    return this.#inFlight.size + this.#promised;
   }
 
   /** Stops claiming and waits for the deliveries in flight (each is short; none is interrupted). */
@@ -139,10 +176,10 @@ export class InboxProcessor {
 
   async #claimAndStart(): Promise<number> {
     const { concurrency } = this.#options;
-    const capacity = concurrency - this.#inFlight.size;
+    const capacity = concurrency - this.#busySlots();
     // A claim round costs the same few statements for one entry as for many: while deliveries are in flight, the
     // next round waits until half the slots are free.
-    if (this.#stopping || capacity <= 0 || (this.#inFlight.size > 0 && capacity < Math.ceil(concurrency / 2))) return 0;
+    if (this.#stopping || capacity <= 0 || (this.#busySlots() > 0 && capacity < Math.ceil(concurrency / 2))) return 0;
     try {
       const { leaseMs } = this.#options;
       const laned = await claimLaneHeads(Math.min(capacity, 4), { leaseMs });

@@ -7,6 +7,8 @@ import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MAX_WEBHOOK_BODY_BYTES, WEBHOOK_PATH, webhookIntake } from "../../src/inbox/intake.js";
 import { startHttpServer, type HttpServer } from "../../src/http/server.js";
+import type { InboxHandoff } from "../../src/inbox/processor.js";
+import type { ArrivalClaim } from "../../src/storage/deliveries.js";
 import { DeliveryModel } from "../../src/storage/models/delivery.js";
 import { clearDatabase } from "../helpers/database.js";
 import { eventually } from "../helpers/eventually.js";
@@ -24,7 +26,13 @@ const captured = new Writable({
 });
 
 let server: HttpServer;
-let stored = 0;
+/** What the intake told the processor, and the claim the processor gives the next delivery. */
+const arrivals: { deliveryId: string; stored: boolean; claim: ArrivalClaim | null | undefined }[] = [];
+let claimOnArrival: ArrivalClaim | null = null;
+const inbox: InboxHandoff = {
+  claimOnArrival: () => claimOnArrival,
+  arrived: ({ deliveryId, claim }, stored) => void arrivals.push({ deliveryId, stored, claim }),
+};
 
 interface Sent {
   status: number;
@@ -61,7 +69,7 @@ async function signed(event: string, payload: object, deliveryId = randomUUID())
 beforeAll(async () => {
   allowLoopback();
   const log = pino({ level: "info" }, captured);
-  server = await startHttpServer({ host: "127.0.0.1", port: 0, log, handlers: [webhookIntake({ path: WEBHOOK_PATH, secret: SECRET, log, onStored: () => (stored += 1) })] });
+  server = await startHttpServer({ host: "127.0.0.1", port: 0, log, handlers: [webhookIntake({ path: WEBHOOK_PATH, secret: SECRET, log, inbox })] });
 });
 
 afterAll(() => server.close());
@@ -69,7 +77,8 @@ afterAll(() => server.close());
 beforeEach(async () => {
   await clearDatabase();
   logged.length = 0;
-  stored = 0;
+  arrivals.length = 0;
+  claimOnArrival = null;
 });
 
 /**
@@ -98,7 +107,19 @@ describe("the webhook intake", () => {
       lane: null,
     });
     expect(JSON.parse(entry!.body!)).toEqual(payload);
-    expect(stored).toBe(1);
+    expect(arrivals).toEqual([{ deliveryId, stored: true, claim: null }]);
+  });
+
+  it("stores a delivery the processor takes on arrival as claimed by it, and hands it over", async () => {
+    claimOnArrival = { claimedBy: "this-process", leaseMs: 30_000 };
+    const before = Date.now();
+    const { deliveryId, answer } = await signed("issues", exampleAction("issues", "opened"));
+
+    expect(answer.status).toBe(202);
+    const entry = await DeliveryModel.findById(deliveryId).lean();
+    expect(entry).toMatchObject({ state: "processing", claimedBy: "this-process", attempts: 1 });
+    expect(entry!.dueAt!.getTime()).toBeGreaterThanOrEqual(before + 30_000);
+    expect(arrivals).toEqual([{ deliveryId, stored: true, claim: claimOnArrival }]);
   });
 
   it("puts installation lifecycle events in their installation's lane", async () => {
@@ -116,7 +137,7 @@ describe("the webhook intake", () => {
 
     expect(answer.status).toBe(200);
     expect(await DeliveryModel.findById(deliveryId).lean()).toEqual(first);
-    expect(stored).toBe(1);
+    expect(arrivals.map(({ stored }) => stored)).toEqual([true, false]);
   });
 
   it("refuses a bad signature with 401 and one warning without a stack or the body", async () => {

@@ -64,6 +64,39 @@ describe("the inbox processor", () => {
     expect(await DeliveryModel.countDocuments({ state: "processed", attempts: 1 })).toBe(40);
   });
 
+  it("takes a delivery on arrival while it has a slot free, and processes it without a claim round", async () => {
+    const probot = bareProbot();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const handled: string[] = [];
+    probot.on("label", async (context) => {
+      await released;
+      handled.push(context.id);
+    });
+    const running = processing(probot, 2);
+    const arrive = async (event: string, payload: object) => {
+      const delivery = { ...describeDelivery(randomUUID(), event, JSON.stringify(payload))!, receivedAt: new Date() };
+      const received = { ...delivery, claim: running.claimOnArrival(delivery) };
+      running.arrived(received, await storeReceivedDelivery(received));
+      return received;
+    };
+
+    const taken = [await arrive("label", exampleAction("label", "created")), await arrive("label", exampleAction("label", "created"))];
+    const beyondCapacity = await arrive("label", exampleAction("label", "created"));
+    const lifecycle = await arrive("installation", exampleAction("installation", "created"));
+
+    expect(taken.map(({ claim }) => claim)).toEqual([expect.objectContaining({ claimedBy: expect.any(String) }), expect.objectContaining({ claimedBy: expect.any(String) })]);
+    expect(await DeliveryModel.find({ state: "processing" }, { claimedBy: 1 }).sort({ _id: 1 }).lean()).toEqual(
+      taken.map(({ deliveryId, claim }) => ({ _id: deliveryId, claimedBy: claim!.claimedBy })).sort((a, b) => a._id.localeCompare(b._id)),
+    );
+    // Full: stored unclaimed, for a claim round once a slot frees; a lifecycle event always waits for its lane's turn.
+    expect([beyondCapacity.claim, lifecycle.claim]).toEqual([null, null]);
+    release();
+    await eventually("the label deliveries are processed", async () => (await DeliveryModel.countDocuments({ event: "label", state: "processed" })) === 3);
+    expect(handled.sort()).toEqual([...taken, beyondCapacity].map(({ deliveryId }) => deliveryId).sort());
+    expect(await DeliveryModel.countDocuments({ event: "label", attempts: 1 })).toBe(3);
+  });
+
   it("retries a failing delivery until its handler succeeds", async () => {
     const probot = bareProbot();
     let calls = 0;

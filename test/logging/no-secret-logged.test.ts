@@ -64,7 +64,7 @@ beforeAll(async () => {
     },
   });
   const log = await createLogger(config, capture);
-  server = await startHttpServer({ host: "127.0.0.1", port: 0, log, handlers: appHandlers({ ...config, app: config.app! }, log, () => {}) });
+  server = await startHttpServer({ host: "127.0.0.1", port: 0, log, handlers: appHandlers({ ...config, app: config.app! }, log, { claimOnArrival: () => null, arrived: () => {} }) });
 });
 
 afterAll(() => server.close());

@@ -11,6 +11,7 @@ import {
   pruneDeliveries,
   retryDeadDelivery,
   storeReceivedDelivery,
+  arrivedEntry,
   storedDeliveryIds,
   type ReceivedDelivery,
 } from "../../src/storage/deliveries.js";
@@ -49,6 +50,16 @@ describe("the webhook inbox", () => {
     expect(await DeliveryModel.countDocuments()).toBe(1);
     expect(await stateOf("d-1")).toBe("processed");
     expect(await storedDeliveryIds(["d-1", "d-2"])).toEqual(new Set(["d-1"]));
+  });
+
+  it("stores every field of an entry, as a claim reads it back", async () => {
+    const delivery = received("claimed-on-arrival", { claim: { claimedBy: "this-process", leaseMs: 30_000 } });
+    await storeReceivedDelivery(delivery);
+
+    const stored = await DeliveryModel.findById(delivery.deliveryId).lean();
+    const fields = Object.keys(DeliveryModel.schema.paths).filter((path) => path !== "__v");
+    expect(Object.keys(stored!).sort()).toEqual(fields.sort());
+    expect(stored).toEqual(arrivedEntry({ ...delivery, claim: delivery.claim! }));
   });
 
   it("keeps a large body deflated and gives it back as signed", async () => {
