@@ -32,6 +32,9 @@ Pressure (off or generous by default)
   --secondary-status <403|429>
   --node-budget <n>         GraphQL queries asking for more nodes answer 502 (GitHub's timeout), after --timeout-delay ms
   --timeout-delay <ms>      (200)
+  --count-only-connections <per-parent|free>
+                            how a connection selecting only totalCount is charged (GitHub does not document it):
+                            one request per parent like any connection (per-parent, the default), or nothing
   --latency <ms> / --jitter <ms>
   --error-rate <0..1> / --reset-rate <0..1>
 Server
@@ -63,6 +66,7 @@ const { values } = parseArgs({
     "secondary-status": { type: "string" },
     "node-budget": { type: "string" },
     "timeout-delay": { type: "string" },
+    "count-only-connections": { type: "string" },
     latency: { type: "string" },
     jitter: { type: "string" },
     "error-rate": { type: "string" },
@@ -92,6 +96,12 @@ function number(flag: keyof typeof values): number | undefined {
 const given = <T extends object>(object: T): Partial<T> =>
   Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
 
+const countOnly = values["count-only-connections"];
+if (countOnly !== undefined && countOnly !== "per-parent" && countOnly !== "free") {
+  process.stderr.write(`--count-only-connections must be per-parent or free, got "${countOnly}"\n\n${USAGE}`);
+  process.exit(2);
+}
+
 const rateLimit = number("rate-limit");
 const rateWindow = number("rate-window");
 const status = number("secondary-status");
@@ -111,7 +121,7 @@ const options: GitHubServerOptions = {
   ...(values["signed-in-user"] && { signedInUser: values["signed-in-user"] }),
   rateLimit: given({ core: rateLimit, graphql: rateLimit, windowMs: rateWindow === undefined ? undefined : rateWindow * 1000 }),
   secondaryLimit: given({ maxConcurrent: number("max-concurrent"), pointsPerMinute: number("points-per-minute"), status: status === 429 || status === 403 ? status : undefined }),
-  graphql: given({ nodeBudget: number("node-budget"), timeoutDelayMs: number("timeout-delay") }),
+  graphql: given({ nodeBudget: number("node-budget"), timeoutDelayMs: number("timeout-delay"), countOnlyConnections: countOnly }),
   faults: given({ latencyMs: number("latency"), jitterMs: number("jitter"), errorRate: number("error-rate"), resetRate: number("reset-rate") }),
 };
 

@@ -15,7 +15,15 @@ export interface GraphqlLimitOptions {
    */
   nodeBudget: number;
   timeoutDelayMs: number;
+  /**
+   * How a connection that selects only `totalCount` is charged — GitHub does not document it: `per-parent` (one
+   * request per parent that could hold it, like any connection: the stricter reading, and the default) or `free`.
+   * Every query is costed both ways in the stats; this says which one is charged.
+   */
+  countOnlyConnections: CountOnlyCharge;
 }
+
+export type CountOnlyCharge = "per-parent" | "free";
 
 export interface GitHubServerOptions {
   host?: string;
@@ -95,7 +103,7 @@ export function resolveOptions(options: GitHubServerOptions = {}): ResolvedOptio
     // Generous by default: tests and demos opt into pressure.
     rateLimit: { core: 5000, graphql: 5000, windowMs: 3_600_000, ...options.rateLimit },
     secondaryLimit: { maxConcurrent: Infinity, pointsPerMinute: Infinity, status: 403, retryAfterSeconds: 60, ...options.secondaryLimit },
-    graphql: { maxNodes: 500_000, nodeBudget: Infinity, timeoutDelayMs: 200, ...options.graphql },
+    graphql: { maxNodes: 500_000, nodeBudget: Infinity, timeoutDelayMs: 200, countOnlyConnections: "per-parent", ...options.graphql },
     faults: { latencyMs: 0, jitterMs: 0, errorRate: 0, resetRate: 0, seed: 1, ...options.faults },
     installationTokenTtlMs: options.installationTokenTtlMs ?? 3_600_000,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,

@@ -219,6 +219,7 @@ export async function startGitHubServer(input: GitHubServerOptions = {}): Promis
         if (matchesEtag(req.headers["if-none-match"], etag)) reply = { status: 304, ...(reply.headers && { headers: reply.headers }) };
       }
       if (bucket && route.resource === "core" && reply.status !== 304) bucket.charge(1);
+      if (reply.status === 304) stats.notModified(`${method} ${route.template}`);
       send(res, reply, bucket ? { ...headers, ...bucket.headers() } : headers);
     } finally {
       release();

@@ -186,4 +186,31 @@ describe("GraphQL errors and costs, as GitHub reports them", () => {
     expect(answer.headers["x-ratelimit-resource"]).toBe("graphql");
     expect(server.stats().graphql.cost - before).toBe(2);
   });
+
+  it("costs a connection that selects only totalCount per parent, and records what it would cost if counts were free", async () => {
+    // 1 request for the pull requests, 10 for their reviews, and 10 × 100 for the reviews' comment counts.
+    const query = `query CountOnly { rateLimit { cost } repository(owner: "${owner}", name: "${repo.name}") { pullRequests(first: 10) { nodes {
+      reviews(first: 100) { nodes { comments { totalCount } } } } } } }`;
+    const before = server.stats().graphql;
+    const answer = await graphql(server, token, query);
+    expect(answer.body.data).toMatchObject({ rateLimit: { cost: 10 } });
+    const after = server.stats().graphql;
+    expect([after.costs["per-parent"] - before.costs["per-parent"], after.costs.free - before.costs.free]).toEqual([10, 1]);
+    expect(after.operationCosts.CountOnly).toEqual({ "per-parent": 10, free: 1 });
+  });
+});
+
+describe("with count-only connections free", () => {
+  it("charges the query without them", async () => {
+    const free = await startInstalledServer({ graphql: { countOnlyConnections: "free" } });
+    try {
+      const login = free.server.org.org.login;
+      const answer = await graphql(free.server, free.token, `{ rateLimit { cost } repository(owner: "${login}", name: "${free.repo.name}") {
+        pullRequests(first: 10) { nodes { reviews(first: 100) { nodes { comments { totalCount } } } } } } }`);
+      expect(answer.body.data).toMatchObject({ rateLimit: { cost: 1 } });
+      expect(free.server.stats().graphql.costs).toEqual({ "per-parent": 10, free: 1 });
+    } finally {
+      await free.server.close();
+    }
+  });
 });

@@ -11,16 +11,23 @@ import {
   isInterfaceType,
   isCompositeType,
 } from "graphql";
+import type { CountOnlyCharge } from "../options.js";
 import { GitHubError } from "./errors.js";
 
 export interface QueryCost {
   /** Requests GitHub counts to fulfil every connection at its `first`/`last` size. */
   requests: number;
+  /** Of those, the requests of connections that select only `totalCount` (see CountOnlyCharge). */
+  countOnlyRequests: number;
   /** Points charged: requests / 100, rounded, at least 1. */
   cost: number;
+  /** The points under each reading of how count-only connections are charged; `cost` is one of them. */
+  costs: Record<CountOnlyCharge, number>;
   /** Nodes the query may return (what GitHub's 500,000-node limit counts). */
   nodes: number;
 }
+
+const points = (requests: number) => Math.max(1, Math.round(requests / 100));
 
 const MAX_PAGE = 100;
 
@@ -48,8 +55,10 @@ export function analyzeQuery(
   fragments: Record<string, FragmentDefinitionNode>,
   variables: Record<string, unknown>,
   maxNodes: number,
+  countOnlyConnections: CountOnlyCharge = "per-parent",
 ): QueryCost {
   let requests = 0;
+  let countOnlyRequests = 0;
   let nodes = 0;
 
   const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType, multiplier: number, seen: Set<string>) => {
@@ -76,7 +85,7 @@ export function analyzeQuery(
         const which = args.first !== undefined ? "first" : "last";
         if ((size === undefined || size === null) && !selectsItems(selection.selectionSet, fragments)) {
           // `totalCount` alone needs no page size on GitHub.
-          requests += multiplier;
+          countOnlyRequests += multiplier;
           continue;
         }
         if (size === undefined || size === null) {
@@ -105,5 +114,6 @@ export function analyzeQuery(
 
   const root = operation.operation === "query" ? schema.getQueryType() : schema.getMutationType();
   if (root) walk(operation.selectionSet, root, 1, new Set());
-  return { requests, nodes, cost: Math.max(1, Math.round(requests / 100)) };
+  const costs = { "per-parent": points(requests + countOnlyRequests), free: points(requests) };
+  return { requests: requests + countOnlyRequests, countOnlyRequests, nodes, costs, cost: costs[countOnlyConnections] };
 }

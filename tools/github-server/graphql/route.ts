@@ -69,7 +69,7 @@ export function graphqlRoute(context: ServerContext): Route {
       );
       let cost: QueryCost;
       try {
-        cost = analyzeQuery(schema, operation, fragments, coerced.coerced, options.graphql.maxNodes);
+        cost = analyzeQuery(schema, operation, fragments, coerced.coerced, options.graphql.maxNodes, options.graphql.countOnlyConnections);
       } catch (error) {
         stats.current.graphql.errors += 1;
         return errors(error as GraphQLError);
@@ -84,11 +84,7 @@ export function graphqlRoute(context: ServerContext): Route {
         return errors(new GitHubError("RATE_LIMITED", primaryLimitMessage(caller)));
       }
       bucket.charge(cost.cost);
-      stats.current.graphql.queries += 1;
-      const operationKey = operation.name?.value ?? "(anonymous)";
-      stats.current.graphql.operations[operationKey] = (stats.current.graphql.operations[operationKey] ?? 0) + 1;
-      stats.current.graphql.cost += cost.cost;
-      stats.current.graphql.nodes += cost.nodes;
+      stats.graphqlQuery(operation.name?.value ?? "(anonymous)", cost);
 
       if (cost.nodes > options.graphql.nodeBudget) {
         stats.current.graphql.timeouts += 1;
