@@ -4,7 +4,8 @@ import { waitForBackfill, type ServiceProgress } from "../tools/demo/import-prog
 import { startStack, type Stack } from "../tools/demo/stack.js";
 import { readStoredCounts, type StoredCounts } from "../tools/demo/stored-counts.js";
 import type { MemoryPeaks } from "./memory-probe.js";
-import { attributeRequests, type RequestsByService } from "./request-attribution.js";
+import { spendRecordedByApp } from "./quota.js";
+import { attributeBudget, attributeRequests, type BudgetUse, type Purpose, type RequestsByService } from "./request-attribution.js";
 import type { BenchPlan } from "./sizes.js";
 
 const MEMORY_PROBE = fileURLToPath(new URL("./memory-probe.ts", import.meta.url));
@@ -18,6 +19,11 @@ export interface BackfillMeasurement {
   seconds: number;
   requests: RequestsByService;
   graphql: { queries: number; points: number; timeouts: number };
+  /**
+   * GitHub's two budgets spent, by purpose: as the server charged them under each reading of count-only connections
+   * (it charges `per-parent`), and as the app recorded from the cost reported with each answer.
+   */
+  budget: { perParent: Record<Purpose, BudgetUse>; countsFree: Record<Purpose, BudgetUse>; recordedByApp: Record<Purpose, BudgetUse> };
   peakRssMB: number;
   peakHeapMB: number;
   /** The most heap that survived a full garbage collection. */
@@ -70,6 +76,7 @@ export async function measureBackfill(options: BackfillOptions): Promise<{ measu
       seconds: Math.round(seconds * 10) / 10,
       requests: attributeRequests(stats),
       graphql: { queries: stats.graphql.queries, points: stats.graphql.cost, timeouts: stats.graphql.timeouts },
+      budget: { perParent: attributeBudget(stats, "per-parent"), countsFree: attributeBudget(stats, "free"), recordedByApp: await spendRecordedByApp() },
       peakRssMB: Math.round(peaks.rssBytes / MB),
       peakHeapMB: Math.round(peaks.heapUsedBytes / MB),
       peakLiveHeapMB: Math.round(peaks.liveHeapBytes / MB),

@@ -1,4 +1,5 @@
 import type { StatsSnapshot } from "../tools/github-server/index.js";
+import type { CountOnlyCharge } from "../tools/github-server/options.js";
 
 /** API requests by what they were for; `other` is shared work (tokens, repository lists, members). */
 export interface RequestsByService {
@@ -9,7 +10,14 @@ export interface RequestsByService {
   total: number;
 }
 
-type Purpose = Exclude<keyof RequestsByService, "other" | "total">;
+export type Purpose = Exclude<keyof RequestsByService, "other" | "total">;
+export const PURPOSES: readonly Purpose[] = ["pullRequests", "tickets", "commits"];
+
+/** What a purpose cost of GitHub's two hourly budgets: GraphQL points and REST requests. */
+export interface BudgetUse {
+  points: number;
+  rest: number;
+}
 
 /** Tributary's GraphQL operations (src/backfill/queries.ts). */
 const OPERATIONS: Record<string, Purpose> = {
@@ -20,7 +28,7 @@ const OPERATIONS: Record<string, Purpose> = {
   RepositoryCommits: "commits",
 };
 
-/** The naive baseline's REST routes (bench/naive-rest.ts). */
+/** REST routes by purpose: the naive baseline's (bench/naive-rest.ts) and the app's change probes. */
 const ROUTES: Record<string, Purpose> = {
   "GET /repos/{owner}/{repo}/pulls": "pullRequests",
   "GET /repos/{owner}/{repo}/pulls/{pull_number}": "pullRequests",
@@ -31,9 +39,11 @@ const ROUTES: Record<string, Purpose> = {
   "GET /repos/{owner}/{repo}/commits/{ref}": "commits",
 };
 
+const byPurpose = <T>(make: () => T): Record<Purpose, T> => ({ pullRequests: make(), tickets: make(), commits: make() });
+
 /** Every request the server counted (GraphQL timeouts included: they cost a request too), by purpose. */
 export function attributeRequests(stats: StatsSnapshot): RequestsByService {
-  const counts = { pullRequests: 0, tickets: 0, commits: 0 };
+  const counts = byPurpose(() => 0);
   for (const [operation, queries] of Object.entries(stats.graphql.operations)) {
     const purpose = OPERATIONS[operation];
     if (purpose) counts[purpose] += queries;
@@ -44,6 +54,23 @@ export function attributeRequests(stats: StatsSnapshot): RequestsByService {
   }
   const attributed = counts.pullRequests + counts.tickets + counts.commits;
   return { ...counts, other: stats.totalRequests - attributed, total: stats.totalRequests };
+}
+
+/**
+ * What each purpose cost of the two budgets as the server charged it, reading count-only connections `charge`'s way;
+ * REST requests answered 304 to a conditional request are free on GitHub, and not counted.
+ */
+export function attributeBudget(stats: StatsSnapshot, charge: CountOnlyCharge): Record<Purpose, BudgetUse> {
+  const use = byPurpose<BudgetUse>(() => ({ points: 0, rest: 0 }));
+  for (const [operation, costs] of Object.entries(stats.graphql.operationCosts)) {
+    const purpose = OPERATIONS[operation];
+    if (purpose) use[purpose].points += costs[charge];
+  }
+  for (const [route, requests] of Object.entries(stats.requests)) {
+    const purpose = ROUTES[route];
+    if (purpose) use[purpose].rest += requests - (stats.notModifiedRequests[route] ?? 0);
+  }
+  return use;
 }
 
 /** Requests per 1,000 items, one decimal. */

@@ -4,7 +4,8 @@ import type { BackfillMeasurement } from "./backfill-run.js";
 import type { DatabaseMeasurement, DatabaseOperation } from "./database.js";
 import { ratio } from "./figures.js";
 import type { NaiveItems } from "./naive-rest.js";
-import { per1000, type RequestsByService } from "./request-attribution.js";
+import { HOURLY_BUDGET, quotaFigures, REFERENCE_ORG, type QuotaFigures } from "./quota.js";
+import { per1000, type BudgetUse, type Purpose, type RequestsByService } from "./request-attribution.js";
 import type { BenchPlan } from "./sizes.js";
 import type { WebhookIngestion } from "./webhook-ingestion.js";
 import { formatFaultDrill, type FaultDrillReport } from "../tools/fault-drill/index.js";
@@ -14,7 +15,7 @@ export interface Measurements {
   quick: boolean;
   small: BackfillMeasurement;
   large: BackfillMeasurement;
-  naive: { items: NaiveItems; requests: RequestsByService };
+  naive: { items: NaiveItems; requests: RequestsByService; budget: Record<Purpose, BudgetUse> };
   webhooks: WebhookIngestion;
   rawUpsertsPerSec: number;
   database: DatabaseMeasurement;
@@ -54,6 +55,15 @@ const backfillFigures = (measurement: BackfillMeasurement) => ({
   stored: measurement.stored,
 });
 
+const itemsOf = ({ stored }: BackfillMeasurement): Record<Purpose, number> => ({ pullRequests: stored.pullRequests, tickets: stored.tickets, commits: stored.commits });
+
+/** GitHub's budgets spent by a backfill, each way they are known (see BackfillMeasurement's `budget`). */
+const budgetFigures = (m: BackfillMeasurement) => ({
+  perParent: quotaFigures(m.budget.perParent, itemsOf(m)),
+  countsFree: quotaFigures(m.budget.countsFree, itemsOf(m)),
+  recordedByApp: quotaFigures(m.budget.recordedByApp, itemsOf(m)),
+});
+
 /** `bench/results/latest.json`: the keys issue #4 lists, then the detail behind them. */
 export async function buildResults(m: Measurements) {
   // Side by side on the same (small) organization; the large one shows requests per item stay the same.
@@ -64,6 +74,13 @@ export async function buildResults(m: Measurements) {
     commits: per1000(m.naive.requests.commits, m.naive.items.commits),
   };
   return {
+    quota: {
+      referenceOrg: REFERENCE_ORG,
+      hourlyBudget: HOURLY_BUDGET,
+      small: budgetFigures(m.small),
+      large: budgetFigures(m.large),
+      naive: quotaFigures(m.naive.budget, m.naive.items),
+    },
     requestsPer1000PRs: { tributary: tributary.pullRequests, naive: naive.pullRequests, naiveOverTributary: ratio(naive.pullRequests, tributary.pullRequests) },
     requestsPer1000Issues: { tributary: tributary.issues, naive: naive.issues, naiveOverTributary: ratio(naive.issues, tributary.issues) },
     requestsPer1000Commits: { tributary: tributary.commits, naive: naive.commits, naiveOverTributary: ratio(naive.commits, tributary.commits) },
@@ -105,6 +122,8 @@ export function formatResults(r: BenchResults): string {
   const { small, large } = r.backfill;
   const size = (org: BenchResults["orgs"]["small"]) => `${org.repos} repos / ${org.pulls} PRs / ${org.issues} issues / ${org.commits} commits`;
   return [
+    ...formatQuota(r.quota),
+    "",
     `API requests per 1,000 items (${size(r.orgs.small)}; node budget ${r.server.nodeBudget}, ${r.backfill.small.graphql.timeouts} query timeouts)`,
     table([
       ["", "Tributary", "naive REST", "naive ÷ Tributary"],
@@ -134,6 +153,30 @@ export function formatResults(r: BenchResults): string {
     "",
     `Machine: ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}, ${r.machine.database}`,
   ].join("\n");
+}
+
+function formatQuota(q: BenchResults["quota"]): string[] {
+  const row = (label: string, f: QuotaFigures) => [
+    label,
+    ...(["pullRequests", "tickets", "commits"] as const).flatMap((purpose) => [String(f.per1000[purpose].points), String(f.per1000[purpose].rest)]),
+    String(f.hours.graphql),
+    String(f.hours.rest),
+    String(f.hours.backfill),
+  ];
+  const org = q.referenceOrg;
+  return [
+    `GitHub's hourly budgets spent (GraphQL points, REST requests), per 1,000 items of the small organization; hours of budget for an organization of ` +
+      `${org.pullRequests.toLocaleString("en")} pull requests, ${org.tickets.toLocaleString("en")} issues and ${org.commits.toLocaleString("en")} commits ` +
+      `at ${q.hourlyBudget.toLocaleString("en")} an hour each, both budgets spent at once`,
+    `Targets: points + REST requests per 1,000 pull requests ≤ 150; hours of budget ≤ 4`,
+    table([
+      ["", "PR points", "PR REST", "issue points", "issue REST", "commit points", "commit REST", "GraphQL h", "REST h", "backfill h"],
+      row("Tributary, as charged (count-only connections per parent)", q.small.perParent),
+      row("Tributary, count-only connections free", q.small.countsFree),
+      row("Tributary, as the app recorded GitHub's reported cost", q.small.recordedByApp),
+      row("naive REST", q.naive),
+    ]),
+  ];
 }
 
 const DATABASE_ROWS: Record<DatabaseOperation, string> = {

@@ -5,7 +5,7 @@ import { measureBackfill, type BackfillMeasurement } from "./backfill-run.js";
 import { measureDatabase } from "./database.js";
 import { runNaiveBaseline } from "./naive-rest.js";
 import { measureRawUpserts } from "./raw-upserts.js";
-import { attributeRequests } from "./request-attribution.js";
+import { attributeBudget, attributeRequests } from "./request-attribution.js";
 import { buildResults, type BenchResults } from "./results.js";
 import type { BenchPlan } from "./sizes.js";
 import { measureWebhookIngestion } from "./webhook-ingestion.js";
@@ -49,7 +49,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     print("Naive REST baseline on the same organization");
     stack.github.resetStats();
     const items = await runNaiveBaseline({ github: stack.github, privateKey: stack.privateKey, concurrency: plan.concurrency, fetch: options.fetch });
-    naive = { items, requests: attributeRequests(stack.github.stats()) };
+    const naiveStats = stack.github.stats();
+    naive = { items, requests: attributeRequests(naiveStats), budget: attributeBudget(naiveStats, "per-parent") };
     print(`  ${naive.requests.total} requests`);
     print(`Webhook ingestion: ${plan.webhookDeliveries} signed deliveries, ${plan.webhookConcurrency} at a time, then as many raw upserts`);
     webhooks = await measureWebhookIngestion(stack.github, stack.app.webhookUrl, plan.webhookDeliveries, plan.webhookConcurrency);

@@ -1,9 +1,10 @@
 import type { Logger } from "pino";
 import type { Probot } from "probot";
+import { meterSpend, type BudgetSpend } from "../github/budget-spend.js";
 import type { RateBudget } from "../github/rate-budget.js";
 import { JobCancelled, RetryLater, type JobHandler } from "../jobs/worker.js";
 import { enqueueJob } from "../storage/jobs.js";
-import { markFailed, markStopped } from "../storage/import-statuses.js";
+import { addSpend, markFailed, markStopped } from "../storage/import-statuses.js";
 import { decideIngestion } from "../storage/ingestion-scope.js";
 import { findIntegration } from "../storage/integrations.js";
 import type { Job } from "../storage/models/job.js";
@@ -58,8 +59,13 @@ async function cancellation(installationId: number, repositoryId: number, servic
   return decision.ingest ? null : new JobCancelled(decision.reason);
 }
 
+/** Adds what a run spent to its import status; a count that cannot be written is logged, never fails the run. */
+async function recordSpend(log: Logger, repositoryId: number, service: BackfillPayload["service"], spend: BudgetSpend): Promise<void> {
+  await addSpend(repositoryId, service, spend).catch((error: unknown) => log.warn({ err: error, repositoryId, service }, "could not record what a sync spent of GitHub's budget"));
+}
+
 async function backfillRepository(
-  { probot, budget, queryTimeoutMs }: BackfillDependencies,
+  { probot, budget, queryTimeoutMs, log }: BackfillDependencies,
   pageSizeFor: PullRequestPaging["pageSizeFor"],
   job: Job,
   signal: AbortSignal,
@@ -77,7 +83,10 @@ async function backfillRepository(
     const repository = await findRepository(repositoryId);
     if (!repository) throw new JobCancelled("repository unknown");
     const octokit = await installationOctokit(probot, job.installationId, budget);
-    const outcome = await syncService(service, octokit, repositoryTarget(repository), { pageSizeFor, queryTimeoutMs }, throwIfStopped);
+    const spend = meterSpend(octokit);
+    const outcome = await syncService(service, octokit, repositoryTarget(repository), { pageSizeFor, queryTimeoutMs }, throwIfStopped).finally(() =>
+      recordSpend(log, repositoryId, service, spend),
+    );
     if (outcome === "continue-later") {
       await enqueueJob({ name: BACKFILL_JOB, key: backfillJobKey(payload), installationId: job.installationId, payload, priority: HISTORY_PRIORITY });
     }
@@ -103,14 +112,15 @@ async function syncOrganizationMembers({ probot, budget }: BackfillDependencies,
   await syncMembers(octokit, job.installationId, integration.account.login);
 }
 
-async function cleanUpForcePush({ probot, budget }: BackfillDependencies, job: Job): Promise<void> {
+async function cleanUpForcePush({ probot, budget, log }: BackfillDependencies, job: Job): Promise<void> {
   const push = job.payload as ForcePushPayload;
   const stopped = await cancellation(job.installationId, push.repositoryId, "repos");
   if (stopped) throw stopped;
   const repository = await findRepository(push.repositoryId);
   if (!repository) throw new JobCancelled("repository unknown");
   const octokit = await installationOctokit(probot, job.installationId, budget);
-  await markForcePushedCommits(octokit, repositoryTarget(repository), push);
+  const spend = meterSpend(octokit);
+  await markForcePushedCommits(octokit, repositoryTarget(repository), push).finally(() => recordSpend(log, push.repositoryId, "repos", spend));
 }
 
 export function backfillJobHandlers(dependencies: BackfillDependencies): Record<string, JobHandler> {

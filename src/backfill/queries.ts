@@ -10,6 +10,8 @@ const ACTOR = `login ... on User { databaseId } ... on Bot { databaseId } ... on
 const REVIEW_FIELDS = `databaseId state submittedAt updatedAt author { ${ACTOR} } comments { totalCount }`;
 const PR_COMMIT_FIELDS = `commit { oid authoredDate author { user { login databaseId } } }`;
 const PAGE_INFO = `pageInfo { hasNextPage endCursor }`;
+/** Every query asks what it cost: the app counts GitHub's own figure (src/github/budget-spend.ts), free to ask. */
+const COST = `rateLimit { cost }`;
 
 /** Fields of a pull request and the first page of each nested list. */
 const PULL_REQUEST_FIELDS = `
@@ -27,6 +29,7 @@ const PULL_REQUEST_FIELDS = `
 /** Pull requests, most recently updated first, with their reviews and commits nested: one request per page. */
 export const PULL_REQUESTS_QUERY = `
   query PullRequests($owner: String!, $name: String!, $first: Int!, $after: String) {
+    ${COST}
     repository(owner: $owner, name: $name) {
       pullRequests(first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }) {
         totalCount ${PAGE_INFO}
@@ -38,12 +41,14 @@ export const PULL_REQUESTS_QUERY = `
 /** The rest of a pull request's reviews, past the first page. */
 export const PULL_REQUEST_REVIEWS_QUERY = `
   query PullRequestReviews($id: ID!, $after: String) {
+    ${COST}
     node(id: $id) { ... on PullRequest { reviews(first: 100, after: $after) { ${PAGE_INFO} nodes { ${REVIEW_FIELDS} } } } }
   }`;
 
 /** The rest of a pull request's commits, past the first page (GitHub stops at 250). */
 export const PULL_REQUEST_COMMITS_QUERY = `
   query PullRequestCommits($id: ID!, $after: String) {
+    ${COST}
     node(id: $id) { ... on PullRequest { commits(first: 100, after: $after) { ${PAGE_INFO} nodes { ${PR_COMMIT_FIELDS} } } } }
   }`;
 
@@ -52,6 +57,7 @@ const GIT_ACTOR = `name email date user { login databaseId }`;
 /** Repository metadata and its default branch's commits (newest first) in a time window, 100 per request. */
 export const REPOSITORY_COMMITS_QUERY = `
   query RepositoryCommits($owner: String!, $name: String!, $after: String, $since: GitTimestamp, $until: GitTimestamp) {
+    ${COST}
     repository(owner: $owner, name: $name) {
       databaseId name nameWithOwner visibility isArchived isFork createdAt pushedAt updatedAt
       primaryLanguage { name }
@@ -77,6 +83,7 @@ export const REPOSITORY_COMMITS_QUERY = `
 /** Issues (never pull requests) updated since a time, most recently updated first, 100 per request. */
 export const ISSUES_QUERY = `
   query Issues($owner: String!, $name: String!, $first: Int!, $after: String, $since: DateTime) {
+    ${COST}
     repository(owner: $owner, name: $name) {
       issues(first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }, filterBy: { since: $since }) {
         totalCount ${PAGE_INFO}
@@ -95,6 +102,7 @@ export const ISSUES_QUERY = `
 /** Organization members with their role, 100 per request. */
 export const ORGANIZATION_MEMBERS_QUERY = `
   query OrganizationMembers($login: String!, $after: String) {
+    ${COST}
     organization(login: $login) {
       membersWithRole(first: 100, after: $after) { ${PAGE_INFO} edges { role node { login databaseId } } }
     }

@@ -1,3 +1,4 @@
+import type { BudgetSpend } from "../github/budget-spend.js";
 import { takenPositions } from "./atomic-updates.js";
 import { ImportStatusModel, type ImportState, type Service } from "./models/import-status.js";
 
@@ -93,4 +94,13 @@ export async function markStopped(installationId: number, service: Service, repo
 
 export async function saveProbeEtag(repositoryId: number, service: Service, probeEtag: string | null): Promise<void> {
   await ImportStatusModel.updateOne({ repositoryId, service }, { $set: { probeEtag } });
+}
+
+/** Adds what a run spent of GitHub's budgets (one atomic increment: runs of other services never lose a count). */
+export async function addSpend(repositoryId: number, service: Service, spend: BudgetSpend): Promise<void> {
+  if (spend.graphqlPoints === 0 && spend.restRequests === 0) return;
+  await ImportStatusModel.updateOne(
+    { repositoryId, service },
+    { $inc: { "spent.graphqlPoints": spend.graphqlPoints, "spent.restRequests": spend.restRequests } },
+  );
 }

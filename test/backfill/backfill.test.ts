@@ -16,7 +16,7 @@ import { installOrganization } from "../helpers/installation.js";
 import { createTestProbot } from "../helpers/probot.js";
 import { storedRepository } from "../helpers/records.js";
 import { expectScriptedOrganizationStored } from "../helpers/stored-organization.js";
-import { mockInstallationToken, scriptedOrganization, serveChangeProbes, serveGraphQL, type Fault, type GraphQLCall } from "../helpers/scripted-github.js";
+import { SCRIPTED_COST, mockInstallationToken, scriptedOrganization, serveChangeProbes, serveGraphQL, type Fault, type GraphQLCall } from "../helpers/scripted-github.js";
 
 const INSTALLATION = 77;
 const silent = pino({ level: "silent" });
@@ -36,6 +36,17 @@ async function installAndBackfill(fault?: Fault) {
 }
 
 const count = (calls: GraphQLCall[], operation: string) => calls.filter((call) => call.operation === operation).length;
+
+/** What the import statuses recorded as spent of GitHub's budgets, summed by service. */
+async function spentByService(): Promise<Record<string, { graphqlPoints: number; restRequests: number }>> {
+  const spent: Record<string, { graphqlPoints: number; restRequests: number }> = {};
+  for (const status of await ImportStatusModel.find().lean()) {
+    const total = (spent[status.service] ??= { graphqlPoints: 0, restRequests: 0 });
+    total.graphqlPoints += status.spent?.graphqlPoints ?? 0;
+    total.restRequests += status.spent?.restRequests ?? 0;
+  }
+  return spent;
+}
 
 async function expectEverythingStoredOnce() {
   await expectScriptedOrganizationStored();
@@ -81,6 +92,14 @@ describe("backfill on installation", () => {
     expect(count(github.calls, "Issues")).toBe(2);
     expect(count(github.calls, "OrganizationMembers")).toBe(1);
 
+    // Every query's points as GitHub reported them, counted against the service that asked (members have no status).
+    const points = (...operations: string[]) => operations.reduce((sum, operation) => sum + count(github.calls, operation) * SCRIPTED_COST[operation]!, 0);
+    expect(await spentByService()).toEqual({
+      pullRequests: { graphqlPoints: points("PullRequests", "PullRequestReviews", "PullRequestCommits"), restRequests: 0 },
+      repos: { graphqlPoints: points("RepositoryCommits"), restRequests: 0 },
+      tickets: { graphqlPoints: points("Issues"), restRequests: 0 },
+    });
+
     const firstPages = github.calls.flatMap((call, i) => (call.variables.after === null && call.variables.owner ? [i] : []));
     const olderHistory = github.calls.flatMap((call, i) => (call.variables.after && call.variables.owner ? [i] : []));
     expect(Math.max(...firstPages)).toBeLessThan(Math.min(...olderHistory));
@@ -90,6 +109,7 @@ describe("backfill on installation", () => {
     const { org, github } = await installAndBackfill();
     await createWorker().idle();
     const probes = serveChangeProbes(org, 2);
+    const spentOnBackfill = await spentByService();
 
     const afterBackfill = github.calls.length;
     await switchService(INSTALLATION, "pullRequests", true);
@@ -105,6 +125,13 @@ describe("backfill on installation", () => {
     expect(github.calls.length).toBe(afterIncremental);
     expect(probes.conditional).toEqual([null, null, '"alpha-v1"', '"beta-v1"']);
     await expectEverythingStoredOnce();
+    // What each sync cost, as GitHub reported it: the points of the queries sent after the backfill, and the two
+    // probes answered 200; the 304s that followed cost nothing.
+    const pointsSince = github.calls.slice(afterBackfill).reduce((sum, call) => sum + SCRIPTED_COST[call.operation]!, 0);
+    expect(await spentByService()).toEqual({
+      ...spentOnBackfill,
+      pullRequests: { graphqlPoints: spentOnBackfill.pullRequests!.graphqlPoints + pointsSince, restRequests: 2 },
+    });
   });
 
   it("halves the pull request page after GitHub's query timeout (502) and still imports everything", async () => {

@@ -39,6 +39,14 @@ describe("npm run bench, at a tiny size", () => {
     expect(results.requestsPer1000PRs.naive).toBeGreaterThanOrEqual(3000);
     expect(results.requestsPer1000Commits.naive).toBeGreaterThan(results.requestsPer1000Commits.tributary);
     expect(results.requestsPer1000Issues.tributary).toBeGreaterThan(0);
+    // GitHub's budgets: what the app recorded from the reported costs is what the server charged; the naive
+    // baseline spends REST requests only; counting totalCount-only connections as free can only lower the points.
+    const { small, naive } = results.quota;
+    expect(small.recordedByApp).toEqual(small.perParent);
+    expect(small.perParent.per1000.pullRequests.points).toBeGreaterThan(0);
+    expect(small.countsFree.per1000.pullRequests.points).toBeLessThanOrEqual(small.perParent.per1000.pullRequests.points);
+    expect(naive.per1000.pullRequests).toEqual({ points: 0, rest: results.requestsPer1000PRs.naive });
+    expect(naive.hours.backfill).toBe(naive.hours.rest);
     expect(results.backfill.small.stored).toMatchObject({ pullRequests: 10, commits: 20 });
     expect(results.backfill.large.stored).toMatchObject({ pullRequests: 20, commits: 40 });
     expect(results.backfill.large.seconds).toBeGreaterThan(0);
@@ -63,6 +71,7 @@ describe("npm run bench, at a tiny size", () => {
     expect(results.database.operations.backfillPage.meetsTargets).toBeNull();
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(formatResults(results)).toContain("naive ÷ Tributary");
+    expect(formatResults(results)).toContain("hours of budget");
     expect(formatResults(results)).toContain("guarded update");
   }, 240_000);
 });

@@ -162,6 +162,9 @@ export type Fault = (
  * Serves the organization's GraphQL API on api.github.com for as long as the test runs. Every call is recorded in
  * `calls`, so tests can say exactly what was asked.
  */
+/** The points the scripted GitHub reports each operation cost (`rateLimit { cost }`), as GitHub reports its own. */
+export const SCRIPTED_COST: Record<string, number> = { PullRequests: 7, PullRequestReviews: 2, PullRequestCommits: 2, RepositoryCommits: 1, Issues: 3, OrganizationMembers: 1 };
+
 export function serveGraphQL(repositories: ScriptedRepository[], fault: Fault = () => undefined) {
   const calls: GraphQLCall[] = [];
   const counts = new Map<string, number>();
@@ -224,7 +227,7 @@ export function serveGraphQL(repositories: ScriptedRepository[], fault: Fault = 
       const failure = fault(call, nth);
       if (failure?.delayMs) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
       if (failure?.status) return [failure.status, failure.body ?? { message: "Bad Gateway" }, failure.headers ?? {}] as const;
-      return [200, { data: resolvers[operation]!(variables) }] as const;
+      return [200, { data: { rateLimit: { cost: SCRIPTED_COST[operation] }, ...resolvers[operation]!(variables) } }] as const;
     });
   return { calls };
 }

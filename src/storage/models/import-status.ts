@@ -24,6 +24,11 @@ const importStatusSchema = new Schema({
   lastSyncedAt: { type: Date, default: null },
   /** ETag of the last "anything changed?" probe: GitHub answers 304 (free of rate limit) while nothing did. */
   probeEtag: { type: String, default: null },
+  /** What this repository's service has cost, as GitHub reported it: GraphQL points and REST requests, all runs. */
+  spent: {
+    graphqlPoints: { type: Number, default: 0 },
+    restRequests: { type: Number, default: 0 },
+  },
   checkpoint: {
     /** "recent" (the last 90 days, imported first), then "history". */
     phase: { type: String, enum: ["recent", "history"], default: "recent" },
