@@ -15,7 +15,6 @@ type ReviewNode = {
   submittedAt: string | null;
   updatedAt: string;
   author: ActorNode;
-  comments: { totalCount: number };
 };
 type PullRequestCommitNode = { commit: { oid: string; authoredDate: string; author: { user: ActorNode } | null } };
 export type PullRequestNode = {
@@ -29,6 +28,8 @@ export type PullRequestNode = {
   updatedAt: string;
   closedAt: string | null;
   mergedAt: string | null;
+  /** Issue comments and review comments together. */
+  totalCommentsCount: number;
   author: ActorNode;
   mergedBy: ActorNode;
   baseRefName: string;
@@ -71,7 +72,7 @@ export function pullRequestRecord(node: PullRequestNode, repo: RepositoryTarget)
     assignees: users(node.assignees.nodes),
     commentsCount: node.comments.totalCount,
     firstCommentAt: dateOrNull(node.comments.nodes[0]?.createdAt ?? null),
-    reviewCommentsCount: node.reviews.nodes.reduce((sum, review) => sum + review.comments.totalCount, 0),
+    reviewCommentsCount: Math.max(0, node.totalCommentsCount - node.comments.totalCount),
     firstReviewCommentAt: dateOrNull(node.reviewThreads.nodes[0]?.comments.nodes[0]?.createdAt ?? null),
     commits: commits.map(({ commit }) => ({ sha: commit.oid, author: userRef(commit.author?.user ?? null), authoredAt: dateOrNull(commit.authoredDate) })),
     commitsComplete: commits.length === commitsCount,

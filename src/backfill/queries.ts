@@ -7,15 +7,21 @@
 // node count (what GitHub's query timeout and cost are computed from) low.
 const ACTOR = `login ... on User { databaseId } ... on Bot { databaseId } ... on Mannequin { databaseId }`;
 
-const REVIEW_FIELDS = `databaseId state submittedAt updatedAt author { ${ACTOR} } comments { totalCount }`;
+const REVIEW_FIELDS = `databaseId state submittedAt updatedAt author { ${ACTOR} }`;
 const PR_COMMIT_FIELDS = `commit { oid authoredDate author { user { login databaseId } } }`;
 const PAGE_INFO = `pageInfo { hasNextPage endCursor }`;
 /** Every query asks what it cost: the app counts GitHub's own figure (src/github/budget-spend.ts), free to ask. */
 const COST = `rateLimit { cost }`;
 
-/** Fields of a pull request and the first page of each nested list. */
+/**
+ * Fields of a pull request and the first page of each nested list. Shaped for GitHub's cost formula (one request per
+ * parent that could hold a connection, summed, ÷ 100): each nested list costs one request per pull request, so the
+ * count of review comments comes from `totalCommentsCount` (issue and review comments) less the issue comments,
+ * not from `comments { totalCount }` under each review — that cost 100 requests per pull request, 27 points a page
+ * of 25 instead of 2.
+ */
 const PULL_REQUEST_FIELDS = `
-  id databaseId number title state isDraft createdAt updatedAt closedAt mergedAt
+  id databaseId number title state isDraft createdAt updatedAt closedAt mergedAt totalCommentsCount
   author { ${ACTOR} } mergedBy { ${ACTOR} }
   baseRefName headRefName additions deletions changedFiles
   labels(first: 100) { nodes { name } }

@@ -48,6 +48,8 @@ function pullRequest(repoId: number, number: number, daysAgo: number, reviews: n
     updatedAt: ago(daysAgo),
     closedAt: number % 3 === 1 ? null : ago(daysAgo),
     mergedAt: number % 3 === 0 ? ago(daysAgo) : null,
+    // The 2 issue comments below, and one review comment per review.
+    totalCommentsCount: 2 + reviews,
     author: user(100 + (number % 5)),
     mergedBy: number % 3 === 0 ? user(100) : null,
     baseRefName: "main",
@@ -66,7 +68,6 @@ function pullRequest(repoId: number, number: number, daysAgo: number, reviews: n
       submittedAt: ago(daysAgo + 1),
       updatedAt: ago(daysAgo + 1),
       author: user(100 + (r % 5)),
-      comments: { totalCount: 1 },
     })),
     allCommits: Array.from({ length: commits }, (_, c) => ({
       commit: { oid: sha(`${id}-pc${c}`), authoredDate: ago(daysAgo + 2), author: { user: user(100 + (c % 5)) } },
