@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import type { GitHubServerOptions } from "../tools/github-server/index.js";
 import type { OrgSize } from "../tools/github-server/org/generate.js";
 import { waitForBackfill, type ServiceProgress } from "../tools/demo/import-progress.js";
 import { startStack, type Stack } from "../tools/demo/stack.js";
@@ -36,6 +37,8 @@ export interface BackfillOptions {
   mongodbUri: string;
   logFile: string;
   onProgress?: (progress: ServiceProgress[]) => void;
+  /** GitHub's limits for this run; by default none that would bind (the bench counts requests, waiting adds nothing). */
+  limits?: Pick<GitHubServerOptions, "rateLimit" | "secondaryLimit">;
 }
 
 /**
@@ -51,8 +54,8 @@ export async function measureBackfill(options: BackfillOptions): Promise<{ measu
     github: {
       faults: { latencyMs: plan.latencyMs },
       graphql: { nodeBudget: plan.nodeBudget, timeoutDelayMs: plan.timeoutDelayMs },
-      // The bench counts requests; the primary limit would only add waiting.
       rateLimit: { core: 10_000_000, graphql: 10_000_000 },
+      ...options.limits,
     },
     mongodbUri: options.mongodbUri,
     logFile: options.logFile,

@@ -4,6 +4,7 @@ import type { BackfillMeasurement } from "./backfill-run.js";
 import type { DatabaseMeasurement, DatabaseOperation } from "./database.js";
 import { ratio } from "./figures.js";
 import type { NaiveItems } from "./naive-rest.js";
+import type { CompressedQuotaRun } from "./quota-run.js";
 import { HOURLY_BUDGET, quotaFigures, REFERENCE_ORG, type QuotaFigures } from "./quota.js";
 import { per1000, type BudgetUse, type Purpose, type RequestsByService } from "./request-attribution.js";
 import type { BenchPlan } from "./sizes.js";
@@ -15,6 +16,7 @@ export interface Measurements {
   quick: boolean;
   small: BackfillMeasurement;
   large: BackfillMeasurement;
+  quotaRun: CompressedQuotaRun;
   naive: { items: NaiveItems; requests: RequestsByService; budget: Record<Purpose, BudgetUse> };
   webhooks: WebhookIngestion;
   rawUpsertsPerSec: number;
@@ -80,6 +82,7 @@ export async function buildResults(m: Measurements) {
       small: budgetFigures(m.small),
       large: budgetFigures(m.large),
       naive: quotaFigures(m.naive.budget, m.naive.items),
+      compressedRun: m.quotaRun,
     },
     requestsPer1000PRs: { tributary: tributary.pullRequests, naive: naive.pullRequests, naiveOverTributary: ratio(naive.pullRequests, tributary.pullRequests) },
     requestsPer1000Issues: { tributary: tributary.issues, naive: naive.issues, naiveOverTributary: ratio(naive.issues, tributary.issues) },
@@ -155,6 +158,15 @@ export function formatResults(r: BenchResults): string {
   ].join("\n");
 }
 
+/** The compressed quota run in one line. */
+export function formatQuotaRun(run: CompressedQuotaRun): string {
+  return (
+    `limit ${run.limitPerWindow} points and REST requests per ${run.windowSeconds} s window: ${run.graphqlPoints} points and ${run.restRequests} REST requests spent; ` +
+    `predicted ${run.predictedSeconds} s, took ${run.seconds} s (${Math.round(run.ofPredicted * 100)} % of predicted); ` +
+    `refused for a limit: ${run.refused.primary} primary, ${run.refused.secondary} secondary; ${run.complete ? "everything stored" : "INCOMPLETE"}`
+  );
+}
+
 function formatQuota(q: BenchResults["quota"]): string[] {
   const row = (label: string, f: QuotaFigures) => [
     label,
@@ -176,6 +188,8 @@ function formatQuota(q: BenchResults["quota"]): string[] {
       row("Tributary, as the app recorded GitHub's reported cost", q.small.recordedByApp),
       row("naive REST", q.naive),
     ]),
+    `Compressed quota run (the large organization; target: within 20 % of predicted, nothing refused beyond what throttling absorbs):`,
+    `  ${formatQuotaRun(q.compressedRun)}`,
   ];
 }
 

@@ -4,9 +4,10 @@ import type { ServiceProgress } from "../tools/demo/import-progress.js";
 import { measureBackfill, type BackfillMeasurement } from "./backfill-run.js";
 import { measureDatabase } from "./database.js";
 import { runNaiveBaseline } from "./naive-rest.js";
+import { runCompressedQuota } from "./quota-run.js";
 import { measureRawUpserts } from "./raw-upserts.js";
 import { attributeBudget, attributeRequests } from "./request-attribution.js";
-import { buildResults, type BenchResults } from "./results.js";
+import { buildResults, formatQuotaRun, type BenchResults } from "./results.js";
 import type { BenchPlan } from "./sizes.js";
 import { measureWebhookIngestion } from "./webhook-ingestion.js";
 import { formatFaultDrill, runFaultDrill } from "../tools/fault-drill/index.js";
@@ -66,12 +67,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   await mongoose.connection.dropDatabase();
   report("large", large);
 
+  const { windows, windowSeconds } = plan.quotaRun;
+  print(`Compressed quota run: the large organization again, GitHub's hourly limit scaled to ${windowSeconds} s windows, about ${windows} of them`);
+  const quotaRun = await runCompressedQuota(large, { plan, mongodbUri: options.mongodbUri, logFile: join(options.logDir, "app-quota.log") });
+  await mongoose.connection.dropDatabase();
+  print(`  ${formatQuotaRun(quotaRun)}`);
+
   const database = await measureDatabaseAlone(plan, print);
   await mongoose.connection.dropDatabase();
   print("Fault drill: live activity on a generated org while the database and the app are killed, paused and kept down");
   const faults = await runFaultDrill({ scenarios: plan.faultScenarios });
   for (const line of formatFaultDrill(faults)) print(`  ${line}`);
-  return buildResults({ plan, quick: options.quick, small, large, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, database, faults });
+  return buildResults({ plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, database, faults });
 }
 
 /** The database benchmark on its own: nothing else runs, the app is stopped, the database empty. */

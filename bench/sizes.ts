@@ -18,6 +18,11 @@ export interface BenchPlan {
   database: DatabasePlan;
   /** The fault drill's scenarios to run (every one, but for the suite's own check of the wiring). */
   faultScenarios: readonly ScenarioName[];
+  /**
+   * The time-compressed quota run: the large organization's backfill under GitHub's primary limit scaled down to
+   * windows of `windowSeconds`, sized so the backfill needs about `windows` of them.
+   */
+  quotaRun: { windows: number; windowSeconds: number };
 }
 
 export interface DatabasePlan {
@@ -47,6 +52,7 @@ export const FULL_PLAN: BenchPlan = {
   webhookDeliveries: 1_000,
   webhookConcurrency: 32,
   database: { sizes: [10_000, 100_000, 500_000], samples: 200, settleSeconds: 65 },
+  quotaRun: { windows: 6, windowSeconds: 20 },
 };
 
 /** Under two minutes on two cores: a tenth of the full plan, same shape. */
@@ -57,4 +63,5 @@ export const QUICK_PLAN: BenchPlan = {
   webhookDeliveries: 200,
   webhookConcurrency: 32,
   database: { sizes: [1_000, 10_000, 50_000], samples: 200, settleSeconds: 65 },
+  quotaRun: { windows: 4, windowSeconds: 8 },
 };

@@ -1,5 +1,5 @@
 import type { Probot, ProbotOctokit } from "probot";
-import { rateResourceOf, type RateBudget } from "../github/rate-budget.js";
+import { isGraphqlRateLimited, rateResourceOf, type RateBudget } from "../github/rate-budget.js";
 
 export type InstallationOctokit = InstanceType<typeof ProbotOctokit>;
 
@@ -22,8 +22,13 @@ export function repositoryTarget(repo: { githubId: number; installationId: numbe
  */
 export async function installationOctokit(probot: Probot, installationId: number, budget: RateBudget): Promise<InstallationOctokit> {
   const octokit = await probot.auth(installationId);
-  octokit.hook.before("request", (options) => budget.beforeRequest(installationId, rateResourceOf(options.url)));
-  octokit.hook.after("request", (response) => budget.record(installationId, response.headers));
+  // A GraphQL request carries its query in `query`: the budget learns what each operation costs.
+  const queryOf = (options: object) => (options as { query?: unknown }).query;
+  octokit.hook.before("request", (options) => budget.beforeRequest(installationId, rateResourceOf(options.url), queryOf(options)));
+  octokit.hook.after("request", (response, options) => {
+    budget.record(installationId, response.headers, queryOf(options), response.data);
+    if (rateResourceOf(options.url) === "graphql" && isGraphqlRateLimited(response.data)) throw budget.refused(installationId, "graphql");
+  });
   octokit.hook.error("request", (error) => {
     const headers = (error as { response?: { headers?: Record<string, string> } }).response?.headers;
     if (headers) budget.record(installationId, headers);

@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import { rateResourceOf } from "./rate-budget.js";
+import { rateResourceOf, reportedCost } from "./rate-budget.js";
 
 /**
  * What a piece of work spent of an installation's two hourly budgets, as GitHub reported it: GraphQL points and
@@ -11,12 +11,6 @@ export interface BudgetSpend {
 }
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
-
-/** The cost GitHub reports in a GraphQL answer that asked for `rateLimit { cost }`, as every Tributary query does. */
-function reportedCost(body: unknown): number | undefined {
-  const cost = (body as { data?: { rateLimit?: { cost?: unknown } } } | undefined)?.data?.rateLimit?.cost;
-  return typeof cost === "number" ? cost : undefined;
-}
 
 /** Minting the installation's token goes through its Octokit too, but is charged to the app (its JWT), not to it. */
 const isTokenRequest = (url: string) => /\/app\/installations\/\d+\/access_tokens$/.test(new URL(url, "http://github.test").pathname);

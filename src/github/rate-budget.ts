@@ -10,7 +10,7 @@ interface Window {
 type Headers = Record<string, string | number | undefined>;
 
 /** Fraction of the hourly limit kept in reserve, so webhooks' follow-up reads and people's "Test connection" still work. */
-const RESERVE = 0.05;
+export const RESERVE = 0.05;
 /** Waiting longer than this holds a worker slot for nothing: the job is postponed to the reset instead. */
 const MAX_WAIT_MS = 60_000;
 
@@ -21,14 +21,40 @@ export function rateResourceOf(url: string): RateResource {
   return new URL(url, "http://github.test").pathname.endsWith("/graphql") ? "graphql" : "core";
 }
 
+/** The cost GitHub reports in a GraphQL answer that asked for `rateLimit { cost }`, as every Tributary query does. */
+export function reportedCost(body: unknown): number | undefined {
+  const cost = (body as { data?: { rateLimit?: { cost?: unknown } } } | undefined)?.data?.rateLimit?.cost;
+  return typeof cost === "number" ? cost : undefined;
+}
+
 /**
- * Each installation's primary rate-limit windows as GitHub last reported them (x-ratelimit-* headers), one per
- * resource. Jobs slow down before a budget runs out instead of running into 403s.
+ * Whether a GraphQL answer is GitHub's refusal for the primary limit: 200, with a `RATE_LIMITED` error. Octokit's
+ * throttling plugin recognises it only at `/graphql`, not at GitHub Enterprise Server's `/api/graphql`.
+ */
+export function isGraphqlRateLimited(body: unknown): boolean {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  return Array.isArray(errors) && errors.some((error) => (error as { type?: unknown } | null)?.type === "RATE_LIMITED");
+}
+
+/** A GraphQL query's operation name (`query PullRequests(...)`), which names what it costs. */
+const operationOf = (query: unknown): string | undefined => (typeof query === "string" ? /\bquery\s+(\w+)/.exec(query)?.[1] : undefined);
+
+/**
+ * Each installation's primary rate-limit windows as GitHub last reported them (x-ratelimit-* headers, so the limit
+ * GitHub actually grants, larger for large organizations), one per resource. A request goes only if the window
+ * still holds what it will cost above the reserve — a GraphQL query is expected to cost what its operation cost
+ * last time (a page costs about what the previous page did) — and otherwise waits for the window's reset: paced by
+ * the budget, not by GitHub's refusals.
  */
 export class RateBudget {
   readonly #windows = new Map<string, Window>();
+  readonly #lastCosts = new Map<string, number>();
 
-  record(installationId: number, headers: Headers): void {
+  /** Records an answer: its window, and for a GraphQL query (`query` as sent) the cost GitHub reported in `body`. */
+  record(installationId: number, headers: Headers, query?: unknown, body?: unknown): void {
+    const operation = operationOf(query);
+    const cost = reportedCost(body);
+    if (operation && cost !== undefined) this.#lastCosts.set(operation, cost);
     const limit = Number(headers["x-ratelimit-limit"]);
     const remaining = Number(headers["x-ratelimit-remaining"]);
     const reset = Number(headers["x-ratelimit-reset"]);
@@ -40,11 +66,34 @@ export class RateBudget {
     this.#windows.set(key, { limit, remaining, resetAt: new Date(reset * 1000) });
   }
 
-  /** Resolves when the installation may spend another request; waits or postpones the job when its budget is low. */
-  async beforeRequest(installationId: number, resource: RateResource): Promise<void> {
+  /** GitHub refused a request for the primary limit: the window is spent, and the work waits for its reset. */
+  refused(installationId: number, resource: RateResource): RetryLater {
+    const window = this.#windows.get(windowKey(installationId, resource));
+    if (window) window.remaining = 0;
+    return new RetryLater(`${resource} rate limit spent`, window?.resetAt ?? new Date(Date.now() + MAX_WAIT_MS));
+  }
+
+  /**
+   * What a request is expected to cost: a GraphQL query what its operation last cost, or as much as the dearest
+   * operation seen when it has not been sent yet; REST 1.
+   */
+  expectedCost(resource: RateResource, query?: unknown): number {
+    if (resource !== "graphql") return 1;
+    const operation = operationOf(query);
+    return (operation === undefined ? undefined : this.#lastCosts.get(operation)) ?? Math.max(1, ...this.#lastCosts.values());
+  }
+
+  /** Resolves when the installation may spend this request; waits or postpones the job when its budget is low. */
+  async beforeRequest(installationId: number, resource: RateResource, query?: unknown): Promise<void> {
     const key = windowKey(installationId, resource);
     const window = this.#windows.get(key);
-    if (!window || window.remaining > window.limit * RESERVE) return;
+    const cost = this.expectedCost(resource, query);
+    if (!window) return;
+    if (window.remaining - cost >= window.limit * RESERVE) {
+      // Spent now rather than when the answer comes: requests sent meanwhile see it (the answer corrects it).
+      window.remaining -= cost;
+      return;
+    }
     const waitMs = window.resetAt.getTime() - Date.now();
     if (waitMs <= 0) {
       this.#windows.delete(key);

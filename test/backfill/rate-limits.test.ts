@@ -1,4 +1,4 @@
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { beforeEach, describe, expect, it } from "vitest";
 import { backfillJobHandlers } from "../../src/backfill/jobs.js";
 import { TributaryOctokit } from "../../src/github/probot.js";
@@ -15,14 +15,15 @@ const silent = pino({ level: "silent" });
 const resetInOneSecond = () => String(Math.ceil(Date.now() / 1000) + 1);
 
 /** Backfills the scripted organization through Tributary's own Octokit (throttling and retry on) while GitHub misbehaves. */
-async function backfillWhile(fault: Fault, options: { queryTimeoutMs?: number } = {}) {
-  const probot = createTestProbot(TributaryOctokit);
+async function backfillWhile(fault: Fault, options: { queryTimeoutMs?: number; throttling?: boolean; log?: Logger } = {}) {
+  const probot = options.throttling === false ? createTestProbot() : createTestProbot(TributaryOctokit);
   const org = scriptedOrganization();
   mockInstallationToken(77);
   const github = serveGraphQL(org, fault);
   await installOrganization(probot, 77, "acme", org);
-  const handlers = backfillJobHandlers({ probot, budget: new RateBudget(), log: silent, ...options });
-  await new Worker({ handlers, log: silent, concurrency: 1, pollMs: 10 }).idle();
+  const log = options.log ?? silent;
+  const handlers = backfillJobHandlers({ probot, budget: new RateBudget(), log, queryTimeoutMs: options.queryTimeoutMs });
+  await new Worker({ handlers, log, concurrency: 1, pollMs: 10 }).idle();
   return github;
 }
 
@@ -58,6 +59,25 @@ describe("rate limits and failures", () => {
     await expectScriptedOrganizationStored();
     await expectAllImportsDone();
     expect(github.calls.filter((call) => call.operation === "RepositoryCommits")).toHaveLength(4);
+  });
+
+  it("postpones the import to the reset when a GraphQL query is refused for the primary limit, where the throttling does not see it", async () => {
+    // GitHub refuses a query over the limit with 200 and a RATE_LIMITED error. Octokit's throttling recognises that
+    // only at /graphql, not at GitHub Enterprise Server's /api/graphql: here it is off, as it is blind there.
+    const refusal = {
+      status: 200,
+      body: { data: null, errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded for installation ID 77." }] },
+      headers: { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": resetInOneSecond(), "x-ratelimit-resource": "graphql" },
+    };
+    const lines: { level: number; msg: string }[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
+    const github = await backfillWhile((call, nth) => (call.operation === "Issues" && nth === 1 ? refusal : undefined), { throttling: false, log });
+    await expectScriptedOrganizationStored();
+    await expectAllImportsDone();
+    expect(github.calls.filter((call) => call.operation === "Issues")).toHaveLength(3);
+    // Waiting for the budget is not a failure: the job was postponed to the reset, nothing logged as an error.
+    expect(lines.filter(({ msg }) => msg === "job postponed")).toHaveLength(1);
+    expect(lines.filter(({ level }) => level >= 50)).toEqual([]);
   });
 
   it("retries a 502 with backoff and loses nothing", async () => {

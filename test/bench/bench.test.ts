@@ -20,6 +20,7 @@ const TINY: BenchPlan = {
   database: { sizes: [100, 300], samples: 5, settleSeconds: 0 },
   // The drill's scenarios have a suite of their own (test/faults): here one checks they are run and reported.
   faultScenarios: ["oversized-body"],
+  quotaRun: { windows: 2, windowSeconds: 2 },
 };
 
 describe("npm run bench, at a tiny size", () => {
@@ -47,6 +48,10 @@ describe("npm run bench, at a tiny size", () => {
     expect(small.countsFree.per1000.pullRequests.points).toBeLessThanOrEqual(small.perParent.per1000.pullRequests.points);
     expect(naive.per1000.pullRequests).toEqual({ points: 0, rest: results.requestsPer1000PRs.naive });
     expect(naive.hours.backfill).toBe(naive.hours.rest);
+    // Under limits that bind, the large organization is stored whole, without a refusal, paced by its budget.
+    expect(results.quota.compressedRun).toMatchObject({ complete: true, refused: { primary: 0, secondary: 0 } });
+    expect(results.quota.compressedRun.predictedSeconds).toBeGreaterThan(0);
+    expect(results.quota.compressedRun.seconds).toBeGreaterThanOrEqual(results.quota.compressedRun.predictedSeconds);
     expect(results.backfill.small.stored).toMatchObject({ pullRequests: 10, commits: 20 });
     expect(results.backfill.large.stored).toMatchObject({ pullRequests: 20, commits: 40 });
     expect(results.backfill.large.seconds).toBeGreaterThan(0);

@@ -34,4 +34,20 @@ describe("the rate budget", () => {
 
     await expect(budget.beforeRequest(77, "graphql")).rejects.toBeInstanceOf(RetryLater);
   });
+
+  it("lets a query go only if the window holds what its operation cost last time, above the reserve, counting queries in flight", async () => {
+    const budget = new RateBudget();
+    const pullRequests = "query PullRequests($first: Int!) { rateLimit { cost } }";
+    // 5 % of 5,000 is kept in reserve: 250.
+    budget.record(77, window("graphql", 280), pullRequests, { data: { rateLimit: { cost: 20 } } });
+
+    await expect(budget.beforeRequest(77, "graphql", pullRequests)).resolves.toBeUndefined();
+    // 260 left once the first is counted: a second page of 20 would dip into the reserve; a query of 1 would not.
+    await expect(budget.beforeRequest(77, "graphql", pullRequests)).rejects.toBeInstanceOf(RetryLater);
+    const issues = "query Issues { rateLimit { cost } }";
+    budget.record(77, window("graphql", 260), issues, { data: { rateLimit: { cost: 1 } } });
+    await expect(budget.beforeRequest(77, "graphql", issues)).resolves.toBeUndefined();
+    // An operation not sent yet is expected to cost as much as the dearest one seen.
+    expect(budget.expectedCost("graphql", "query Members { rateLimit { cost } }")).toBe(20);
+  });
 });
