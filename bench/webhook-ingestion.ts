@@ -14,6 +14,9 @@ export interface WebhookIngestion {
   /** Time from sending a delivery to its 2xx: the inbox's insert, nothing else. */
   ackP50Ms: number;
   ackP99Ms: number;
+  /** Time from sending a delivery to its processing's end (its handlers ran and the outcome was recorded), uncapped. */
+  processedP50Ms: number;
+  processedP99Ms: number;
   /** Deliveries through the inbox's processing per second: from the first sent to the last processed. */
   processedPerSec: number;
   /** Of these deliveries, how many the inbox holds as processed, and as dead: proof they were handled. */
@@ -39,18 +42,18 @@ async function recordActivity(github: GitHubServer, count: number): Promise<Deli
 const POLL_MS = 250;
 
 /**
- * Waits until every one of these deliveries is finished (processed or dead); resolves the last one's finish time.
- * Each poll asks only whether one is still unfinished (found by id, the primary key): counting the whole burst on
- * every poll cost the database as much as a tenth of the processing it measures.
+ * Waits until every one of these deliveries is finished (processed or dead); resolves when each finished. Each poll
+ * asks only whether one is still unfinished (found by id, the primary key): counting the whole burst on every poll
+ * cost the database as much as a tenth of the processing it measures.
  */
-async function finishedAll(deliveryIds: string[], timeoutMs: number): Promise<Date> {
+async function finishedAll(deliveryIds: string[], timeoutMs: number): Promise<Map<string, Date>> {
   const deadline = Date.now() + timeoutMs;
   while (await DeliveryModel.exists({ _id: { $in: deliveryIds }, state: { $nin: ["processed", "dead"] } })) {
     if (Date.now() > deadline) throw new Error(`the burst's ${deliveryIds.length} deliveries were not all processed within ${timeoutMs / 1000} s`);
     await sleep(POLL_MS);
   }
-  const [last] = await DeliveryModel.find({ _id: { $in: deliveryIds } }, { finishedAt: 1 }).sort({ finishedAt: -1 }).limit(1).lean();
-  return last!.finishedAt!;
+  const finished = await DeliveryModel.find({ _id: { $in: deliveryIds } }, { finishedAt: 1 }).lean();
+  return new Map(finished.map(({ _id, finishedAt }) => [_id, finishedAt!]));
 }
 
 /**
@@ -63,27 +66,32 @@ export async function measureWebhookIngestion(github: GitHubServer, webhookUrl: 
   // Serialized and signed before the clock starts: GitHub's senders do not share the app's CPU, the bench's do.
   const requests = deliveries.map((delivery) => {
     const body = JSON.stringify(delivery.request.payload);
-    return { body, headers: { ...delivery.request.headers, "x-hub-signature-256": webhookSignature(github.context.options.app.webhookSecret, body) } };
+    return { id: delivery.guid, body, headers: { ...delivery.request.headers, "x-hub-signature-256": webhookSignature(github.context.options.app.webhookSecret, body) } };
   });
   const acks: number[] = [];
+  const sentAt = new Map<string, number>();
   let failed = 0;
   const started = Date.now();
-  await forEachConcurrently(requests, concurrency, async ({ body, headers }) => {
+  await forEachConcurrently(requests, concurrency, async ({ id, body, headers }) => {
+    sentAt.set(id, Date.now());
     const sent = performance.now();
     const answer = await post(webhookUrl, headers, body, 30_000);
     acks.push(performance.now() - sent);
     if (answer.status < 200 || answer.status >= 300) failed += 1;
   });
   const ids = deliveries.map(({ guid }) => guid);
-  const lastFinished = await finishedAll(ids, 300_000);
+  const finishedAt = await finishedAll(ids, 300_000);
   acks.sort((a, b) => a - b);
-  const seconds = (lastFinished.getTime() - started) / 1000;
+  const toProcessed = [...finishedAt].map(([id, at]) => at.getTime() - sentAt.get(id)!).sort((a, b) => a - b);
+  const seconds = (Math.max(...[...finishedAt.values()].map((at) => at.getTime())) - started) / 1000;
   return {
     deliveries: deliveries.length,
     failed,
     concurrency,
     ackP50Ms: round1(percentile(acks, 50)),
     ackP99Ms: round1(percentile(acks, 99)),
+    processedP50Ms: round1(percentile(toProcessed, 50)),
+    processedP99Ms: round1(percentile(toProcessed, 99)),
     processedPerSec: round1(deliveries.length / seconds),
     processed: await DeliveryModel.countDocuments({ _id: { $in: ids }, state: "processed" }),
     dead: await DeliveryModel.countDocuments({ _id: { $in: ids }, state: "dead" }),

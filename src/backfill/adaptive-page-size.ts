@@ -6,11 +6,16 @@ export const QUERY_TIMEOUT_MS = 15_000;
 /**
  * Page size for the nested pull request query. GitHub aborts queries that run past 10 s (502/504) and still
  * charges for them, and how long a page takes depends on the repository, so the size adapts: it starts where
- * github.com stays under the limit, halves after a timeout, and grows back after a run of successes.
+ * github.com stays under the limit, halves after a timeout, and grows back after a run of successes — but never
+ * again to a size that timed out, which would only time out (and be charged) once more.
  */
 export class AdaptivePageSize {
   #size: number;
   #successes = 0;
+  /** The largest size that may be asked for: below the smallest that timed out. */
+  #ceiling: number;
+  /** The largest size that answered in time. */
+  #largestAnswered = 0;
 
   constructor(
     readonly initial = 25,
@@ -19,6 +24,7 @@ export class AdaptivePageSize {
     readonly growAfter = 3,
   ) {
     this.#size = initial;
+    this.#ceiling = max;
   }
 
   get size(): number {
@@ -31,14 +37,18 @@ export class AdaptivePageSize {
   }
 
   succeeded(): void {
+    this.#largestAnswered = Math.max(this.#largestAnswered, this.#size);
     this.#successes += 1;
-    if (this.#successes >= this.growAfter && this.#size < this.max) {
-      this.#size = Math.min(this.max, Math.ceil(this.#size * 1.5));
+    if (this.#successes >= this.growAfter && this.#size < this.#ceiling) {
+      this.#size = Math.min(this.#ceiling, Math.ceil(this.#size * 1.5));
       this.#successes = 0;
     }
   }
 
   timedOut(): void {
+    // Back to the largest size known to answer, if smaller: one timeout finds the limit, not one per size below it.
+    const below = this.#largestAnswered > 0 && this.#largestAnswered < this.#size ? this.#largestAnswered : this.#size - 1;
+    this.#ceiling = Math.max(this.min, Math.min(this.#ceiling, below));
     this.#size = Math.max(this.min, Math.floor(this.#size / 2));
     this.#successes = 0;
   }

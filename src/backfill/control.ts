@@ -1,6 +1,6 @@
 import { SERVICES, type Service } from "../storage/models/import-status.js";
 import { findIntegration, setService } from "../storage/integrations.js";
-import { cancelQueuedJobs, enqueueJob, enqueueJobs } from "../storage/jobs.js";
+import { cancelQueuedJobs, enqueueJob, enqueueJobs, type WhileRunning } from "../storage/jobs.js";
 import { markPending, markStopped } from "../storage/import-statuses.js";
 import { listRepositories } from "../storage/repositories.js";
 import { groupCommit } from "../storage/group-commit.js";
@@ -22,7 +22,7 @@ const backfillJob = (installationId: number, payload: BackfillPayload) => ({ nam
  */
 export async function requestBackfill(
   installationId: number,
-  options: { services?: Service[]; repositoryIds?: number[] } = {},
+  options: { services?: Service[]; repositoryIds?: number[]; whileRunning?: WhileRunning } = {},
 ): Promise<number> {
   const integration = await findIntegration(installationId);
   if (!integration || integration.status !== "active") return 0;
@@ -31,9 +31,9 @@ export async function requestBackfill(
   const repositoryIds = granted.map((repo) => repo.githubId).filter((id) => !options.repositoryIds || options.repositoryIds.includes(id));
   for (const service of services) await markPending(installationId, repositoryIds, service);
   const jobs = services.flatMap((service) => repositoryIds.map((repositoryId) => backfillJob(installationId, { repositoryId, service })));
-  await enqueueJobs(jobs);
+  await enqueueJobs(jobs, options.whileRunning);
   // Members belong to the whole integration, not to a service: re-read them with every full sync.
-  if (!options.services) await enqueueJob({ name: MEMBERS_JOB, key: `${MEMBERS_JOB}:${installationId}`, installationId, priority: 1 });
+  if (!options.services) await enqueueJob({ name: MEMBERS_JOB, key: `${MEMBERS_JOB}:${installationId}`, installationId, priority: 1 }, options.whileRunning);
   return jobs.length;
 }
 

@@ -15,8 +15,9 @@ export async function syncEverything(probot: Probot): Promise<void> {
   await pruneDeliveries();
   await pruneFinishedJobs();
   await reconcile(probot);
+  // An import running now (the installation's first, say) covers what this pass would read: it is not run again.
   for (const integration of await listIntegrations({ status: "active" })) {
-    await requestBackfill(integration.installationId);
+    await requestBackfill(integration.installationId, { whileRunning: "leave" });
   }
 }
 

@@ -17,23 +17,29 @@ function freshJob({ name, key, installationId, payload = {}, priority = 0, runAt
 }
 
 /**
+ * What a request does to a job of its key that is running: flag it to run once more when it ends (the request may
+ * concern something the run has passed already), or leave it be (a periodic sync: the run covers it).
+ */
+export type WhileRunning = "rerun" | "leave";
+
+/**
  * The update that queues a request on its stored job: one not running is queued afresh; a running one keeps
- * running, flagged to run once more with the latest request. One pipeline update decides on the stored state, so a
+ * running, flagged to run once more with the latest request unless `whileRunning` says to leave it. One pipeline update decides on the stored state, so a
  * job that starts or ends at that moment cannot make the request miss both. A job still queued keeps the earlier of
  * its time and the requested one: requests for later (a refresh that waits for a burst to end) never put off a job
  * already due, and one due now brings it forward.
  */
-function requeueing(request: JobRequest) {
+function requeueing(request: JobRequest, whileRunning: WhileRunning = "rerun") {
   const { key, runAt, ...fresh } = freshJob(request);
-  const latest = { payload: fresh.payload, priority: fresh.priority };
+  const latest = whileRunning === "rerun" ? { payload: fresh.payload, priority: fresh.priority, rerun: true } : {};
   const state = (name: string) => ({ $eq: ["$state", name] });
   const time = { $cond: [state("running"), "$runAt", { $cond: [state("queued"), { $min: ["$runAt", runAt] }, runAt] }] };
-  return { filter: { key }, update: [{ $set: { ...fieldsWhen(state("running"), { ...latest, rerun: true }, fresh), runAt: time } }] };
+  return { filter: { key }, update: [{ $set: { ...fieldsWhen(state("running"), latest, fresh), runAt: time } }] };
 }
 
 /** Queues work once per key. Single-document writes only: the database has no transactions. */
-export async function enqueueJob(request: JobRequest): Promise<void> {
-  const { filter, update } = requeueing(request);
+export async function enqueueJob(request: JobRequest, whileRunning: WhileRunning = "rerun"): Promise<void> {
+  const { filter, update } = requeueing(request, whileRunning);
   await updateOrInsert(
     () => JobModel.updateOne(filter, update),
     () => JobModel.create(freshJob(request)),
@@ -45,14 +51,14 @@ export async function enqueueJob(request: JobRequest): Promise<void> {
  * read of which keys are stored, one batch of the updates `enqueueJob` makes for those, one unordered insert of the
  * rest. Only a key another writer touched at that moment is queued again on its own.
  */
-export async function enqueueJobs(requests: JobRequest[]): Promise<void> {
+export async function enqueueJobs(requests: JobRequest[], whileRunning: WhileRunning = "rerun"): Promise<void> {
   if (requests.length === 0) return;
   const storedKeys = new Set((await JobModel.find({ key: { $in: requests.map(({ key }) => key) } }, { key: 1 }).lean()).map(({ key }) => key));
   const stored = requests.filter(({ key }) => storedKeys.has(key));
   const fresh = requests.filter(({ key }) => !storedKeys.has(key));
   const retried: JobRequest[] = [];
   if (stored.length > 0) {
-    const { matchedCount } = await JobModel.bulkWrite(stored.map((request) => ({ updateOne: requeueing(request) })), { ordered: false });
+    const { matchedCount } = await JobModel.bulkWrite(stored.map((request) => ({ updateOne: requeueing(request, whileRunning) })), { ordered: false });
     // Some job was pruned since the read: queue these one by one, which creates it again.
     if (matchedCount < stored.length) retried.push(...stored);
   }
@@ -64,7 +70,7 @@ export async function enqueueJobs(requests: JobRequest[]): Promise<void> {
       retried.push(...takenPositions(error).map((position) => fresh[position]!));
     }
   }
-  for (const request of retried) await enqueueJob(request);
+  for (const request of retried) await enqueueJob(request, whileRunning);
 }
 
 export interface ClaimOptions {

@@ -34,4 +34,27 @@ describe("adaptive page size", () => {
     pages.succeeded();
     expect(pages.size).toBe(5);
   });
+
+  it("grows back no further than the largest size that answered, once a larger one timed out", () => {
+    const pages = new AdaptivePageSize(25, 1, 50);
+    for (let i = 0; i < 3; i += 1) pages.succeeded();
+    expect(pages.size).toBe(38);
+    for (let i = 0; i < 3; i += 1) pages.succeeded();
+    expect(pages.size).toBe(50);
+    pages.timedOut();
+    expect(pages.size).toBe(25);
+    for (let i = 0; i < 30; i += 1) pages.succeeded();
+    expect(pages.size).toBe(38);
+  });
+
+  it("after a timeout at a size that answered before, stays below it", () => {
+    const pages = new AdaptivePageSize(25, 1, 50);
+    for (let i = 0; i < 6; i += 1) pages.succeeded();
+    pages.timedOut();
+    pages.timedOut();
+    expect(pages.size).toBe(12);
+    for (let i = 0; i < 30; i += 1) pages.succeeded();
+    // 50 and then 25 timed out: 24 at most.
+    expect(pages.size).toBe(24);
+  });
 });

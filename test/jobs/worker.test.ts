@@ -42,6 +42,22 @@ describe("job queue and worker", () => {
     expect(jobs.every((stored) => stored.attempts === 0 && stored.createdAt instanceof Date)).toBe(true);
   });
 
+  it("leaves a running job be when the request says its run covers it (a periodic sync), and still queues the rest", async () => {
+    const requests = ["work:done", "work:running", "work:new"].map((key) => ({ name: "work", key, installationId: 1, payload: { from: "sync" } }));
+    await enqueueJobs(requests.slice(0, 2).map((request) => ({ ...request, payload: { from: "install" } })));
+    await JobModel.updateOne({ key: "work:done" }, { state: "done" });
+    await JobModel.updateOne({ key: "work:running" }, { state: "running", workerId: "other", lockedUntil: new Date(Date.now() + 60_000) });
+
+    await enqueueJobs(requests, "leave");
+
+    const jobs = await JobModel.find({}, { key: 1, state: 1, rerun: 1, payload: 1 }).sort({ key: 1 }).lean();
+    expect(jobs.map(({ key, state, rerun, payload }) => [key, state, rerun, payload])).toEqual([
+      ["work:done", "queued", false, { from: "sync" }],
+      ["work:new", "queued", false, { from: "sync" }],
+      ["work:running", "running", false, { from: "install" }],
+    ]);
+  });
+
   it("postpones a job to the rate-limit reset without spending one of its attempts", async () => {
     const reset = new Date(Date.now() + 60_000);
     await enqueueJob({ name: "work", key: "work:1", installationId: 1 });

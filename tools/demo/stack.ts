@@ -34,9 +34,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   github.context.options.signedInUser = github.org.admins()[0]?.login;
   let app: AppProcess;
   try {
-    // A fresh database and an app not installed yet: nothing to reconcile on startup. (Reconciling while the
-    // installation webhook lands would queue every import a second time.)
-    app = await startAppProcess({ ...options, env: { RECONCILE_ON_STARTUP: "false", ...options.env }, github, privateKey, port });
+    // As deployed: the startup pass reconciles and syncs (nothing is installed yet), and an hourly pass that comes
+    // during an import leaves the running jobs be (see WhileRunning).
+    app = await startAppProcess({ ...options, github, privateKey, port });
   } catch (error) {
     await github.close();
     throw error;
