@@ -1,10 +1,12 @@
-import mongoose from "mongoose";
+import { randomUUID } from "node:crypto";
+import mongoose, { type mongo } from "mongoose";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chunks } from "../src/storage/bulk-writes.js";
 import { JobModel, PullRequestModel } from "../src/storage/models/index.js";
 import { forEachConcurrently } from "./concurrency.js";
 
 const SCRATCH = "bench_raw_upserts";
+const SCRATCH_INBOX = "bench_raw_inbox";
 
 /** Waits until the app's queue has nothing running or due (the refreshes webhooks asked for); a retry set for later does not count. */
 async function appQuiet(): Promise<void> {
@@ -12,26 +14,54 @@ async function appQuiet(): Promise<void> {
   while ((await busy()) > 0) await sleep(500);
 }
 
+const perSecond = (count: number, started: number) => Math.round((count / ((performance.now() - started) / 1000)) * 10) / 10;
+
 /**
- * The database's own pace for the same kind of write, as the yardstick for webhook ingestion: keyed upserts of the
- * stored pull requests, straight through the driver, `concurrency` at a time, into a copy of the app's pull request
- * collection (same documents, same count, same unique index). The copy matters: FerretDB v1 reads a whole
- * collection for a keyed write, so an upsert into a small scratch collection would flatter the database. Measured
- * once the app's queue is quiet, so the app's own work does not slow the yardstick.
+ * Runs `write` for each of `count` stored pull requests (round robin), `concurrency` at a time, against a copy of
+ * the app's pull request collection (same documents, same count, same unique index): an upsert into a small
+ * scratch collection would flatter the database. Measured once the app's queue is quiet, so the app's own work
+ * does not slow the yardstick. Returns writes per second.
  */
-export async function measureRawUpserts(count: number, concurrency: number): Promise<{ upserts: number; upsertsPerSec: number }> {
+async function timedAgainstCopy(count: number, concurrency: number, write: (copy: mongo.Collection, document: Record<string, unknown>, index: number) => Promise<unknown>): Promise<number> {
   await appQuiet();
   const stored = await PullRequestModel.find().lean();
   if (stored.length === 0) throw new Error("No stored pull requests to measure upserts against");
-  const collection = mongoose.connection.db!.collection(SCRATCH);
-  await collection.createIndex({ githubId: 1 }, { unique: true });
-  for (const chunk of chunks(stored)) await collection.insertMany(chunk);
-  const writes = Array.from({ length: count }, (_, index) => stored[index % stored.length]!);
+  const copy = mongoose.connection.db!.collection(SCRATCH);
+  await copy.createIndex({ githubId: 1 }, { unique: true });
+  for (const chunk of chunks(stored)) await copy.insertMany(chunk);
+  const writes = Array.from({ length: count }, (_, index) => index);
   const started = performance.now();
-  await forEachConcurrently(writes, concurrency, async ({ _id, ...document }) => {
-    await collection.updateOne({ githubId: document.githubId }, { $set: { ...document, updatedAt: new Date() } }, { upsert: true });
+  await forEachConcurrently(writes, concurrency, async (index) => {
+    const { _id, ...document } = stored[index % stored.length]!;
+    await write(copy, document, index);
   });
-  const seconds = (performance.now() - started) / 1000;
-  await collection.drop();
-  return { upserts: count, upsertsPerSec: Math.round((count / seconds) * 10) / 10 };
+  const rate = perSecond(count, started);
+  await copy.drop();
+  return rate;
+}
+
+const upsert = (copy: mongo.Collection, document: Record<string, unknown>) =>
+  copy.updateOne({ githubId: document.githubId }, { $set: { ...document, updatedAt: new Date() } }, { upsert: true });
+
+/** The database's own pace for the app's kind of record write: keyed upserts straight through the driver. */
+export async function measureRawUpserts(count: number, concurrency: number): Promise<{ upserts: number; upsertsPerSec: number }> {
+  return { upserts: count, upsertsPerSec: await timedAgainstCopy(count, concurrency, upsert) };
+}
+
+/**
+ * The least the database must do per delivery, straight through the driver: insert the delivery's body (the
+ * burst's own bodies) into an inbox, then upsert the record it carries. The yardstick that matches what the app
+ * does, beside the keyed upsert alone.
+ */
+export async function measureRawDeliveryWrites(bodies: string[], concurrency: number): Promise<number> {
+  const inbox = mongoose.connection.db!.collection<{ _id: string; body: string; receivedAt: Date }>(SCRATCH_INBOX);
+  try {
+    return await timedAgainstCopy(bodies.length, concurrency, async (copy, document, index) => {
+      await inbox.insertOne({ _id: randomUUID(), body: bodies[index]!, receivedAt: new Date() });
+      await upsert(copy, document);
+    });
+  } finally {
+    // Absent if the first write failed: nothing to drop then.
+    await inbox.drop().catch(() => false);
+  }
 }

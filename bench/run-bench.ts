@@ -5,7 +5,7 @@ import { measureBackfill, type BackfillMeasurement } from "./backfill-run.js";
 import { measureDatabase } from "./database.js";
 import { runNaiveBaseline } from "./naive-rest.js";
 import { runCompressedQuota } from "./quota-run.js";
-import { measureRawUpserts } from "./raw-upserts.js";
+import { measureRawDeliveryWrites, measureRawUpserts } from "./raw-upserts.js";
 import { attributeBudget, attributeRequests } from "./request-attribution.js";
 import { buildResults, formatQuotaRun, type BenchResults } from "./results.js";
 import type { BenchPlan } from "./sizes.js";
@@ -53,10 +53,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const naiveStats = stack.github.stats();
     naive = { items, requests: attributeRequests(naiveStats), budget: attributeBudget(naiveStats, "per-parent") };
     print(`  ${naive.requests.total} requests`);
-    print(`Webhook ingestion: ${plan.webhookDeliveries} signed deliveries, ${plan.webhookConcurrency} at a time, then as many raw upserts`);
-    webhooks = await measureWebhookIngestion(stack.github, stack.app.webhookUrl, plan.webhookDeliveries, plan.webhookConcurrency);
-    raw = await measureRawUpserts(plan.webhookDeliveries, plan.webhookConcurrency);
-    print(`  acknowledged p50 ${webhooks.ackP50Ms} ms, p99 ${webhooks.ackP99Ms} ms; processed ${webhooks.processedPerSec}/s; raw ${raw.upsertsPerSec} upserts/s`);
+    print(`Webhook ingestion: ${plan.webhookDeliveries} signed deliveries, ${plan.webhookConcurrency} at a time, then as many raw upserts and raw delivery writes`);
+    const burst = await measureWebhookIngestion(stack.github, stack.app.webhookUrl, plan.webhookDeliveries, plan.webhookConcurrency);
+    webhooks = burst.ingestion;
+    raw = { ...(await measureRawUpserts(plan.webhookDeliveries, plan.webhookConcurrency)), deliveryWritesPerSec: await measureRawDeliveryWrites(burst.bodies, plan.webhookConcurrency) };
+    print(
+      `  acknowledged p50 ${webhooks.ackP50Ms} ms, p99 ${webhooks.ackP99Ms} ms; processed ${webhooks.processedPerSec}/s; ` +
+        `raw ${raw.upsertsPerSec} upserts/s, ${raw.deliveryWritesPerSec} delivery writes/s`,
+    );
   } finally {
     await stack.close();
     await mongoose.connection.dropDatabase();
@@ -78,7 +82,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   print("Fault drill: live activity on a generated org while the database and the app are killed, paused and kept down");
   const faults = await runFaultDrill({ scenarios: plan.faultScenarios });
   for (const line of formatFaultDrill(faults)) print(`  ${line}`);
-  return buildResults({ plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, database, faults });
+  return buildResults({ plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec, database, faults });
 }
 
 /** The database benchmark on its own: nothing else runs, the app is stopped, the database empty. */

@@ -61,7 +61,12 @@ async function finishedAll(deliveryIds: string[], timeoutMs: number): Promise<Ma
  * once a delivery is stored in its inbox (the acknowledgement GitHub waits for, within 10 s), and processes the inbox
  * in the background: both are measured, the second until the last delivery of the burst is processed.
  */
-export async function measureWebhookIngestion(github: GitHubServer, webhookUrl: string, count: number, concurrency: number): Promise<WebhookIngestion> {
+export async function measureWebhookIngestion(
+  github: GitHubServer,
+  webhookUrl: string,
+  count: number,
+  concurrency: number,
+): Promise<{ ingestion: WebhookIngestion; bodies: string[] }> {
   const deliveries = await recordActivity(github, count);
   // Serialized and signed before the clock starts: GitHub's senders do not share the app's CPU, the bench's do.
   const requests = deliveries.map((delivery) => {
@@ -84,7 +89,7 @@ export async function measureWebhookIngestion(github: GitHubServer, webhookUrl: 
   acks.sort((a, b) => a - b);
   const toProcessed = [...finishedAt].map(([id, at]) => at.getTime() - sentAt.get(id)!).sort((a, b) => a - b);
   const seconds = (Math.max(...[...finishedAt.values()].map((at) => at.getTime())) - started) / 1000;
-  return {
+  const ingestion = {
     deliveries: deliveries.length,
     failed,
     concurrency,
@@ -96,4 +101,5 @@ export async function measureWebhookIngestion(github: GitHubServer, webhookUrl: 
     processed: await DeliveryModel.countDocuments({ _id: { $in: ids }, state: "processed" }),
     dead: await DeliveryModel.countDocuments({ _id: { $in: ids }, state: "dead" }),
   };
+  return { ingestion, bodies: requests.map(({ body }) => body) };
 }

@@ -61,6 +61,7 @@ describe("npm run bench, at a tiny size", () => {
     expect(results.webhooks.processedP99Ms).toBeGreaterThanOrEqual(results.webhooks.processedP50Ms);
     expect(results.webhooks.processedP50Ms).toBeGreaterThan(0);
     expect(results.webhooks.rawUpsertsPerSec).toBeGreaterThan(0);
+    expect(results.webhooks.rawDeliveryWritesPerSec).toBeGreaterThan(0);
     expect(results.faults).toMatchObject({ scenarios: 1, lost: 0, duplicated: 0, rolledBack: 0, appFailures: 0 });
     expect(results.memory.peakRssSmallMB).toBeGreaterThan(0);
     expect(results.memory.peakRssLargeMB).toBeGreaterThan(0);
