@@ -37,8 +37,11 @@ export interface BackfillOptions {
   mongodbUri: string;
   logFile: string;
   onProgress?: (progress: ServiceProgress[]) => void;
-  /** GitHub's limits for this run; by default none that would bind (the bench counts requests, waiting adds nothing). */
-  limits?: Pick<GitHubServerOptions, "rateLimit" | "secondaryLimit">;
+  /**
+   * GitHub's limits and behaviour for this run, over the plan's: by default no limit that would bind (the bench
+   * counts requests, waiting adds nothing).
+   */
+  github?: Pick<GitHubServerOptions, "rateLimit" | "secondaryLimit" | "faults" | "graphql">;
 }
 
 /**
@@ -55,7 +58,7 @@ export async function measureBackfill(options: BackfillOptions): Promise<{ measu
       faults: { latencyMs: plan.latencyMs },
       graphql: { nodeBudget: plan.nodeBudget, timeoutDelayMs: plan.timeoutDelayMs },
       rateLimit: { core: 10_000_000, graphql: 10_000_000 },
-      ...options.limits,
+      ...options.github,
     },
     mongodbUri: options.mongodbUri,
     logFile: options.logFile,

@@ -26,11 +26,12 @@ function installationRestRequests(stats: StatsSnapshot): number {
 }
 
 /**
- * What the budget predicts: the app spends a window's limit less the reserve it keeps, the first window is there at
- * once, and each further one comes a window later — so what was spent takes (spent ÷ usable − 1) windows.
+ * What the budget predicts: GitHub grants a window's limit at once, every window; the app spends it less the reserve
+ * it keeps; so what was spent needs ⌈spent ÷ usable⌉ windows, the first at once and the last one starting that many
+ * windows, less one, later — when the backfill can be done if the budget is all that holds it back.
  */
 export function predictedSeconds(spent: number, limitPerWindow: number, windowSeconds: number): number {
-  const windows = spent / (limitPerWindow * (1 - RESERVE));
+  const windows = Math.ceil(spent / (limitPerWindow * (1 - RESERVE)));
   return Math.max(0, windows - 1) * windowSeconds;
 }
 
@@ -39,11 +40,12 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 /**
  * The large organization's backfill again, under GitHub's primary limit compressed in time (an hour's 5,000 scaled
  * to a window of seconds, sized from what the unconstrained backfill spent so it needs about `windows` of them) and
- * GitHub's real secondary limits: it must finish with everything stored, in about the time its budget predicts.
+ * GitHub's real secondary limits, without latency or query timeouts: it must finish with everything stored, in
+ * about the time its budget predicts.
  */
 export async function runCompressedQuota(
   unconstrained: BackfillMeasurement,
-  options: Omit<BackfillOptions, "limits" | "org">,
+  options: Omit<BackfillOptions, "github" | "org">,
 ): Promise<CompressedQuotaRun> {
   const { windows, windowSeconds } = options.plan.quotaRun;
   // GraphQL carries the backfill (REST only the odd probe): its points set the windows needed.
@@ -51,9 +53,13 @@ export async function runCompressedQuota(
   const { measurement, stack } = await measureBackfill({
     ...options,
     org: unconstrained.org,
-    limits: {
+    github: {
       rateLimit: { core: limitPerWindow, graphql: limitPerWindow, windowMs: windowSeconds * 1000 },
       secondaryLimit: { maxConcurrent: 100, pointsPerMinute: 900 },
+      // What is measured is pacing by the budget: with GitHub's latency and query timeouts on, the app would need
+      // most of each compressed window to spend it, and the run would time the app rather than the budget.
+      faults: { latencyMs: 0 },
+      graphql: { nodeBudget: Infinity },
     },
   });
   try {
