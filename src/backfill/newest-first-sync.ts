@@ -1,5 +1,5 @@
 import type { Service } from "../storage/models/import-status.js";
-import { findImportStatus, markDone, markImporting, saveCheckpoint, saveProbeEtag, type Checkpoint } from "../storage/import-statuses.js";
+import { findImportStatus, markDone, markImporting, requestedSince, saveCheckpoint, saveProbeEtag, type Checkpoint } from "../storage/import-statuses.js";
 import type { ProbeResult } from "./change-probe.js";
 
 export interface Page<N> {
@@ -92,6 +92,9 @@ export async function syncNewestFirst<N>(
 
     if (!page.hasNextPage || (since && oldest && oldest < since)) {
       await markDone(repositoryId, source.service, runStartedAt, processed);
+      // A resumed run read nothing newer than its checkpoint: if an import was asked for since it started (a
+      // webhook's refresh merged into it while it waited), what changed since is read now, as a fresh run.
+      if (resumed && (await requestedSince(repositoryId, source.service, runStartedAt))) return syncNewestFirst(repositoryId, source, probe, throwIfStopped);
       return "done";
     }
     const leavingRecent = checkpoint.phase === "recent" && oldest !== null && oldest < recentBoundary;

@@ -24,9 +24,10 @@ export async function markPending(installationId: number, repositoryIds: number[
   const stored = await ImportStatusModel.find({ repositoryId: { $in: repositoryIds }, service }, { repositoryId: 1 }).lean();
   const storedIds = new Set(stored.map((status) => status.repositoryId));
   const fresh = repositoryIds.filter((id) => !storedIds.has(id));
+  const requestedAt = new Date();
   if (fresh.length > 0) {
     try {
-      await ImportStatusModel.insertMany(fresh.map((repositoryId) => ({ repositoryId, installationId, service })), { ordered: false });
+      await ImportStatusModel.insertMany(fresh.map((repositoryId) => ({ repositoryId, installationId, service, requestedAt })), { ordered: false });
     } catch (error) {
       // Keys taken since the read were created by a concurrent call: pending already, or importing since, which they
       // must stay. Any other failure is rethrown.
@@ -43,7 +44,18 @@ export async function markPending(installationId: number, repositoryIds: number[
       })),
       { ordered: false },
     );
+    // Importing ones too: see `requestedAt`.
+    await ImportStatusModel.bulkWrite(
+      [...storedIds].map((repositoryId) => ({ updateOne: { filter: { repositoryId, service }, update: { $max: { requestedAt } } } })),
+      { ordered: false },
+    );
   }
+}
+
+/** Whether an import of the repository's service was asked for after `since`. */
+export async function requestedSince(repositoryId: number, service: Service, since: Date): Promise<boolean> {
+  const status = await ImportStatusModel.findOne({ repositoryId, service }, { requestedAt: 1 }).lean();
+  return status?.requestedAt != null && status.requestedAt > since;
 }
 
 export async function markImporting(repositoryId: number, service: Service, checkpoint: Checkpoint): Promise<void> {

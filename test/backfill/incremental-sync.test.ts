@@ -88,3 +88,23 @@ describe("an incremental sync", () => {
     expect(await CommitModel.countDocuments({ sha: "d".repeat(40) })).toBe(1);
   });
 });
+
+describe("a run resumed from its checkpoint", () => {
+  it("reads, once it ends, what changed while it waited when an import was asked for meanwhile", async () => {
+    const beta = await importedRepository();
+    // A run interrupted after the first page of pull requests (the app stopped), its checkpoint still in place.
+    const afterFirstPage = { phase: "recent", cursor: Buffer.from("cursor:1").toString("base64"), runStartedAt: PREVIOUS_RUN_STARTED };
+    await ImportStatusModel.updateOne({ repositoryId: beta.id, service: "pullRequests" }, { $set: { state: "importing", checkpoint: afterFirstPage } });
+    // Meanwhile the newest pull request changed on GitHub, and its webhook asked for a refresh.
+    const changedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const newest = [...beta.pullRequests].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]!;
+    newest.updatedAt = changedAt.toISOString();
+    serveChangeProbes([beta], 1);
+    await requestBackfill(INSTALLATION, { services: ["pullRequests"] });
+
+    await runJobs();
+
+    expect((await PullRequestModel.findOne({ githubId: newest.databaseId }).lean())?.updatedAt).toEqual(changedAt);
+    expect(await ImportStatusModel.findOne({ repositoryId: beta.id, service: "pullRequests" }).lean()).toMatchObject({ state: "done", checkpoint: { cursor: null } });
+  });
+});

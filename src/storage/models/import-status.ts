@@ -22,6 +22,11 @@ const importStatusSchema = new Schema({
   finishedAt: { type: Date, default: null },
   /** Everything updated up to this time is stored: the next incremental sync asks only for what changed since. */
   lastSyncedAt: { type: Date, default: null },
+  /**
+   * When an import of this repository and service was last asked for (install, sync, a webhook's refresh): a run
+   * that resumed a checkpoint from before then has not read what changed since, and reads it when it ends.
+   */
+  requestedAt: { type: Date, default: null },
   /** ETag of the last "anything changed?" probe: GitHub answers 304 (free of rate limit) while nothing did. */
   probeEtag: { type: String, default: null },
   /** What this repository's service has cost, as GitHub reported it: GraphQL points and REST requests, all runs. */
