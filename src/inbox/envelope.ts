@@ -33,6 +33,7 @@ export function describeDelivery(deliveryId: string, event: string, body: string
     installationId,
     repositoryId: idOf(repository),
     body,
+    payload,
     lane: LIFECYCLE_EVENTS.has(event) && installationId !== null ? `installation:${installationId}` : null,
   };
 }

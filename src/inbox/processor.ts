@@ -43,11 +43,14 @@ function describeFailure(error: unknown): string {
   return causes.map((cause) => (cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause))).join("; ").slice(0, 1_000);
 }
 
-/** Runs the app's handlers for one claimed entry and says what became of it (nothing is recorded here). */
-export async function runDelivery(probot: Probot, entry: ClaimedDelivery, retryDelay = retryDelayMs): Promise<DeliveryOutcome> {
-  let payload: unknown;
+/**
+ * Runs the app's handlers for one claimed entry and says what became of it (nothing is recorded here). `parsed` is
+ * the body as the receiving process parsed it on arrival, if this is that process: it is not parsed again.
+ */
+export async function runDelivery(probot: Probot, entry: ClaimedDelivery, retryDelay = retryDelayMs, parsed?: unknown): Promise<DeliveryOutcome> {
+  let payload = parsed;
   try {
-    payload = JSON.parse(deliveryBody(entry));
+    payload ??= JSON.parse(deliveryBody(entry));
   } catch (error) {
     return { processed: false, error: `unreadable body: ${describeFailure(error)}`, retryAt: null };
   }
@@ -142,7 +145,7 @@ export class InboxProcessor implements InboxHandoff {
   arrived(delivery: ReceivedDelivery, stored: boolean): void {
     if (delivery.claim) {
       this.#promised -= 1;
-      if (stored) this.#start(arrivedEntry({ ...delivery, claim: delivery.claim }));
+      if (stored) this.#start(arrivedEntry({ ...delivery, claim: delivery.claim }), delivery.payload);
     } else if (stored) {
       this.notify();
     }
@@ -193,14 +196,14 @@ export class InboxProcessor implements InboxHandoff {
     }
   }
 
-  #start(entry: ClaimedDelivery): void {
-    const done = this.#process(entry).finally(() => this.#inFlight.delete(entry._id));
+  #start(entry: ClaimedDelivery, parsed?: unknown): void {
+    const done = this.#process(entry, parsed).finally(() => this.#inFlight.delete(entry._id));
     this.#inFlight.set(entry._id, { entry, done });
   }
 
-  async #process(entry: ClaimedDelivery): Promise<void> {
+  async #process(entry: ClaimedDelivery, parsed?: unknown): Promise<void> {
     const { probot, log, retryDelay } = this.#options;
-    const outcome = await runDelivery(probot, entry, retryDelay);
+    const outcome = await runDelivery(probot, entry, retryDelay, parsed);
     const deliveryLog = log.child({ deliveryId: entry._id, event: entry.event, action: entry.action, attempt: entry.attempts });
     if (!outcome.processed) {
       if (outcome.retryAt) deliveryLog.warn({ reason: outcome.error, retryAt: outcome.retryAt }, "delivery failed; it will be retried");

@@ -27,6 +27,8 @@ export interface ReceivedDelivery {
   receivedAt: Date;
   /** Set when the receiving process takes the delivery on arrival: see storeReceivedDelivery. */
   claim?: ArrivalClaim | null;
+  /** The body as parsed on arrival (never stored): the receiving process handles it without parsing it again. */
+  payload?: unknown;
 }
 
 /** A claim the receiving process stores with a delivery, so it processes it at once, without a claim round. */
