@@ -1,95 +1,23 @@
-import { mkdirSync } from "node:fs";
-import { createServer } from "node:net";
-import nock from "nock";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { pino } from "pino";
-import { Probot, Server } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tributary } from "../../src/app.js";
-import { backfillJobHandlers } from "../../src/backfill/jobs.js";
-import { loadConfig } from "../../src/config.js";
-import { createProbot, probotOptions } from "../../src/github/probot.js";
-import { RateBudget } from "../../src/github/rate-budget.js";
-import { Worker } from "../../src/jobs/worker.js";
-import { webHandler } from "../../src/web/index.js";
-import { startGitHubServer, type GitHubServer } from "../../tools/github-server/index.js";
 import * as payloads from "../../tools/github-server/webhooks/payloads.js";
 import { givenIntegration } from "../web/harness.js";
-import { TEST_PRIVATE_KEY } from "../helpers/probot.js";
+import { signIn, startBrowserStack, type BrowserStack } from "./harness.js";
 
-const SCREENSHOTS = "test/e2e/screenshots";
 const OTHER_ORG_INSTALLATION = 990_001;
-const AVATAR = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" fill="#8250df"/><circle cx="16" cy="13" r="6" fill="#fff"/><rect x="7" y="22" width="18" height="8" rx="4" fill="#fff"/></svg>`;
 
-let github: GitHubServer;
-let app: Server;
-let worker: Worker;
-let browser: Browser;
-let page: Page;
-let appUrl: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-const screenshot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+let stack: BrowserStack;
 
 beforeAll(async () => {
-  // Nothing is mocked here: GitHub is the local server. (nock's interception also breaks fetch bodies that pass through.)
-  nock.restore();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const port = await freePort();
-  appUrl = `http://127.0.0.1:${port}`;
-  github = await startGitHubServer({
-    org: { login: "acme", repos: 3, pulls: 12, issues: 8, commits: 20, members: 6 },
-    app: { webhookUrl: `${appUrl}/api/github/webhooks` },
-    installation: { preinstalled: false },
-  });
-  const admin = github.org.admins()[0]!;
-  github.context.options.signedInUser = admin.login;
-
-  const config = loadConfig({
-    APP_ID: String(github.context.options.app.id),
-    PRIVATE_KEY: TEST_PRIVATE_KEY,
-    WEBHOOK_SECRET: github.context.options.app.webhookSecret,
-    GITHUB_CLIENT_ID: github.context.options.app.clientId,
-    GITHUB_CLIENT_SECRET: github.context.options.app.clientSecret,
-    GHE_HOST: new URL(github.url).host,
-    GHE_PROTOCOL: "http",
-    PUBLIC_URL: appUrl,
-    SESSION_SECRET: "e2e".repeat(12),
-    PORT: String(port),
-  });
-  const log = pino({ level: process.env.E2E_LOG ?? "silent" });
-  app = new Server({ Probot: Probot.defaults(probotOptions(config.app!, config, log)), host: "127.0.0.1", port, log });
-  await app.load(tributary);
-  app.addHandler(webHandler(config, log)!);
-  await app.start();
-  const probot = createProbot(config.app!, config, log);
-  // Started when the test wants imports to run, so it can see them waiting first.
-  worker = new Worker({ handlers: backfillJobHandlers({ probot, budget: new RateBudget(), log }), log, pollMs: 200 });
-
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true });
-  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  // The local GitHub names avatar URLs but serves no images.
-  await page.route("**/avatars/**", (route) => route.fulfill({ contentType: "image/svg+xml", body: AVATAR }));
+  stack = await startBrowserStack();
 }, 120_000);
 
 afterAll(async () => {
-  nock.activate();
-  await browser?.close();
-  await worker?.stop();
-  await app?.stop();
-  await github?.close();
+  await stack?.close();
 });
 
 describe("the web app in a browser", () => {
   it("signs in with GitHub, lands from the setup callback, manages the integration, and signs out", async () => {
+    const { page, appUrl, github, worker, screenshot } = stack;
     await page.goto(`${appUrl}/integrations`);
     await page.getByRole("link", { name: "Sign in with GitHub" }).click();
     await page.getByRole("heading", { name: "Integrations" }).waitFor();
@@ -161,7 +89,7 @@ describe("the web app in a browser", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${appUrl}/integrations/${installation.id}/repositories`);
     await screenshot("repositories-narrow");
-    await page.setViewportSize({ width: 1200, height: 800 });
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // Sign out.
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -171,10 +99,9 @@ describe("the web app in a browser", () => {
   }, 120_000);
 
   it("hides another organization's integration from a signed-in user (404)", async () => {
+    const { page, appUrl } = stack;
     await givenIntegration(OTHER_ORG_INSTALLATION, "other-org");
-    await page.goto(`${appUrl}/signin`);
-    await page.getByRole("link", { name: "Sign in with GitHub" }).click();
-    await page.getByRole("heading", { name: "Integrations" }).waitFor();
+    await signIn(stack);
     expect(await page.textContent("main")).not.toContain("other-org");
     const response = await page.goto(`${appUrl}/integrations/${OTHER_ORG_INSTALLATION}/troubleshooting`);
     expect(response?.status()).toBe(404);
