@@ -1,4 +1,4 @@
-import { isValidObjectId } from "mongoose";
+import { isValidObjectId, type Types } from "mongoose";
 import { ApiTokenModel, type ApiToken } from "./models/api-token.js";
 
 export async function createApiToken(token: Omit<ApiToken, "lastUsedAt">) {
@@ -17,7 +17,14 @@ export async function deleteApiToken(userId: number, tokenId: string): Promise<b
   return result.deletedCount === 1;
 }
 
-/** The token with this hash, marked as used now. */
-export function useApiToken(tokenHash: string) {
-  return ApiTokenModel.findOneAndUpdate({ tokenHash }, { $set: { lastUsedAt: new Date() } }, { new: true }).lean();
+export function findApiToken(tokenHash: string) {
+  return ApiTokenModel.findOne({ tokenHash }, { tokenHash: 0 }).lean();
+}
+
+/**
+ * Records a use unless one since `staleBefore` is recorded already: one conditional update, so concurrent requests
+ * write once between them and a script's requests within that window write nothing.
+ */
+export async function markApiTokenUsed(id: Types.ObjectId, at: Date, staleBefore: Date): Promise<void> {
+  await ApiTokenModel.updateOne({ _id: id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: staleBefore } }] }, { $set: { lastUsedAt: at } });
 }

@@ -1,12 +1,16 @@
-import { createApiToken, listApiTokens, useApiToken } from "../storage/api-tokens.js";
+import { createApiToken, findApiToken, listApiTokens, markApiTokenUsed } from "../storage/api-tokens.js";
 import { hashToken, randomToken } from "./crypto.js";
+import { HttpError } from "./http-error.js";
 import type { GitHubUser } from "./user-github.js";
 
 // Recognizable in logs and by secret scanners.
 const API_TOKEN_PREFIX = "trb_";
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How fresh "last used" is kept: finer would cost a database write on every request of a busy script. */
+const LAST_USED_PRECISION_MS = 60 * 1000;
 
-/** Creates an API token for a person; the token itself is shown once and only its hash is kept. */
-export async function issueApiToken(user: GitHubUser, name: string) {
+/** Creates an API token for a person, lasting `expiresInDays` (null: until deleted); only its hash is kept. */
+export async function issueApiToken(user: GitHubUser, name: string, expiresInDays: number | null, now = new Date()) {
   const token = `${API_TOKEN_PREFIX}${randomToken()}`;
   const record = await createApiToken({
     userId: user.id,
@@ -14,20 +18,33 @@ export async function issueApiToken(user: GitHubUser, name: string) {
     name,
     tokenHash: hashToken(token),
     prefix: token.slice(0, API_TOKEN_PREFIX.length + 6),
-    createdAt: new Date(),
+    createdAt: now,
+    expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * DAY_MS),
   });
-  return { token, record };
+  return { token, record: publicFields(record) };
 }
 
-/** Who an API token belongs to, or null for an unknown token; marks it used. */
-export async function apiTokenOwner(token: string): Promise<{ id: number; login: string } | null> {
-  if (!token.startsWith(API_TOKEN_PREFIX)) return null;
-  const record = await useApiToken(hashToken(token));
-  return record && { id: record.userId, login: record.login };
+/** Who an API token belongs to, recording its use; a 401 saying why for an unknown or expired token. */
+export async function apiTokenOwner(token: string, now = new Date()): Promise<{ id: number; login: string }> {
+  const record = token.startsWith(API_TOKEN_PREFIX) ? await findApiToken(hashToken(token)) : null;
+  if (!record) throw new HttpError(401, "This API token is not valid: it was deleted, or is mistyped. Create a new one under API tokens in the web UI.");
+  if (record.expiresAt && record.expiresAt <= now) {
+    throw new HttpError(401, `This API token expired on ${utc(record.expiresAt)}. Create a new one under API tokens in the web UI.`);
+  }
+  const staleBefore = new Date(now.getTime() - LAST_USED_PRECISION_MS);
+  if (!record.lastUsedAt || record.lastUsedAt < staleBefore) await markApiTokenUsed(record._id, now, staleBefore);
+  return { id: record.userId, login: record.login };
 }
 
 /** A person's tokens as the page and the API show them: never the token or its hash. */
 export async function tokensOf(userId: number) {
-  const tokens = await listApiTokens(userId);
-  return tokens.map(({ _id, name, prefix, createdAt, lastUsedAt }) => ({ id: String(_id), name, prefix, createdAt, lastUsedAt: lastUsedAt ?? null }));
+  return (await listApiTokens(userId)).map(publicFields);
 }
+
+export type ApiTokenRow = ReturnType<typeof publicFields>;
+
+function publicFields({ _id, name, prefix, createdAt, lastUsedAt, expiresAt }: Awaited<ReturnType<typeof listApiTokens>>[number]) {
+  return { id: String(_id), name, prefix, createdAt, lastUsedAt: lastUsedAt ?? null, expiresAt: expiresAt ?? null };
+}
+
+const utc = (date: Date) => `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;

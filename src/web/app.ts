@@ -7,8 +7,8 @@ import { gitHubWebUrl } from "../domain/github-links.js";
 import { AccessControl } from "./access-control.js";
 import { appSlugReader } from "./app-slug.js";
 import type { WebContext } from "./context.js";
-import { HttpError } from "./http-error.js";
-import { authenticate, verifyCsrf } from "./middleware.js";
+import { HttpError, InvalidInput, notFound } from "./http-error.js";
+import { authenticate, requireJsonBody, verifyCsrf } from "./middleware.js";
 import { apiRouter, apiRoutes } from "./routes/api.js";
 import { authRoutes, signInUrl } from "./routes/auth.js";
 import { pageRoutes } from "./routes/pages.js";
@@ -50,7 +50,10 @@ export function createWebContext({ probot, config, Octokit, log, accessTtlMs }: 
   };
 }
 
-/** The web UI and JSON API as an Express app. Paths it does not know fall through (`next`) to Probot. */
+/**
+ * The web UI and JSON API as an Express app. It answers every path it is asked about, unknown ones with its own 404:
+ * the webhook intake and the health check come before it.
+ */
 export function createWebApp(options: WebAppOptions): Express {
   const context = createWebContext(options);
   const app = express();
@@ -68,34 +71,44 @@ export function createWebApp(options: WebAppOptions): Express {
   app.use(express.urlencoded({ extended: false, limit: "16kb" }), express.json({ limit: "64kb" }));
   app.use(authenticate(context), verifyCsrf);
 
-  app.use("/api", apiRouter(context, apiRoutes(context)));
+  app.use("/api", requireJsonBody, apiRouter(context, apiRoutes(context)));
   app.use("/api", () => {
     throw new HttpError(404, "No such API route");
   });
   app.use(authRoutes(context), setupRoutes(context), pageRoutes(context));
+  app.use(() => {
+    throw notFound("There is no page at this address.");
+  });
   app.use(errorHandler(context));
   return app;
 }
 
 function errorHandler(context: WebContext): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
     const known =
       error instanceof HttpError
         ? error
-        : isBodyError(error)
-          ? new HttpError(400, "The request body is not valid JSON or form data")
-          : reportDatabaseError(context.log, error, "web request")
-            ? new HttpError(503, "The database is not answering right now; try again in a minute")
-            : null;
+        : (bodyError(error) ??
+          (reportDatabaseError(context.log, error, "web request") ? new HttpError(503, "The database is not answering right now: try again in a minute.") : null));
     if (!known) context.log.error({ err: error, path: req.path }, "web request failed");
     const status = known?.status ?? 500;
-    const message = known?.message ?? "Something went wrong on our side; it has been logged";
-    if (req.originalUrl.startsWith("/api/")) return void res.status(status).json({ error: { message } });
+    const message = known?.message ?? "Something went wrong on our side; it has been logged.";
+    if (req.originalUrl.startsWith("/api/")) {
+      return void res.status(status).json({ error: { message, ...(known instanceof InvalidInput && { problems: known.problems }) } });
+    }
     if (status === 401) return res.redirect(signInUrl(req));
     res.status(status).type("html").send(errorPage(status, message, res.locals.viewer));
   };
 }
 
-function isBodyError(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "type" in error && (error.type === "entity.parse.failed" || error.type === "entity.too.large");
+/** What body-parser's errors (http-errors with a `type`) mean to the client, in a sentence. */
+function bodyError(error: unknown): HttpError | null {
+  if (typeof error !== "object" || error === null || !("type" in error) || !("status" in error)) return null;
+  if (typeof error.status !== "number" || error.status >= 500) return null;
+  if (error.type === "entity.too.large" && "limit" in error && typeof error.limit === "number") {
+    return new HttpError(413, `The request body is larger than the ${error.limit / 1024} KB this app accepts.`);
+  }
+  if (error.type === "entity.parse.failed") return new HttpError(400, "The request body is not valid JSON.");
+  return new HttpError(error.status, "The request body could not be read: check its content type, character set and encoding.");
 }

@@ -36,19 +36,20 @@ export function unsign(signed: string, secret: string): string | null {
   return safeEqual(signed.slice(dot + 1), mac(value, secret)) ? value : null;
 }
 
-export function encrypt(plain: string, secret: string): string {
+/** `purpose` keeps each use's key apart: one use's ciphertext does not decrypt as another's. */
+export function encrypt(plain: string, secret: string, purpose = "user-token"): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key(secret, "user-token"), iv);
+  const cipher = createCipheriv("aes-256-gcm", key(secret, purpose), iv);
   const encrypted = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
   return [iv, cipher.getAuthTag(), encrypted].map((part) => part.toString("base64url")).join(".");
 }
 
 /** The plain text, or null when it was encrypted with another secret (SESSION_SECRET changed). */
-export function decrypt(sealed: string, secret: string): string | null {
+export function decrypt(sealed: string, secret: string, purpose = "user-token"): string | null {
   const [iv, tag, encrypted] = sealed.split(".").map((part) => Buffer.from(part, "base64url"));
   if (!iv || !tag || !encrypted) return null;
   try {
-    const decipher = createDecipheriv("aes-256-gcm", key(secret, "user-token"), iv);
+    const decipher = createDecipheriv("aes-256-gcm", key(secret, purpose), iv);
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(encrypted), decipher.final()]).toString("utf8");
   } catch {

@@ -6,4 +6,12 @@ export class HttpError extends Error {
   }
 }
 
-export const notFound = () => new HttpError(404, "Not found");
+/** Input that does not fit: a plain sentence per field (`""` for a lone path parameter), shown next to it. */
+export class InvalidInput extends HttpError {
+  override name = "InvalidInput";
+  constructor(readonly problems: Readonly<Record<string, string>>) {
+    super(400, [...new Set(Object.values(problems))].join(" "));
+  }
+}
+
+export const notFound = (message = "There is nothing at this address, or your account cannot access it.") => new HttpError(404, message);

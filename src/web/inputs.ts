@@ -1,28 +1,73 @@
 import { z } from "zod";
-import { OVERALL_STATES, type OverallState } from "../domain/repository-imports.js";
+import { OVERALL_STATES } from "../domain/repository-imports.js";
 import { SERVICES } from "../storage/models/import-status.js";
-import { HttpError } from "./http-error.js";
+import { InvalidInput } from "./http-error.js";
 
-/** Request input schemas, shared by the pages (forms) and the JSON API, and described in the OpenAPI document. */
+/**
+ * Request input schemas, shared by the pages (forms) and the JSON API, and described in the OpenAPI document. Every
+ * check carries the sentence a person reads next to the field (or an API client in the error's `problems`).
+ */
 
-export const renameInput = z.object({ name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters") });
-export const serviceParam = z.enum(SERVICES);
-export const serviceToggleInput = z.object({ enabled: z.boolean() });
-export const serviceToggleForm = z.object({ enabled: z.stringbool() });
+/** A JSON API body, or a form, holding these fields. */
+const fields = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape, { error: "The request body must be a JSON object." });
+/** "a, b or c" */
+const either = (values: readonly unknown[]) => `${values.slice(0, -1).join(", ")} or ${String(values.at(-1))}`;
+const oneOf = (subject: string, values: readonly string[]) => ({ error: `The ${subject} must be one of ${either(values)}.` });
+
+const name = z
+  .string({ error: "The name must not be empty." })
+  .trim()
+  .min(1, "The name must not be empty.")
+  .max(100, "The name must be at most 100 characters.");
+
+export const renameInput = fields({ name });
+export const serviceParam = z.enum(SERVICES, oneOf("service", SERVICES));
+const enabledError = { error: "“enabled” must be true or false." };
+export const serviceToggleInput = fields({ enabled: z.boolean(enabledError) });
+export const serviceToggleForm = fields({ enabled: z.stringbool(enabledError) });
 export const repositoryFilterInput = z.object({
-  q: z.string().max(200).optional(),
-  state: z.union([z.enum(OVERALL_STATES as [OverallState, ...OverallState[]]), z.literal("")]).optional(),
+  q: z.string({ error: "Give the search text once." }).max(200, "The search text must be at most 200 characters.").optional(),
+  state: z.literal(["", ...OVERALL_STATES], oneOf("import status", OVERALL_STATES)).optional(),
 });
-export const tokenInput = z.object({ name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters") });
-export const idParam = z.coerce.number().int().positive();
-/** X-GitHub-Delivery: a GUID from GitHub, but the inbox stores whatever the header held, so any id can be retried. */
-export const deliveryIdParam = z.string().min(1).max(200);
 
-/** The parsed input, or a 400 naming every problem. */
+/** How long a new API token may live; `null` (the API's default) is until deleted. */
+export const TOKEN_LIFETIMES_DAYS = [7, 30, 90] as const;
+const lifetimeError = { error: `The expiry must be ${either(TOKEN_LIFETIMES_DAYS)} days, or never.` };
+export const tokenInput = fields({ name, expiresInDays: z.literal(TOKEN_LIFETIMES_DAYS, lifetimeError).nullable().default(null) });
+export const tokenForm = fields({
+  name,
+  expiresInDays: z
+    .literal(["never", ...TOKEN_LIFETIMES_DAYS.map(String)], lifetimeError)
+    .transform((days) => (days === "never" ? null : Number(days))),
+});
+
+const positiveId = "The id in the address must be a positive whole number.";
+export const idParam = z.coerce.number({ error: positiveId }).int(positiveId).positive(positiveId);
+/** X-GitHub-Delivery: a GUID from GitHub, but the inbox stores whatever the header held, so any id can be retried. */
+export const deliveryIdParam = z.string().min(1).max(200, "The delivery id must be at most 200 characters.");
+
+/** The parsed input, or a 400 (`InvalidInput`) naming every problem. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new HttpError(400, parsed.error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; "));
+  throw new InvalidInput(Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join("."), issue.message])));
+}
+
+/** A form posted back with problems: what was typed, to show again, and the problem of each field. */
+export interface FormProblems {
+  values: Record<string, string>;
+  problems: Readonly<Record<string, string>>;
+}
+
+/** A form's input, or what to show the person again when it does not fit. */
+export function parseForm<T extends z.ZodType>(schema: T, body: unknown): { input: z.infer<T>; invalid?: never } | { input?: never; invalid: FormProblems } {
+  try {
+    return { input: parseInput(schema, body) };
+  } catch (error) {
+    if (!(error instanceof InvalidInput)) throw error;
+    const values = Object.entries((body ?? {}) as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === "string");
+    return { invalid: { values: Object.fromEntries(values), problems: error.problems } };
+  }
 }
 
 export function repositoryFilter(query: unknown) {

@@ -18,7 +18,7 @@ declare global {
 }
 
 export function viewerOf(res: Response): Viewer {
-  if (!res.locals.viewer) throw new HttpError(401, "Sign in first");
+  if (!res.locals.viewer) throw new HttpError(401, "Sign in first, or send an API token as `Authorization: Bearer <token>`.");
   return res.locals.viewer;
 }
 
@@ -60,9 +60,12 @@ export function verifyCsrf(req: Request, res: Response, next: NextFunction): voi
 export function loadIntegration(context: WebContext): RequestHandler {
   return async (req, res, next) => {
     const installationId = Number(req.params.installationId);
-    if (!Number.isSafeInteger(installationId) || installationId <= 0) throw notFound();
+    const missing = notFound(`There is no integration ${String(req.params.installationId)} among those your GitHub account can access.`);
+    if (!Number.isSafeInteger(installationId) || installationId <= 0) throw missing;
     const viewer = viewerOf(res);
-    const integration = await visibleIntegration(context.access, viewer, installationId);
+    const integration = await visibleIntegration(context.access, viewer, installationId).catch((error: unknown) => {
+      throw error instanceof HttpError && error.status === 404 ? missing : error;
+    });
     res.locals.integration = integration;
     res.locals.role = await context.access.role(viewer, integration);
     next();
@@ -71,7 +74,19 @@ export function loadIntegration(context: WebContext): RequestHandler {
 
 export function requireAdmin(_req: Request, res: Response, next: NextFunction): void {
   if (integrationOf(res).role !== "admin") {
-    throw new HttpError(403, "Only owners of the organization (or the account itself) can change this integration");
+    throw new HttpError(403, "Only owners of the organization (or the account itself) can change this integration.");
+  }
+  next();
+}
+
+/** Bytes follow the headers (an empty body, as some clients send with POST, counts as none). */
+const hasBody = (req: Request) => req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+
+/** The JSON API reads JSON only: any other body is refused (415) rather than read as no body at all. */
+export function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  if (hasBody(req) && !req.is("application/json")) {
+    const sent = req.get("content-type") ?? "no content type";
+    throw new HttpError(415, `The API reads JSON bodies only: send them with \`Content-Type: application/json\` (this one came with ${sent}).`);
   }
   next();
 }

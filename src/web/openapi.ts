@@ -14,17 +14,20 @@ const pathParam = (name: string, schema: object, description: string) => ({ name
 
 const installationId = pathParam("installationId", { type: "integer" }, "The GitHub installation id of the integration");
 const ERROR_TEXT: Record<number, string> = {
-  400: "Invalid input; the message names every problem",
-  401: "Not signed in, unknown API token, or the GitHub authorization expired",
+  400: "Invalid input: `message` says what is wrong, `problems` says it per field",
+  401: "Not signed in, an unknown or expired API token (the message says which), or the GitHub authorization expired",
   403: "Missing CSRF token (session requests), or only admins may do this",
   404: "No such integration among those you can access",
   409: "The integration is not active",
+  413: "The body is larger than 64 KB",
+  415: "The body is not JSON: send it with `Content-Type: application/json`",
 };
 
 /** The OpenAPI 3.1 description of `/api`, served at `/api/openapi.json`; a test keeps it in step with the routes. */
 export function openApiDocument(publicUrl: string) {
   const read = errors(401, 404);
   const change = errors(400, 401, 403, 404);
+  const sent = errors(413, 415);
   return {
     openapi: "3.1.0",
     info: {
@@ -46,14 +49,14 @@ export function openApiDocument(publicUrl: string) {
       "/integrations/{installationId}": {
         parameters: [installationId],
         get: { summary: "One integration", responses: { "200": ok("The integration", ref("Integration")), ...read } },
-        patch: { summary: "Rename the integration (admins)", requestBody: body(renameInput), responses: { "200": ok("The renamed integration", ref("Integration")), ...change } },
+        patch: { summary: "Rename the integration (admins)", requestBody: body(renameInput), responses: { "200": ok("The renamed integration", ref("Integration")), ...change, ...sent } },
       },
       "/integrations/{installationId}/services/{service}": {
         parameters: [installationId, pathParam("service", { type: "string", enum: SERVICES }, "The service to switch")],
         put: {
           summary: "Switch a service on (backfills it at once) or off (stops its imports) (admins)",
           requestBody: body(serviceToggleInput),
-          responses: { "200": ok("The service's new state", { type: "object", properties: { service: { type: "string" }, enabled: { type: "boolean" } } }), ...change },
+          responses: { "200": ok("The service's new state", { type: "object", properties: { service: { type: "string" }, enabled: { type: "boolean" } } }), ...change, ...sent },
         },
       },
       "/integrations/{installationId}/repositories": {
@@ -106,9 +109,9 @@ export function openApiDocument(publicUrl: string) {
       "/tokens": {
         get: { summary: "Your API tokens (without their secret)", responses: { "200": ok("Tokens", { type: "object", properties: { tokens: { type: "array", items: ref("ApiToken") } } }), ...errors(401) } },
         post: {
-          summary: "Create an API token; the token is in this response only",
+          summary: "Create an API token, lasting `expiresInDays` (7, 30 or 90; omitted or null: until deleted); the token is in this response only",
           requestBody: body(tokenInput),
-          responses: { "201": ok("The new token", { allOf: [ref("ApiToken"), { type: "object", properties: { token: { type: "string" } } }] }), ...errors(400, 401, 403) },
+          responses: { "201": ok("The new token", { allOf: [ref("ApiToken"), { type: "object", properties: { token: { type: "string" } } }] }), ...errors(400, 401, 403), ...sent },
         },
       },
       "/tokens/{tokenId}": {
@@ -125,7 +128,24 @@ export function openApiDocument(publicUrl: string) {
         Object.entries(ERROR_TEXT).map(([status, description]) => [`Error${status}`, { description, ...json(ref("Error")) }]),
       ),
       schemas: {
-        Error: { type: "object", required: ["error"], properties: { error: { type: "object", required: ["message"], properties: { message: { type: "string" } } } } },
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["message"],
+              properties: {
+                message: { type: "string", description: "What is wrong, in plain sentences" },
+                problems: {
+                  type: "object",
+                  additionalProperties: { type: "string" },
+                  description: "Invalid input only: the problem with each field, by its name (\"\" for a path parameter)",
+                },
+              },
+            },
+          },
+        },
         Me: { type: "object", properties: { id: { type: "integer" }, login: { type: "string" }, avatarUrl: { type: ["string", "null"] }, via: { enum: ["session", "token"] } } },
         Integration: {
           type: "object",
@@ -232,7 +252,17 @@ export function openApiDocument(publicUrl: string) {
             reason: { type: ["string", "null"], description: "Why the last attempt failed, for retrying and dead deliveries" },
           },
         },
-        ApiToken: { type: "object", properties: { id: { type: "string" }, name: { type: "string" }, prefix: { type: "string" }, createdAt: { type: "string", format: "date-time" }, lastUsedAt: { type: ["string", "null"], format: "date-time" } } },
+        ApiToken: {
+          type: "object",
+          properties: {
+            id: { type: "string" },
+            name: { type: "string" },
+            prefix: { type: "string" },
+            createdAt: { type: "string", format: "date-time" },
+            lastUsedAt: { type: ["string", "null"], format: "date-time", description: "To the minute" },
+            expiresAt: { type: ["string", "null"], format: "date-time", description: "Refused from then on (401); null: until deleted" },
+          },
+        },
       },
     },
   };

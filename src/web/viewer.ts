@@ -64,8 +64,8 @@ export class Sessions {
     };
   }
 
-  async #tokenViewer(token: string): Promise<Viewer | null> {
-    const owner = await apiTokenOwner(token);
-    return owner && { ...owner, avatarUrl: null, via: "token", csrfToken: null, sessionIdHash: null };
+  /** Throws a 401 saying why for an unknown or expired token: a script sent it on purpose and needs to know. */
+  async #tokenViewer(token: string): Promise<Viewer> {
+    return { ...(await apiTokenOwner(token)), avatarUrl: null, via: "token", csrfToken: null, sessionIdHash: null };
   }
 }

@@ -68,15 +68,21 @@ describe("who sees which integration", () => {
     await signIn(browser, alice);
     const response = await browser.api("GET", "/integrations/999999");
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: { message: "Not found" } });
+    expect(await response.json()).toEqual({ error: { message: "There is no integration 999999 among those your GitHub account can access." } });
     expect((await browser.api("GET", "/integrations/not-a-number")).status).toBe(404);
   });
 
-  it("lets a member view but not change settings (403)", async () => {
+  it("lets a member view but not change settings (403), with the controls disabled and saying why", async () => {
     await signIn(browser, bob);
     mockAccess(bob, { "org-a": "member" });
-    expect((await browser.fetch("/integrations/1001")).status).toBe(200);
-    expect(await (await browser.fetch("/integrations/1001")).text()).toContain("Member: you can view this integration");
+    const overview = await browser.fetch("/integrations/1001");
+    expect(overview.status).toBe(200);
+    const page = await overview.text();
+    expect(page).toContain("Member: you can view this integration");
+    // The name, Rename, and the three service switches.
+    const controls = page.slice(page.indexOf("<main")).match(/<(input id="name"|button)[^>]*>/g)!;
+    expect(controls).toHaveLength(5);
+    for (const control of controls) expect(control).toContain('disabled title="Only owners of the organization can change this"');
     expect((await browser.post("/integrations/1001/name", { name: "Mine" })).status).toBe(403);
     expect((await browser.post("/integrations/1001/services/tickets", { enabled: "false" })).status).toBe(403);
     expect((await browser.post("/integrations/1001/repositories/100100/import")).status).toBe(403);

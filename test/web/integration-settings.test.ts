@@ -63,7 +63,7 @@ describe("services", () => {
 
     const bad = await browser.api("PUT", "/integrations/1001/services/tickets", { enabled: "yes" });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: { message: expect.stringContaining("enabled:") } });
+    expect(await bad.json()).toEqual({ error: { message: "“enabled” must be true or false.", problems: { enabled: "“enabled” must be true or false." } } });
     expect((await browser.api("PUT", "/integrations/1001/services/wiki", { enabled: true })).status).toBe(400);
   });
 });
@@ -78,12 +78,28 @@ describe("rename", () => {
     expect(await (await browser.fetch("/integrations")).text()).toContain("Platform team");
   });
 
+  it("sends the form back with the problem next to the name and the name kept, for a blank or too long name", async () => {
+    const blank = await browser.post("/integrations/1001/name", { name: "   " });
+    expect(blank.status).toBe(400);
+    const page = await blank.text();
+    const field = /<input id="name"[^>]*>/.exec(page)![0];
+    for (const attribute of ['value="   "', 'aria-invalid="true"', 'aria-describedby="name-error"']) expect(field).toContain(attribute);
+    expect(page).toContain('<p class="field-error" id="name-error">The name must not be empty.</p>');
+    expect(page).toContain('aria-current="page">Overview</a>');
+
+    const long = "x".repeat(101);
+    const tooLong = await (await browser.post("/integrations/1001/name", { name: long })).text();
+    expect(tooLong).toContain(`value="${long}"`);
+    expect(tooLong).toContain('<p class="field-error" id="name-error">The name must be at most 100 characters.</p>');
+    expect((await IntegrationModel.findOne({ installationId: 1001 }).lean())!.name).toBe("org-a");
+  });
+
   it("renames through the API, refusing an empty name", async () => {
     const renamed = await browser.api("PATCH", "/integrations/1001", { name: "Data" });
     expect(await renamed.json()).toMatchObject({ installationId: 1001, name: "Data", role: "admin" });
     const empty = await browser.api("PATCH", "/integrations/1001", { name: " " });
     expect(empty.status).toBe(400);
-    expect(await empty.json()).toEqual({ error: { message: "name: must not be empty" } });
+    expect(await empty.json()).toEqual({ error: { message: "The name must not be empty.", problems: { name: "The name must not be empty." } } });
   });
 });
 

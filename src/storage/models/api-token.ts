@@ -9,7 +9,10 @@ const apiTokenSchema = new Schema({
   /** The first characters, so a person can tell their tokens apart. */
   prefix: { type: String, required: true },
   createdAt: { type: Date, required: true },
+  /** Recorded to the minute (see `markApiTokenUsed`). */
   lastUsedAt: { type: Date, default: null },
+  /** Refused from then on; null for a token that lasts until deleted. */
+  expiresAt: { type: Date, default: null },
 });
 apiTokenSchema.index({ tokenHash: 1 }, { unique: true });
 apiTokenSchema.index({ userId: 1 });

@@ -113,9 +113,11 @@ export function apiRoutes(context: WebContext): ApiRoute[] {
       path: "/tokens",
       access: "viewer",
       handle: async (req, res) => {
-        const { token, record } = await issueApiToken(viewerOf(res), parseInput(tokenInput, req.body).name);
-        res.status(201);
-        return { id: String(record._id), name: record.name, prefix: record.prefix, createdAt: record.createdAt, token };
+        const { name, expiresInDays } = parseInput(tokenInput, req.body);
+        const { token, record } = await issueApiToken(viewerOf(res), name, expiresInDays);
+        // The token is in this response only: no cache may keep a copy.
+        res.status(201).set("cache-control", "no-store");
+        return { ...record, token };
       },
     },
     {

@@ -7,8 +7,9 @@ import { testConnection } from "../connection-check.js";
 import type { WebContext } from "../context.js";
 import { reimport, rename, retryDelivery, switchService } from "../integration-actions.js";
 import { activityReport, repositoryReport, summarize, troubleshoot, type IntegrationSummary } from "../integration-reports.js";
-import { deliveryIdParam, idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleForm, tokenInput } from "../inputs.js";
+import { deliveryIdParam, idParam, parseForm, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleForm, tokenForm } from "../inputs.js";
 import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
+import { handOverNewToken, takeNewToken } from "../new-token-cookie.js";
 import { visibleSummaries } from "../visible-integrations.js";
 import { activityTab } from "../views/activity-tab.js";
 import {
@@ -35,18 +36,24 @@ export function pageRoutes(context: WebContext): Router {
     res.type("html").send(integrationsPage(viewer, await visibleSummaries(context.access, viewer, links), installAppUrl(links)));
   });
 
-  router.get("/settings/tokens", requireViewer, async (_req, res) => {
-    res.type("html").send(tokensPage(viewerOf(res), await tokensOf(viewerOf(res).id)));
+  // Never cached: the page may hold a new token, and its form posts with the session's CSRF token.
+  router.get("/settings/tokens", requireViewer, async (req, res) => {
+    const viewer = viewerOf(res);
+    const created = takeNewToken(req, res, context, viewer);
+    res.set("cache-control", "no-store").type("html").send(tokensPage(viewer, await tokensOf(viewer.id), { created }));
   });
+  // Post/Redirect/Get: reloading the page that shows the new token does not create another.
   router.post("/settings/tokens", requireViewer, async (req, res) => {
     const viewer = viewerOf(res);
-    const { name } = parseInput(tokenInput, req.body);
-    const { token } = await issueApiToken(viewer, name);
-    res.type("html").send(tokensPage(viewer, await tokensOf(viewer.id), { name, token }));
+    const { input, invalid } = parseForm(tokenForm, req.body);
+    if (invalid) return void res.status(400).set("cache-control", "no-store").type("html").send(tokensPage(viewer, await tokensOf(viewer.id), { form: invalid }));
+    const { token } = await issueApiToken(viewer, input.name, input.expiresInDays);
+    handOverNewToken(res, context, viewer, { name: input.name, token });
+    res.redirect(303, "/settings/tokens");
   });
   router.post("/settings/tokens/:tokenId/delete", requireViewer, async (req, res) => {
     await deleteApiToken(viewerOf(res).id, String(req.params.tokenId));
-    res.redirect("/settings/tokens");
+    res.redirect(303, "/settings/tokens");
   });
 
   const one = Router({ mergeParams: true });
@@ -86,7 +93,9 @@ export function pageRoutes(context: WebContext): Router {
   });
 
   one.post("/name", requireAdmin, async (req, res) => {
-    await rename(viewerOf(res), integrationOf(res).integration, parseInput(renameInput, req.body).name);
+    const { input, invalid } = parseForm(renameInput, req.body);
+    if (invalid) return show(res.status(400), "overview", (summary) => overviewTab(viewerOf(res), summary, invalid));
+    await rename(viewerOf(res), integrationOf(res).integration, input.name);
     back(res, "", "renamed");
   });
   one.post("/services/:service", requireAdmin, async (req, res) => {

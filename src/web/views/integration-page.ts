@@ -5,6 +5,8 @@ import { SERVICES } from "../../storage/models/import-status.js";
 import type { ConnectionReport } from "../connection-check.js";
 import type { IntegrationSummary, RepositoryReport } from "../integration-reports.js";
 import type { Viewer } from "../viewer.js";
+import type { FormProblems } from "../inputs.js";
+import { fieldState } from "./forms.js";
 import { formatTime, html, type SafeHtml } from "./html.js";
 import { SERVICE_LABELS, problemsBadge } from "./integrations-page.js";
 import { page } from "./layout.js";
@@ -58,9 +60,14 @@ ${content}`,
   });
 }
 
-export function overviewTab(viewer: Viewer, summary: IntegrationSummary): SafeHtml {
+/** Why a member's controls are disabled, on hover. */
+const OWNERS_ONLY = "Only owners of the organization can change this";
+
+/** `form`: the rename form sent back with its problems. */
+export function overviewTab(viewer: Viewer, summary: IntegrationSummary, form?: FormProblems): SafeHtml {
   const admin = summary.role === "admin";
-  const disabled = admin ? "" : html`disabled aria-disabled="true"`;
+  const disabled = admin ? "" : html`disabled title="${OWNERS_ONLY}"`;
+  const name = fieldState("name", "name", summary.name, form);
   return html`<section class="card" aria-labelledby="about">
   <h2 id="about">About</h2>
   <dl>
@@ -73,9 +80,9 @@ export function overviewTab(viewer: Viewer, summary: IntegrationSummary): SafeHt
 </section>
 <section class="card" aria-labelledby="name-heading">
   <h2 id="name-heading">Name</h2>
-  <form method="post" action="${integrationPath(summary)}/name" class="row">
+  <form method="post" action="${integrationPath(summary)}/name" class="row" novalidate>
     ${csrfField(viewer)}
-    <div><label for="name">Integration name</label><br><input id="name" name="name" value="${summary.name}" required maxlength="100" ${disabled}></div>
+    <div><label for="name">Integration name</label><br><input id="name" name="name" value="${name.value}" required maxlength="100" ${name.attributes} ${disabled}>${name.message}</div>
     <button type="submit" ${disabled}>Rename</button>
   </form>
 </section>
@@ -90,6 +97,7 @@ export function overviewTab(viewer: Viewer, summary: IntegrationSummary): SafeHt
     <span id="service-${service}">${SERVICE_LABELS[service]}</span>
   </form>`,
   )}
+  ${admin ? "" : html`<p class="muted">${OWNERS_ONLY}.</p>`}
 </section>`;
 }
 

@@ -26,11 +26,30 @@ export function installRequestedPage(viewer: Viewer | undefined): string {
   });
 }
 
+const ERROR_TITLES: Record<number, string> = {
+  400: "That request is not valid",
+  403: "Not allowed",
+  404: "Page not found",
+  409: "Not possible right now",
+  413: "Too large",
+  503: "Temporarily unavailable",
+};
+
+/** An error as a page: what happened in a sentence, and the way back. */
 export function errorPage(status: number, message: string, viewer: Viewer | undefined): string {
-  const title = status === 404 ? "Not found" : status === 403 ? "Not allowed" : "Something went wrong";
+  const title = ERROR_TITLES[status] ?? (status < 500 ? "That request is not valid" : "Something went wrong");
   return page({
     title,
     viewer,
-    body: html`<h1>${title}</h1><p role="alert">${message}</p><p><a href="/integrations">Back to your integrations</a></p>`,
+    body: html`<section class="card error-page" aria-labelledby="error-title">
+  <p class="code muted">Error ${status}</p>
+  <h1 id="error-title">${title}</h1>
+  <p role="alert">${message}</p>
+  <p>${
+    viewer
+      ? html`<a class="button primary" href="/integrations">Back to your integrations</a>`
+      : html`<a class="button primary" href="/signin">Sign in</a>`
+  }</p>
+</section>`,
   });
 }

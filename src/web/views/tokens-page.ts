@@ -1,33 +1,65 @@
-import type { tokensOf } from "../api-tokens.js";
+import type { ApiTokenRow } from "../api-tokens.js";
+import { TOKEN_LIFETIMES_DAYS, type FormProblems } from "../inputs.js";
+import type { NewToken } from "../new-token-cookie.js";
 import type { Viewer } from "../viewer.js";
-import { formatTime, html } from "./html.js";
+import { fieldState } from "./forms.js";
+import { formatTime, html, type SafeHtml } from "./html.js";
 import { page } from "./layout.js";
 
-type TokenRow = Awaited<ReturnType<typeof tokensOf>>[number];
+/** The form's choice of expiry; the API's default is never, the page suggests a month. */
+const DEFAULT_LIFETIME = "30";
 
-export function tokensPage(viewer: Viewer, tokens: TokenRow[], created?: { name: string; token: string }): string {
+export interface TokensPageOptions {
+  /** The token just created, shown this once. */
+  created?: NewToken | null;
+  /** The create form, sent back with its problems. */
+  form?: FormProblems;
+  now?: Date;
+}
+
+export function tokensPage(viewer: Viewer, tokens: ApiTokenRow[], { created, form, now = new Date() }: TokensPageOptions = {}): string {
   const csrf = html`<input type="hidden" name="_csrf" value="${viewer.csrfToken}">`;
+  const name = fieldState("token-name", "name", "", form);
+  const lifetime = fieldState("token-expiry", "expiresInDays", DEFAULT_LIFETIME, form);
   return page({
     title: "API tokens",
     viewer,
     body: html`<h1>API tokens</h1>
 <p>An API token lets a script use the <a href="/api/openapi.json">JSON API</a> as you: <code>Authorization: Bearer &lt;token&gt;</code>.
 It sees and changes exactly what you can here, for as long as your GitHub authorization of Tributary lasts.</p>
-${created ? html`<div class="notice" role="status"><p>Token <strong>${created.name}</strong> created. Copy it now; it is not shown again.</p><p class="token">${created.token}</p></div>` : ""}
-<form class="card row" method="post" action="/settings/tokens">
+${created ? newToken(created) : ""}
+<form class="card row" method="post" action="/settings/tokens" novalidate>
   ${csrf}
-  <div><label for="token-name">Token name</label><br><input id="token-name" name="name" required maxlength="100" placeholder="e.g. reporting script"></div>
+  <div><label for="token-name">Token name</label><br><input id="token-name" name="name" required maxlength="100" placeholder="e.g. reporting script" value="${name.value}" ${name.attributes}>${name.message}</div>
+  <div><label for="token-expiry">Expires</label><br><select id="token-expiry" name="expiresInDays" ${lifetime.attributes}>
+    ${TOKEN_LIFETIMES_DAYS.map((days) => html`<option value="${days}" ${lifetime.value === String(days) ? "selected" : ""}>in ${days} days</option>`)}
+    <option value="never" ${lifetime.value === "never" ? "selected" : ""}>never</option>
+  </select>${lifetime.message}</div>
   <button class="primary" type="submit">Create token</button>
 </form>
 ${
   tokens.length === 0
-    ? html`<p class="muted">You have no API tokens.</p>`
+    ? html`<div class="card"><p>You have no API tokens yet.</p><p class="muted">Create one above for each script that uses the API, so that you can delete one without stopping the others.</p></div>`
     : html`<div class="table-wrap"><table>
-<thead><tr><th scope="col">Name</th><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="muted">Actions</span></th></tr></thead>
+<caption class="muted">Your tokens, newest first</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col"><span class="muted">Actions</span></th></tr></thead>
 <tbody>${tokens.map(
-        (token) => html`<tr><td>${token.name}</td><td><code>${token.prefix}…</code></td><td>${formatTime(token.createdAt)}</td><td>${formatTime(token.lastUsedAt)}</td>
+        (token) => html`<tr data-token="${token.id}"><td>${token.name}</td><td><code>${token.prefix}…</code></td><td>${formatTime(token.createdAt)}</td><td>${formatTime(token.lastUsedAt)}</td><td>${expiry(token, now)}</td>
 <td><form class="inline" method="post" action="/settings/tokens/${token.id}/delete">${csrf}<button type="submit" aria-label="Delete token ${token.name}">Delete</button></form></td></tr>`,
       )}</tbody></table></div>`
 }`,
   });
+}
+
+function newToken({ name, token }: NewToken): SafeHtml {
+  return html`<section class="notice" aria-labelledby="new-token-heading">
+  <h2 id="new-token-heading">Token ${name} created</h2>
+  <p>Copy it now: it is not shown again.</p>
+  <div class="secret"><p class="token" id="new-token">${token}</p><button type="button" data-copy="new-token" hidden>Copy</button><span role="status" class="muted"></span></div>
+</section>`;
+}
+
+function expiry(token: ApiTokenRow, now: Date): SafeHtml {
+  if (!token.expiresAt) return html`<span class="muted">never</span>`;
+  return token.expiresAt <= now ? html`<span class="badge bad">expired</span> ${formatTime(token.expiresAt)}` : formatTime(token.expiresAt);
 }
