@@ -3,10 +3,12 @@ import { actorOf, isSuspended, type LifecycleAction } from "../domain/installati
 import {
   appendAudit,
   applyLifecycleAction,
+  auditRepositories,
   findIntegration,
   listIntegrations,
   recordInstallationSnapshot,
 } from "../storage/integrations.js";
+import type { AuditRepository } from "../storage/models/integration.js";
 import { listRepositories, revokeOtherGrants, setRepositoryGrants } from "../storage/repositories.js";
 
 export interface ReconcileSummary {
@@ -28,6 +30,13 @@ export async function reconcile(app: Probot): Promise<ReconcileSummary> {
     log.info({ installationId, ...details }, `reconcile: ${action}`);
     await appendAudit(installationId, { action: `reconcile.${action}`, actor: null, at: new Date(), deliveryId: null });
   };
+  // Grants found changed are one audit entry per installation and direction, however many repositories they are.
+  const grantsChanged = async (installationId: number, action: "repository_granted" | "repository_revoked", repositories: AuditRepository[]) => {
+    if (repositories.length === 0) return;
+    changes += repositories.length;
+    for (const { fullName } of repositories) log.info({ installationId, repository: fullName }, `reconcile: ${action}`);
+    await appendAudit(installationId, { action: `reconcile.${action}`, actor: null, at: new Date(), deliveryId: null, ...auditRepositories(repositories) });
+  };
 
   for (const installation of installations) {
     const before = await findIntegration(installation.id);
@@ -47,11 +56,10 @@ export async function reconcile(app: Probot): Promise<ReconcileSummary> {
     const now = new Date();
     const grantedBefore = new Set((await listRepositories(installation.id, { granted: true })).map((repo) => repo.githubId));
     await setRepositoryGrants(installation.id, repos, true, now);
-    for (const repo of repos.filter((r) => !grantedBefore.has(Number(r.id)))) {
-      await change(installation.id, "repository_granted", { repository: repo.full_name });
-    }
+    const granted = repos.filter((repo) => !grantedBefore.has(Number(repo.id)));
+    await grantsChanged(installation.id, "repository_granted", granted.map((repo) => ({ id: Number(repo.id), fullName: repo.full_name })));
     const revoked = await revokeOtherGrants(installation.id, repos.map((repo) => Number(repo.id)), now);
-    for (const repo of revoked) await change(installation.id, "repository_revoked", { repository: repo.fullName });
+    await grantsChanged(installation.id, "repository_revoked", revoked.map((repo) => ({ id: repo.githubId, fullName: repo.fullName })));
   }
 
   const onGitHub = new Set(installations.map((installation) => installation.id));

@@ -10,3 +10,8 @@ export const LISTED_DEAD_DELIVERIES = 100;
 export function listDeadDeliveries(installationId: number, limit = LISTED_DEAD_DELIVERIES) {
   return DeliveryModel.find({ installationId, state: "dead" }, { body: 0, bodyDeflated: 0 }).sort({ receivedAt: -1 }).limit(limit).lean();
 }
+
+/** The installation's dead entry of this id, without its body; null when it has none (or it is not dead). */
+export function findDeadDelivery(installationId: number, deliveryId: string) {
+  return DeliveryModel.findOne({ _id: deliveryId, installationId, state: "dead" }, { event: 1, action: 1, repositoryId: 1 }).lean();
+}

@@ -1,6 +1,6 @@
 import { installationSnapshot, isSuspended, nextStatus, type InstallationSnapshot, type LifecycleAction } from "../domain/installation.js";
 import { insertUnlessTaken } from "./atomic-updates.js";
-import { IntegrationModel, type Actor, type AuditEntry, type Integration, type IntegrationStatus } from "./models/integration.js";
+import { IntegrationModel, type Actor, type AuditEntry, type AuditRepository, type Integration, type IntegrationStatus } from "./models/integration.js";
 
 export function findIntegration(installationId: number) {
   return IntegrationModel.findOne({ installationId }).lean();
@@ -67,10 +67,26 @@ export async function applyLifecycleAction(
   return result.matchedCount === 1 ? status : applyLifecycleAction(installationId, action, at, actor);
 }
 
+/**
+ * How many audit entries an integration keeps, the oldest going first: the trail lives in the integration's document,
+ * which every page of the integration reads.
+ */
+export const AUDIT_TRAIL_LENGTH = 200;
+
+/** How many repositories one audit entry names (an installation can gain thousands at once); the rest are counted. */
+export const AUDIT_REPOSITORIES_LISTED = 10;
+
+/** The repositories an audit entry concerns, as it records them. */
+export function auditRepositories(repositories: AuditRepository[]): Pick<AuditEntry, "repositories" | "repositoryCount"> {
+  if (repositories.length === 0) return {};
+  const listed = repositories.slice(0, AUDIT_REPOSITORIES_LISTED).map(({ id, fullName }) => ({ id, fullName }));
+  return repositories.length > listed.length ? { repositories: listed, repositoryCount: repositories.length } : { repositories: listed };
+}
+
 /** Appends to the audit trail; once per delivery, so a redelivered event leaves one entry. */
 export async function appendAudit(installationId: number, entry: AuditEntry): Promise<void> {
   const filter = entry.deliveryId ? { installationId, "audit.deliveryId": { $ne: entry.deliveryId } } : { installationId };
-  await IntegrationModel.updateOne(filter, { $push: { audit: entry } });
+  await IntegrationModel.updateOne(filter, { $push: { audit: { $each: [entry], $slice: -AUDIT_TRAIL_LENGTH } } });
 }
 
 export async function renameAccount(installationId: number, from: string, to: string): Promise<void> {
@@ -83,8 +99,10 @@ export function findIntegrations(installationIds: number[]) {
   return IntegrationModel.find({ installationId: { $in: installationIds } }).sort({ "account.login": 1 }).lean();
 }
 
-export async function renameIntegration(installationId: number, name: string): Promise<void> {
-  await IntegrationModel.updateOne({ installationId }, { $set: { name } });
+/** Returns the name it had, for the audit trail; null when there is no such integration. */
+export async function renameIntegration(installationId: number, name: string): Promise<string | null> {
+  const before = await IntegrationModel.findOneAndUpdate({ installationId }, { $set: { name } }, { projection: { name: 1 } }).lean();
+  return before?.name ?? null;
 }
 
 export async function setService(installationId: number, service: keyof Integration["services"], enabled: boolean): Promise<void> {

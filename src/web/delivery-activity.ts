@@ -2,6 +2,8 @@ import { listDeadDeliveries } from "../storage/dead-deliveries.js";
 import { countDeadDeliveries, listRecentDeliveries } from "../storage/deliveries.js";
 import type { DeliveryState } from "../storage/models/delivery.js";
 import { repositoryNames } from "../storage/repository-names.js";
+import { eventInWords } from "../domain/activity.js";
+import { sentence, type Sentence } from "./sentence.js";
 
 /** One inbox entry as the Activity page and the API show it. */
 export interface DeliveryActivity {
@@ -19,15 +21,34 @@ export interface DeliveryActivity {
   finishedAt: Date | null;
   /** Why the last attempt failed, for retrying and dead deliveries. */
   reason: string | null;
+  sentence: Sentence;
 }
 
 type StoredDelivery = Awaited<ReturnType<typeof listRecentDeliveries>>[number];
 
 const FAILING: DeliveryState[] = ["retrying", "dead"];
 
+const times = (count: number) => (count === 1 ? "1 attempt" : `${count} attempts`);
+
+/** Where the delivery stands, in words. */
+function progress({ state, attempts, nextAttemptAt }: Omit<DeliveryActivity, "sentence">): Sentence {
+  switch (state) {
+    case "received":
+      return sentence`received, waiting to be processed`;
+    case "processing":
+      return sentence`being processed (attempt ${String(attempts)})`;
+    case "processed":
+      return sentence`processed`;
+    case "retrying":
+      return nextAttemptAt ? sentence`attempt ${String(attempts)} failed; next attempt at ${{ time: nextAttemptAt }}` : sentence`attempt ${String(attempts)} failed`;
+    case "dead":
+      return sentence`gave up after ${times(attempts)}`;
+  }
+}
+
 function describe(delivery: StoredDelivery, names: Map<number, string>): DeliveryActivity {
   const { _id, event, action, state, repositoryId, receivedAt, attempts, dueAt, finishedAt, lastError } = delivery;
-  return {
+  const facts = {
     deliveryId: _id,
     event,
     action: action ?? null,
@@ -39,7 +60,13 @@ function describe(delivery: StoredDelivery, names: Map<number, string>): Deliver
     finishedAt: finishedAt ?? null,
     reason: FAILING.includes(state) ? (lastError ?? null) : null,
   };
+  const what = eventInWords(event, facts.action);
+  const subject = facts.repository ? sentence`${what} on ${{ repository: facts.repository }}` : sentence`${what}`;
+  return { ...facts, sentence: sentence`GitHub: ${subject} — ${progress(facts)}` };
 }
+
+/** Whether the delivery failed at least once and has not been processed since. */
+export const isFailing = ({ state }: Pick<DeliveryActivity, "state">) => FAILING.includes(state);
 
 /**
  * The installation's latest deliveries in every state, plus every dead one (an older dead delivery must stay in

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ACTIVITY_KINDS, type ActivityKind } from "../domain/activity.js";
 import { OVERALL_STATES } from "../domain/repository-imports.js";
 import { SERVICES } from "../storage/models/import-status.js";
 import { InvalidInput } from "./http-error.js";
@@ -29,6 +30,7 @@ export const repositoryFilterInput = z.object({
   q: z.string({ error: "Give the search text once." }).max(200, "The search text must be at most 200 characters.").optional(),
   state: z.literal(["", ...OVERALL_STATES], oneOf("import status", OVERALL_STATES)).optional(),
 });
+export const activityFilterInput = z.object({ kind: z.literal(["", ...ACTIVITY_KINDS], oneOf("kind of activity", ACTIVITY_KINDS)).optional() });
 
 /** How long a new API token may live; `null` (the API's default) is until deleted. */
 export const TOKEN_LIFETIMES_DAYS = [7, 30, 90] as const;
@@ -73,4 +75,8 @@ export function parseForm<T extends z.ZodType>(schema: T, body: unknown): { inpu
 export function repositoryFilter(query: unknown) {
   const { q, state } = parseInput(repositoryFilterInput, query);
   return { query: q, state: state || undefined };
+}
+
+export function activityFilter(query: unknown): ActivityKind {
+  return parseInput(activityFilterInput, query).kind || "all";
 }

@@ -1,4 +1,5 @@
 import type { Role } from "../domain/access.js";
+import type { ActivityKind } from "../domain/activity.js";
 import type { GitHubLinks } from "../domain/github-links.js";
 import {
   countByState,
@@ -14,7 +15,8 @@ import { listImportStatuses } from "../storage/import-statuses.js";
 import { SERVICES, type Service } from "../storage/models/import-status.js";
 import { listRepositories } from "../storage/repositories.js";
 import { countStoredByRepository } from "../storage/stored-counts.js";
-import { deliveryActivity } from "./delivery-activity.js";
+import { auditActivity, type AuditActivity } from "./audit-activity.js";
+import { deliveryActivity, isFailing, type DeliveryActivity } from "./delivery-activity.js";
 
 // What the pages and the JSON API show about an integration, read from the database in one place.
 
@@ -67,11 +69,18 @@ export async function repositoryReport(integration: StoredIntegration, filter: R
 
 export type RepositoryReport = Awaited<ReturnType<typeof repositoryReport>>;
 
-export async function activityReport(integration: StoredIntegration) {
-  return {
-    audit: [...(integration.audit ?? [])].reverse().map(({ action, actor, at, deliveryId }) => ({ action, actor: actor ?? null, at, deliveryId: deliveryId ?? null })),
-    ...(await deliveryActivity(integration.installationId)),
-  };
+/** Which audit entries and deliveries each kind of activity lists. */
+const ACTIVITY_FILTERS: Record<ActivityKind, { audit: (entry: AuditActivity) => boolean; deliveries: (delivery: DeliveryActivity) => boolean }> = {
+  all: { audit: () => true, deliveries: () => true },
+  people: { audit: (entry) => entry.origin === "person", deliveries: () => false },
+  github: { audit: (entry) => entry.origin !== "person", deliveries: () => true },
+  failed: { audit: () => false, deliveries: isFailing },
+};
+
+export async function activityReport(integration: StoredIntegration, kind: ActivityKind = "all") {
+  const filter = ACTIVITY_FILTERS[kind];
+  const [audit, { deadCount, deliveries }] = await Promise.all([auditActivity(integration.audit ?? []), deliveryActivity(integration.installationId)]);
+  return { kind, audit: audit.filter(filter.audit), deadCount, deliveries: deliveries.filter(filter.deliveries) };
 }
 
 export type ActivityReport = Awaited<ReturnType<typeof activityReport>>;

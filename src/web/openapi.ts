@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { renameInput, serviceToggleInput, tokenInput } from "./inputs.js";
+import { ACTIVITY_KINDS } from "../domain/activity.js";
 import { OVERALL_STATES } from "../domain/repository-imports.js";
+import { AUDIT_REPOSITORIES_LISTED, AUDIT_TRAIL_LENGTH } from "../storage/integrations.js";
 import { DELIVERY_STATES } from "../storage/models/delivery.js";
 import { SERVICES } from "../storage/models/import-status.js";
 
@@ -90,7 +92,18 @@ export function openApiDocument(publicUrl: string) {
       },
       "/integrations/{installationId}/activity": {
         parameters: [installationId],
-        get: { summary: "Audit trail, and webhook deliveries: the latest in every state and every dead one", responses: { "200": ok("Activity", ref("Activity")), ...read } },
+        get: {
+          summary: "Audit trail, and webhook deliveries: the latest in every state and every dead one; each entry with its sentence",
+          parameters: [
+            {
+              name: "kind",
+              in: "query",
+              schema: { type: "string", enum: ACTIVITY_KINDS },
+              description: "people: changes made in Tributary, no deliveries; github: what GitHub reported or reconciliation found, and deliveries; failed: retrying and dead deliveries only",
+            },
+          ],
+          responses: { "200": ok("Activity", ref("Activity")), ...errors(400, 401, 404) },
+        },
       },
       "/integrations/{installationId}/deliveries/{deliveryId}/retry": {
         parameters: [installationId, pathParam("deliveryId", { type: "string" }, "The delivery's X-GitHub-Delivery id")],
@@ -220,7 +233,8 @@ export function openApiDocument(publicUrl: string) {
         Activity: {
           type: "object",
           properties: {
-            audit: { type: "array", items: ref("AuditEntry"), description: "Newest first" },
+            kind: { enum: ACTIVITY_KINDS, description: "The kind of activity listed" },
+            audit: { type: "array", items: ref("AuditEntry"), description: `Newest first; the latest ${AUDIT_TRAIL_LENGTH} are kept` },
             deadCount: { type: "integer", description: "Dead deliveries of the integration, all of them" },
             deliveries: { type: "array", items: ref("Delivery"), description: "The latest deliveries in every state and every dead one, newest first" },
           },
@@ -228,10 +242,25 @@ export function openApiDocument(publicUrl: string) {
         AuditEntry: {
           type: "object",
           properties: {
-            action: { type: "string" },
-            actor: { type: ["object", "null"], properties: { id: { type: "integer" }, login: { type: "string" } }, description: "Null for changes GitHub or reconciliation made" },
+            action: { type: "string", description: "web.* for changes made in Tributary, reconcile.* for what reconciliation found, event.action of GitHub's webhook otherwise" },
+            origin: { enum: ["person", "github", "reconciliation"] },
+            actor: { type: ["object", "null"], properties: { id: { type: "integer" }, login: { type: "string" } }, description: "Who did it; null for what reconciliation found" },
             at: { type: "string", format: "date-time" },
             deliveryId: { type: ["string", "null"], description: "The webhook delivery that caused it" },
+            repositories: {
+              type: "array",
+              items: { type: "object", properties: { id: { type: "integer" }, fullName: { type: "string" } } },
+              description: `The repositories it concerned (the first ${AUDIT_REPOSITORIES_LISTED}), by their current name`,
+            },
+            repositoryCount: { type: "integer", description: "How many repositories it concerned in all" },
+            renamed: { type: ["object", "null"], properties: { from: { type: "string" }, to: { type: "string" } }, description: "A rename of the integration or of the account" },
+            service: { type: ["object", "null"], properties: { name: { enum: SERVICES }, enabled: { type: "boolean" } }, description: "A service switched on or off" },
+            retriedDelivery: {
+              type: ["object", "null"],
+              properties: { id: { type: "string" }, event: { type: ["string", "null"] }, action: { type: ["string", "null"] } },
+              description: "The dead delivery a person retried",
+            },
+            sentence: { type: "string", description: "What happened, in words: \"mona turned Tickets off\"" },
           },
         },
         Delivery: {
@@ -250,6 +279,7 @@ export function openApiDocument(publicUrl: string) {
             nextAttemptAt: { type: ["string", "null"], format: "date-time", description: "Set while retrying" },
             finishedAt: { type: ["string", "null"], format: "date-time", description: "When it was processed, or given up on" },
             reason: { type: ["string", "null"], description: "Why the last attempt failed, for retrying and dead deliveries" },
+            sentence: { type: "string", description: "What happened, in words: \"GitHub: pull request opened on acme/widgets — processed\"" },
           },
         },
         ApiToken: {

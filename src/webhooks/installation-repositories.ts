@@ -1,6 +1,6 @@
 import type { Context, Probot } from "probot";
 import { actorOf, gitHubTime } from "../domain/installation.js";
-import { appendAudit, recordInstallationSnapshot } from "../storage/integrations.js";
+import { appendAudit, auditRepositories, recordInstallationSnapshot } from "../storage/integrations.js";
 import { requestBackfill, stopService } from "../backfill/control.js";
 import { SERVICES } from "../storage/models/import-status.js";
 import { completeRepositoryRefs, setRepositoryGrants } from "../storage/repositories.js";
@@ -18,11 +18,13 @@ async function repositoriesChanged(context: Context<"installation_repositories">
   if (removed.length > 0) {
     for (const service of SERVICES) await stopService(installation.id, service, removed.map((repo) => Number(repo.id)));
   }
+  const changed = action === "added" ? repositories_added : removed;
   await appendAudit(installation.id, {
     action: `installation_repositories.${action}`,
     actor: actorOf(sender),
     at,
     deliveryId: context.id,
+    ...auditRepositories(changed.map((repo) => ({ id: Number(repo.id), fullName: repo.full_name }))),
   });
   context.log.info(
     { installationId: installation.id, added: repositories_added.length, removed: repositories_removed.length, repository_selection },

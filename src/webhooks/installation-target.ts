@@ -15,7 +15,13 @@ async function renamed(context: Context<"installation_target.renamed">) {
   const to = account.login ?? account.slug ?? integration.account.login;
   await renameAccount(installation.id, from, to);
   await renameOwner(installation.id, to);
-  await appendAudit(installation.id, { action: "installation_target.renamed", actor: actorOf(sender), at: new Date(), deliveryId: context.id });
+  await appendAudit(installation.id, {
+    action: "installation_target.renamed",
+    actor: actorOf(sender),
+    at: new Date(),
+    deliveryId: context.id,
+    renamed: { from, to },
+  });
   context.log.info({ installationId: installation.id, from, to }, "account renamed");
 }
 

@@ -3,18 +3,20 @@ import { actorOf, gitHubTime, type LifecycleAction } from "../domain/installatio
 import {
   appendAudit,
   applyLifecycleAction,
+  auditRepositories,
   recordInstallationSnapshot,
   recordInstaller,
 } from "../storage/integrations.js";
 import { requestBackfill } from "../backfill/control.js";
+import type { AuditEntry } from "../storage/models/integration.js";
 import { revokeOtherGrants, setRepositoryGrants } from "../storage/repositories.js";
 
 type InstallationContext = Context<"installation">;
 type LifecycleContext = Context<"installation.deleted" | "installation.suspend" | "installation.unsuspend">;
 
-async function audit(context: InstallationContext, at: Date) {
+async function audit(context: InstallationContext, at: Date, details: Pick<AuditEntry, "repositories" | "repositoryCount"> = {}) {
   const { installation, action, sender } = context.payload;
-  await appendAudit(installation.id, { action: `installation.${action}`, actor: actorOf(sender), at, deliveryId: context.id });
+  await appendAudit(installation.id, { action: `installation.${action}`, actor: actorOf(sender), at, deliveryId: context.id, ...details });
 }
 
 async function created(context: Context<"installation.created">) {
@@ -23,7 +25,7 @@ async function created(context: Context<"installation.created">) {
   await recordInstallationSnapshot(installation);
   await recordInstaller(installation.id, actorOf(sender), actorOf(requester));
   await setRepositoryGrants(installation.id, repositories, true, at);
-  await audit(context, at);
+  await audit(context, at, auditRepositories(repositories.map((repo) => ({ id: repo.id, fullName: repo.full_name }))));
   // History is imported by background workers; the webhook is answered right away.
   const queued = await requestBackfill(installation.id);
   context.log.info({ installationId: installation.id, account: installation.account?.id, queued }, "integration created");

@@ -76,6 +76,15 @@ describe("reconcile", () => {
       ["neworg/repo-1", "private", true],
       ["neworg/repo-2", "internal", true],
     ]);
+    // Grants found changed: one audit entry each way, naming the repositories.
+    expect((await storedIntegration(4444)).audit.map(({ action, repositories }) => [action, repositories?.map((repo) => repo.fullName)])).toEqual([
+      ["reconcile.created", undefined],
+      ["reconcile.repository_granted", ["neworg/repo-0", "neworg/repo-1", "neworg/repo-2"]],
+    ]);
+    expect((await storedIntegration(957387)).audit.slice(-2)).toMatchObject([
+      { action: "reconcile.repository_granted", repositories: [{ id: 186853007, fullName: "Codertocat/Space" }] },
+      { action: "reconcile.repository_revoked", repositories: [{ id: 186853002, fullName: "Codertocat/Hello-World" }] },
+    ]);
   });
 
   it("changes nothing when run again", async () => {

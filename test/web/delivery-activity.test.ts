@@ -77,8 +77,16 @@ describe("the Activity page's deliveries", () => {
         nextAttemptAt: null,
         finishedAt: null,
         reason: null,
+        sentence: "GitHub: pull request opened on org-a/repo-0 — received, waiting to be processed",
       },
-      expect.objectContaining({ deliveryId: "d-processing", state: "processing", repository: null, attempts: 1, reason: null }),
+      expect.objectContaining({
+        deliveryId: "d-processing",
+        state: "processing",
+        repository: null,
+        attempts: 1,
+        reason: null,
+        sentence: "GitHub: pull request opened — being processed (attempt 1)",
+      }),
       expect.objectContaining({
         deliveryId: "d-retrying",
         state: "retrying",
@@ -86,22 +94,40 @@ describe("the Activity page's deliveries", () => {
         attempts: 1,
         nextAttemptAt: retryAt.toISOString(),
         reason: "HttpError: GitHub answered 502",
+        sentence: `GitHub: pull request opened on repository 424242 — attempt 1 failed; next attempt at ${retryAt.toISOString()}`,
       }),
-      expect.objectContaining({ deliveryId: "d-processed", state: "processed", repository: { id: 100101, fullName: "org-a/repo-1" }, finishedAt: expect.any(String), reason: null }),
-      expect.objectContaining({ deliveryId: "d-dead", state: "dead", attempts: 1, finishedAt: expect.any(String), reason: "invalid payload: pull_request.number is required" }),
+      expect.objectContaining({
+        deliveryId: "d-processed",
+        state: "processed",
+        repository: { id: 100101, fullName: "org-a/repo-1" },
+        finishedAt: expect.any(String),
+        reason: null,
+        sentence: "GitHub: pull request opened on org-a/repo-1 — processed",
+      }),
+      expect.objectContaining({
+        deliveryId: "d-dead",
+        state: "dead",
+        attempts: 1,
+        finishedAt: expect.any(String),
+        reason: "invalid payload: pull_request.number is required",
+        sentence: "GitHub: pull request opened on org-a/repo-0 — gave up after 1 attempt",
+      }),
     ]);
 
     const page = await (await browser.fetch("/integrations/1001/activity")).text();
     expect(page).toContain("1 dead delivery needs attention.");
     expect(page).toContain(readable(received));
     expect(page).toContain(readable(retryAt));
-    expect(page).toContain("repository 424242");
+    expect(page).toContain('pull request opened on <span class="muted">repository 424242</span> — attempt 1 failed; next attempt at <time');
     expect(page).toContain("HttpError: GitHub answered 502");
     expect(page).not.toContain("d-other");
-    const deadRow = page.slice(page.indexOf('data-delivery="d-dead"'));
-    expect(deadRow).toMatch(/^data-delivery="d-dead" class="attention">/);
+    const deadRow = page.slice(page.indexOf('id="delivery-d-dead"'));
+    expect(deadRow).toMatch(/^id="delivery-d-dead" data-delivery="d-dead" class="attention">/);
     expect(deadRow).toContain(readable(dead));
-    expect(deadRow).toContain("org-a/repo-0");
+    expect(deadRow).toContain(
+      'GitHub: pull request opened on <a href="/integrations/1001/repositories?q=org-a%2Frepo-0">org-a/repo-0</a> — gave up after 1 attempt',
+    );
+    expect(deadRow).toContain('<code class="nowrap">pull_request.opened</code>, delivery <code title="d-dead">d-dead</code>');
     expect(deadRow).toContain('<span class="badge bad">dead</span>');
     expect(deadRow).toContain('action="/integrations/1001/deliveries/d-dead/retry"');
     expect(deadRow).toContain('aria-label="Retry delivery d-dead (pull_request.opened)">Retry</button>');

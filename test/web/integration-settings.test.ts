@@ -163,7 +163,7 @@ describe("activity", () => {
       expect.objectContaining({ deliveryId: "d0c5-1001", event: "pull_request", action: "opened", state: "processed", repository: { id: repoIds[0], fullName: "org-a/repo-0" } }),
     ]);
     const page = await (await browser.fetch("/integrations/1001/activity")).text();
-    expect(page).toContain("web.renamed");
-    expect(page).toContain("d0c5-1001");
+    expect(page).toContain("<strong>alice</strong> renamed the integration from “org-a” to “Renamed”");
+    expect(page).toContain('<code title="d0c5-1001">d0c5-1001</code>');
   });
 });

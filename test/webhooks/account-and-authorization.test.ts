@@ -33,7 +33,7 @@ describe("installation_target.renamed", () => {
     const integration = await storedIntegration(957387);
     expect(integration.account).toMatchObject({ id: 21031067, login: "Octocorp" });
     expect(integration.name).toBe("Octocorp");
-    expect(integration.audit.at(-1)?.action).toBe("installation_target.renamed");
+    expect(integration.audit.at(-1)).toMatchObject({ action: "installation_target.renamed", renamed: { from: "Codertocat", to: "Octocorp" } });
     expect(await storedRepository(186853002)).toMatchObject({ fullName: "Octocorp/Hello-World" });
   });
 

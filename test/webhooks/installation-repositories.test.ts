@@ -33,7 +33,12 @@ describe("installation_repositories", () => {
     expect(await storedRepository(SPACE)).toMatchObject({ fullName: "Codertocat/Space", installationId: 957387, granted: true });
     expect(await storedRepository(HELLO_WORLD)).toMatchObject({ granted: true });
     const audit = (await storedIntegration(957387)).audit.at(-1);
-    expect(audit).toMatchObject({ action: "installation_repositories.added", deliveryId, actor: { login: "Codertocat" } });
+    expect(audit).toMatchObject({
+      action: "installation_repositories.added",
+      deliveryId,
+      actor: { login: "Codertocat" },
+      repositories: [{ id: SPACE, fullName: "Codertocat/Space" }],
+    });
   });
 
   it("withdraws the grant of removed repositories but keeps their records", async () => {
@@ -41,6 +46,10 @@ describe("installation_repositories", () => {
     await deliver(probot, "installation_repositories", exampleAction("installation_repositories", "removed"));
 
     expect(await storedRepository(1296269)).toMatchObject({ fullName: "octocat/Hello-World", granted: false });
+    expect((await storedIntegration(2)).audit.at(-1)).toMatchObject({
+      action: "installation_repositories.removed",
+      repositories: [{ id: 1296269, fullName: "octocat/Hello-World" }],
+    });
   });
 
   it("follows a switch of the repository selection between selected and all", async () => {

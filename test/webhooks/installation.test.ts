@@ -41,7 +41,13 @@ describe("installation.created", () => {
     expect(integration.permissions).toEqual(payload.installation.permissions);
     expect(integration.events).toEqual(payload.installation.events);
     expect(integration.audit).toEqual([
-      { action: "installation.created", actor: { id: 21031067, login: "Codertocat" }, at: new Date(1557933591_000), deliveryId },
+      {
+        action: "installation.created",
+        actor: { id: 21031067, login: "Codertocat" },
+        at: new Date(1557933591_000),
+        deliveryId,
+        repositories: [{ id: 186853002, fullName: "Codertocat/Hello-World" }],
+      },
     ]);
     expect(await storedRepository(186853002)).toMatchObject({
       nodeId: "MDEwOlJlcG9zaXRvcnkxODY4NTMwMDI=",

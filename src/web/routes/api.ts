@@ -6,7 +6,7 @@ import type { WebContext } from "../context.js";
 import { notFound } from "../http-error.js";
 import { reimport, rename, retryDelivery, switchService } from "../integration-actions.js";
 import { activityReport, repositoryReport, summarize, troubleshoot } from "../integration-reports.js";
-import { deliveryIdParam, idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleInput, tokenInput } from "../inputs.js";
+import { activityFilter, deliveryIdParam, idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleInput, tokenInput } from "../inputs.js";
 import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
 import { openApiDocument } from "../openapi.js";
 import { visibleSummaries } from "../visible-integrations.js";
@@ -89,7 +89,12 @@ export function apiRoutes(context: WebContext): ApiRoute[] {
       access: "integration",
       handle: async (_req, res) => ({ problems: await troubleshoot(integration(res), await context.links()) }),
     },
-    { method: "get", path: "/integrations/{installationId}/activity", access: "integration", handle: async (_req, res) => activityReport(integration(res)) },
+    {
+      method: "get",
+      path: "/integrations/{installationId}/activity",
+      access: "integration",
+      handle: async (req, res) => activityReport(integration(res), activityFilter(req.query)),
+    },
     {
       method: "post",
       path: "/integrations/{installationId}/deliveries/{deliveryId}/retry",

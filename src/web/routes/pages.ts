@@ -7,7 +7,7 @@ import { testConnection } from "../connection-check.js";
 import type { WebContext } from "../context.js";
 import { reimport, rename, retryDelivery, switchService } from "../integration-actions.js";
 import { activityReport, repositoryReport, summarize, troubleshoot, type IntegrationSummary } from "../integration-reports.js";
-import { deliveryIdParam, idParam, parseForm, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleForm, tokenForm } from "../inputs.js";
+import { activityFilter, deliveryIdParam, idParam, parseForm, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleForm, tokenForm } from "../inputs.js";
 import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
 import { handOverNewToken, takeNewToken } from "../new-token-cookie.js";
 import { visibleSummaries } from "../visible-integrations.js";
@@ -87,8 +87,8 @@ export function pageRoutes(context: WebContext): Router {
     const problems = await troubleshoot(integrationOf(res).integration, await context.links());
     await show(res, "troubleshooting", () => troubleshootingTab(problems));
   });
-  one.get("/activity", async (_req, res) => {
-    const activity = await activityReport(integrationOf(res).integration);
+  one.get("/activity", async (req, res) => {
+    const activity = await activityReport(integrationOf(res).integration, activityFilter(req.query));
     await show(res, "activity", (summary) => activityTab(viewerOf(res), summary, activity));
   });
 
