@@ -7,7 +7,7 @@ import type { IntegrationSummary, RepositoryReport } from "../integration-report
 import type { Viewer } from "../viewer.js";
 import type { FormProblems } from "../inputs.js";
 import { fieldState } from "./forms.js";
-import { formatTime, html, type SafeHtml } from "./html.js";
+import { avatar, formatTime, html, type SafeHtml } from "./html.js";
 import { SERVICE_LABELS, problemsBadge } from "./integrations-page.js";
 import { page } from "./layout.js";
 import type { PageScript } from "./scripts.js";
@@ -49,7 +49,7 @@ export function integrationPage({ viewer, summary, tab, content, notice, script 
     viewer,
     script,
     body: html`<p><a href="/integrations">← Integrations</a></p>
-<h1>${summary.account.avatarUrl ? html`<img class="avatar" src="${summary.account.avatarUrl}" alt="" width="32" height="32"> ` : ""}${summary.name}
+<h1 class="who">${avatar(summary.account.login, summary.account.avatarUrl)}${summary.name}
   <span class="badge ${summary.status}">${summary.status}</span></h1>
 ${noticeText ? html`<p class="notice" role="status">${noticeText}</p>` : ""}
 <nav aria-label="Integration"><ul class="tabs">${Object.entries(TABS).map(

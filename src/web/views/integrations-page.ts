@@ -1,6 +1,6 @@
 import type { IntegrationSummary } from "../integration-reports.js";
 import type { Viewer } from "../viewer.js";
-import { formatTime, html } from "./html.js";
+import { avatar, formatTime, html } from "./html.js";
 import { page } from "./layout.js";
 
 export const SERVICE_LABELS = { repos: "Repositories", pullRequests: "Pull requests", tickets: "Tickets" } as const;
@@ -19,7 +19,7 @@ export function problemsBadge(count: number, href: string) {
 export function integrationsPage(viewer: Viewer, integrations: IntegrationSummary[], installUrl: string): string {
   const rows = integrations.map(
     (integration) => html`<tr>
-  <td>${integration.account.avatarUrl ? html`<img class="avatar" src="${integration.account.avatarUrl}" alt="" width="32" height="32"> ` : ""}${integration.account.login}</td>
+  <td><span class="who">${avatar(integration.account.login, integration.account.avatarUrl)}${integration.account.login}</span></td>
   <td><a href="/integrations/${integration.installationId}">${integration.name}</a></td>
   <td><span class="badge ${integration.status}">${integration.status}</span></td>
   <td>${servicesList(integration.services)}</td>

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Viewer } from "../viewer.js";
-import { html, SafeHtml } from "./html.js";
-import { PAGE_SCRIPTS, type PageScript } from "./scripts.js";
+import { avatar, html, SafeHtml } from "./html.js";
+import { COMMON_SCRIPT, PAGE_SCRIPTS, type PageScript } from "./scripts.js";
 
 const STYLES = `
 :root { color-scheme: light dark; --fg:#1f2328; --muted:#59636e; --bg:#fff; --panel:#f6f8fa; --line:#d1d9e0; --accent:#0969da;
@@ -19,16 +19,24 @@ header.top nav { display:flex; gap:1rem; align-items:center; flex-wrap:wrap; }
 main { max-width:72rem; margin:0 auto; padding:1.25rem; }
 h1 { font-size:1.5rem; margin:.25rem 0 1rem; } h2 { font-size:1.2rem; margin:1.5rem 0 .5rem; }
 .muted { color:var(--muted); }
-.avatar { width:32px; height:32px; border-radius:6px; vertical-align:middle; }
+.avatar { position:relative; display:inline-flex; align-items:center; justify-content:center; flex:none; width:32px; height:32px; border-radius:6px;
+  overflow:hidden; vertical-align:middle; font-size:.8rem; font-weight:700; line-height:1; color:#fff; background:#57606a; }
+.avatar img { position:absolute; inset:0; width:100%; height:100%; }
+.avatar.tone-0 { background:#8250df; } .avatar.tone-1 { background:#0969da; } .avatar.tone-2 { background:#1a7f37; }
+.avatar.tone-3 { background:#bc4c00; } .avatar.tone-4 { background:#bf3989; } .avatar.tone-5 { background:#57606a; }
+.who { display:inline-flex; align-items:center; gap:.5rem; } h1.who { display:flex; flex-wrap:wrap; }
 table { width:100%; border-collapse:collapse; } th, td { text-align:left; padding:.5rem; border-bottom:1px solid var(--line); vertical-align:top; }
-.table-wrap { overflow-x:auto; }
+.table-wrap { overflow-x:auto; max-width:100%; }
 .badge { display:inline-block; padding:0 .5rem; border-radius:1rem; font-size:.85rem; border:1px solid var(--line); white-space:nowrap; }
 .badge.active, .badge.done, .badge.ok { color:var(--ok); border-color:var(--ok); }
 .badge.suspended, .badge.pending, .badge.importing, .badge.stopped, .badge.warn { color:var(--warn); border-color:var(--warn); }
 .badge.uninstalled, .badge.failed, .badge.bad { color:var(--bad); border-color:var(--bad); }
 button, .button { font:inherit; padding:.4rem .9rem; border-radius:6px; border:1px solid var(--line); background:var(--panel); color:var(--fg); cursor:pointer; text-decoration:none; display:inline-block; }
 button.primary, .button.primary { background:var(--accent); border-color:var(--accent); color:#fff; }
-input, select { font:inherit; padding:.35rem .5rem; border-radius:6px; border:1px solid var(--line); background:var(--bg); color:var(--fg); }
+input, select { font:inherit; padding:.35rem .5rem; border-radius:6px; border:1px solid var(--line); background:var(--bg); color:var(--fg); max-width:100%; }
+:disabled { opacity:.5; cursor:not-allowed; }
+[aria-invalid="true"] { border-color:var(--bad); box-shadow:0 0 0 1px var(--bad); }
+.field-error { color:var(--bad); margin:.25rem 0 0; font-size:.9rem; }
 label { font-weight:600; }
 form.inline { display:inline; }
 .row { display:flex; flex-wrap:wrap; gap:.75rem; align-items:end; }
@@ -47,23 +55,40 @@ dt { font-weight:600; } dd { margin:0 0 .5rem 0; }
 .switch button[aria-checked="true"]::after { left:1.55rem; background:#fff; }
 .notice { padding:.75rem 1rem; border-radius:6px; border:1px solid var(--ok); margin:1rem 0; }
 .notice.error { border-color:var(--bad); }
+.notice > :first-child { margin-top:0; } .notice > :last-child { margin-bottom:0; }
 progress { width:8rem; }
+ul.services { list-style:none; margin:0; padding:0; } ul.services li { margin:.15rem 0; }
+#overall progress { width:min(24rem, 100%); vertical-align:middle; }
+nav.pages { display:flex; gap:1rem; align-items:center; margin:1rem 0; }
+.bad-text { color:var(--bad); }
 .problem { border-left:4px solid var(--bad); }
 tr.attention > td { background:var(--panel); } tr.attention > td:first-child { box-shadow:inset 4px 0 var(--bad); }
 td.reason { min-width:12rem; max-width:28rem; overflow-wrap:anywhere; }
 .nowrap { white-space:nowrap; }
 td.when { min-width:7.5rem; } /* the date on one line, the time on the next */
 code, .token { font-family: ui-monospace, monospace; word-break:break-all; }
+.secret { display:flex; flex-wrap:wrap; gap:.5rem; align-items:center; }
+.secret .token { padding:.35rem .5rem; border:1px solid var(--line); border-radius:6px; background:var(--panel); margin:0; }
+.error-page .code { font-size:.9rem; letter-spacing:.05em; text-transform:uppercase; }
+@media (max-width: 40rem) {
+  main { padding:.75rem; } header.top { padding:.5rem .75rem; gap:.5rem; } header.top nav { gap:.5rem .75rem; }
+  th, td { padding:.4rem; }
+  .table-wrap > table { min-width:40rem; } /* scrolls inside its frame rather than squeezing every column */
+}
 `;
 
 export interface PageOptions {
   title: string;
   viewer?: Viewer;
   body: SafeHtml;
+  /** The page's own script, run after the body is parsed; the common script runs on every page besides. */
   script?: PageScript;
   /** Reloads the page after this many seconds (while waiting for something that happens elsewhere). */
   refreshSeconds?: number;
 }
+
+// Our own constants only: the policy allows each by its hash.
+const inlineScript = (code: string) => new SafeHtml(`<script>${code}</script>`);
 
 export function page({ title, viewer, body, script, refreshSeconds }: PageOptions): string {
   return `<!doctype html>${html`<html lang="en">
@@ -73,6 +98,7 @@ export function page({ title, viewer, body, script, refreshSeconds }: PageOption
 ${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">` : ""}
 <title>${title} · Tributary</title>
 <style>${new SafeHtml(STYLES)}</style>
+${inlineScript(COMMON_SCRIPT)}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
@@ -81,7 +107,7 @@ ${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">`
   ${viewer ? html`<nav aria-label="Main">
     <a href="/integrations">Integrations</a>
     <a href="/settings/tokens">API tokens</a>
-    <span>${viewer.avatarUrl ? html`<img class="avatar" src="${viewer.avatarUrl}" alt="" width="32" height="32"> ` : ""}${viewer.login}</span>
+    <span class="who">${avatar(viewer.login, viewer.avatarUrl)}${viewer.login}</span>
     <form class="inline" method="post" action="/auth/signout">
       <input type="hidden" name="_csrf" value="${viewer.csrfToken}">
       <button type="submit">Sign out</button>
@@ -91,7 +117,7 @@ ${refreshSeconds ? html`<meta http-equiv="refresh" content="${refreshSeconds}">`
 <main id="main">
 ${body}
 </main>
-${script ? new SafeHtml(`<script>${PAGE_SCRIPTS[script]}</script>`) : ""}
+${script ? inlineScript(PAGE_SCRIPTS[script]) : ""}
 </body>
 </html>`}`;
 }
@@ -105,7 +131,7 @@ const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).di
 export const contentSecurityPolicy = (githubWebUrl: string) => [
   "default-src 'none'",
   `style-src ${sha256(STYLES)}`,
-  `script-src ${Object.values(PAGE_SCRIPTS).map(sha256).join(" ")}`,
+  `script-src ${[COMMON_SCRIPT, ...Object.values(PAGE_SCRIPTS)].map(sha256).join(" ")}`,
   `img-src 'self' https: data: ${new URL(githubWebUrl).origin}`,
   "connect-src 'self'",
   "form-action 'self'",

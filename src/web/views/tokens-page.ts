@@ -44,7 +44,7 @@ ${
 <caption class="muted">Your tokens, newest first</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col"><span class="muted">Actions</span></th></tr></thead>
 <tbody>${tokens.map(
-        (token) => html`<tr data-token="${token.id}"><td>${token.name}</td><td><code>${token.prefix}…</code></td><td>${formatTime(token.createdAt)}</td><td>${formatTime(token.lastUsedAt)}</td><td>${expiry(token, now)}</td>
+        (token) => html`<tr data-token="${token.id}"><td>${token.name}</td><td><code class="nowrap">${token.prefix}…</code></td><td>${formatTime(token.createdAt)}</td><td>${formatTime(token.lastUsedAt)}</td><td>${expiry(token, now)}</td>
 <td><form class="inline" method="post" action="/settings/tokens/${token.id}/delete">${csrf}<button type="submit" aria-label="Delete token ${token.name}">Delete</button></form></td></tr>`,
       )}</tbody></table></div>`
 }`,
