@@ -1,4 +1,4 @@
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCREENSHOTS, signIn, startBrowserStack, type BrowserStack } from "./harness.js";
 
@@ -41,8 +41,11 @@ async function signInAs(login: string): Promise<void> {
   await signIn(stack);
 }
 
+const style = (locator: Locator, property: string) =>
+  locator.evaluate((element, name) => element.ownerDocument.defaultView!.getComputedStyle(element).getPropertyValue(name), property);
+
 /** The page scrolls sideways only if something on it is wider than the window. */
-const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+const pageWidth = (page: Page) => page.evaluate<number>("document.documentElement.scrollWidth");
 
 describe("errors in a browser", () => {
   it("shows a blank rename's problem next to the name, with what was typed kept", async () => {
@@ -90,7 +93,7 @@ describe("API tokens in a browser", () => {
 
     await page.getByRole("button", { name: "Copy" }).click();
     await page.getByText("Copied.").waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    expect(await page.evaluate<string>("navigator.clipboard.readText()")).toBe(token);
     await screenshot("tokens");
 
     await page.reload();
@@ -125,10 +128,10 @@ describe("details in a browser", () => {
     for (const control of controls) {
       expect(await control.isDisabled()).toBe(true);
       expect(await control.getAttribute("title")).toBe("Only owners of the organization can change this");
-      expect(await control.evaluate((element) => getComputedStyle(element).opacity)).toBe("0.5");
-      expect(await control.evaluate((element) => getComputedStyle(element).cursor)).toBe("not-allowed");
+      expect(await style(control, "opacity")).toBe("0.5");
+      expect(await style(control, "cursor")).toBe("not-allowed");
     }
-    expect(await page.getByRole("button", { name: "Sign out" }).evaluate((element) => getComputedStyle(element).opacity)).toBe("1");
+    expect(await style(page.getByRole("button", { name: "Sign out" }), "opacity")).toBe("1");
     await screenshot("member-view");
     await signInAs(github.org.admins()[0]!.login);
   }, 60_000);
