@@ -1,8 +1,8 @@
 import { auditKind, auditOrigin, eventInWords, type AuditOrigin } from "../domain/activity.js";
 import { SERVICES, type Service } from "../storage/models/import-status.js";
 import type { Actor, AuditEntry } from "../storage/models/integration.js";
-import { repositoryNames } from "../storage/repository-names.js";
-import { listOf, sentence, type Sentence, type SentencePart } from "./sentence.js";
+import { repositoryNames, type RepositoryName } from "../storage/repository-names.js";
+import { listOf, sentence, type Sentence, type SentencePart, type SentenceRepository } from "./sentence.js";
 
 /** One audit entry as the Activity page and the API show it. */
 export interface AuditActivity {
@@ -14,7 +14,7 @@ export interface AuditActivity {
   /** The webhook delivery that caused it. */
   deliveryId: string | null;
   /** The repositories it concerned, by their name now (their name then if Tributary no longer has them). */
-  repositories: { id: number; fullName: string }[];
+  repositories: (SentenceRepository & { fullName: string })[];
   /** How many repositories it concerned: more than are listed after a large change. */
   repositoryCount: number;
   renamed: { from: string; to: string } | null;
@@ -42,8 +42,8 @@ function retriedDeliveryOf({ retriedDelivery, action }: AuditEntry): Facts["retr
   return id ? { id, event: null, action: null } : null;
 }
 
-function facts(entry: AuditEntry, names: Map<number, string>): Facts {
-  const repositories = (entry.repositories ?? []).map(({ id, fullName }) => ({ id, fullName: names.get(id) ?? fullName }));
+function facts(entry: AuditEntry, names: Map<number, RepositoryName>): Facts {
+  const repositories = (entry.repositories ?? []).map(({ id, fullName }) => ({ id, fullName: names.get(id)?.fullName ?? fullName, granted: names.get(id)?.granted ?? false }));
   return {
     action: entry.action,
     origin: auditOrigin(entry.action),

@@ -1,9 +1,9 @@
 import { listDeadDeliveries } from "../storage/dead-deliveries.js";
 import { countDeadDeliveries, listRecentDeliveries } from "../storage/deliveries.js";
 import type { DeliveryState } from "../storage/models/delivery.js";
-import { repositoryNames } from "../storage/repository-names.js";
+import { repositoryNames, type RepositoryName } from "../storage/repository-names.js";
 import { eventInWords } from "../domain/activity.js";
-import { sentence, type Sentence } from "./sentence.js";
+import { sentence, type Sentence, type SentenceRepository } from "./sentence.js";
 
 /** One inbox entry as the Activity page and the API show it. */
 export interface DeliveryActivity {
@@ -11,8 +11,7 @@ export interface DeliveryActivity {
   event: string;
   action: string | null;
   state: DeliveryState;
-  /** `fullName` is null for a repository Tributary has not stored. */
-  repository: { id: number; fullName: string | null } | null;
+  repository: SentenceRepository | null;
   receivedAt: Date;
   attempts: number;
   /** When a retrying delivery is attempted again; null in every other state. */
@@ -46,14 +45,14 @@ function progress({ state, attempts, nextAttemptAt }: Omit<DeliveryActivity, "se
   }
 }
 
-function describe(delivery: StoredDelivery, names: Map<number, string>): DeliveryActivity {
+function describe(delivery: StoredDelivery, names: Map<number, RepositoryName>): DeliveryActivity {
   const { _id, event, action, state, repositoryId, receivedAt, attempts, dueAt, finishedAt, lastError } = delivery;
   const facts = {
     deliveryId: _id,
     event,
     action: action ?? null,
     state,
-    repository: repositoryId ? { id: repositoryId, fullName: names.get(repositoryId) ?? null } : null,
+    repository: repositoryId ? { id: repositoryId, fullName: names.get(repositoryId)?.fullName ?? null, granted: names.get(repositoryId)?.granted ?? false } : null,
     receivedAt,
     attempts,
     nextAttemptAt: state === "retrying" ? (dueAt ?? null) : null,

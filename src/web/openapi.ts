@@ -249,7 +249,7 @@ export function openApiDocument(publicUrl: string) {
             deliveryId: { type: ["string", "null"], description: "The webhook delivery that caused it" },
             repositories: {
               type: "array",
-              items: { type: "object", properties: { id: { type: "integer" }, fullName: { type: "string" } } },
+              items: { type: "object", properties: { id: { type: "integer" }, fullName: { type: "string" }, granted: { type: "boolean", description: "Whether the installation grants it now" } } },
               description: `The repositories it concerned (the first ${AUDIT_REPOSITORIES_LISTED}), by their current name`,
             },
             repositoryCount: { type: "integer", description: "How many repositories it concerned in all" },
@@ -272,7 +272,11 @@ export function openApiDocument(publicUrl: string) {
             state: { enum: DELIVERY_STATES, description: "received → processing → processed, or → retrying → … → dead after the last attempt" },
             repository: {
               type: ["object", "null"],
-              properties: { id: { type: "integer" }, fullName: { type: ["string", "null"], description: "Null for a repository Tributary has not stored" } },
+              properties: {
+                id: { type: "integer" },
+                fullName: { type: ["string", "null"], description: "Null for a repository Tributary has not stored" },
+                granted: { type: "boolean", description: "Whether the installation grants it now" },
+              },
             },
             receivedAt: { type: "string", format: "date-time" },
             attempts: { type: "integer" },

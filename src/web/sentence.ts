@@ -8,11 +8,17 @@ import { SERVICE_LABELS } from "./views/integrations-page.js";
 export type SentencePart =
   | string
   | { person: string }
-  /** `fullName` is null for a repository Tributary has not stored. */
-  | { repository: { id: number; fullName: string | null } }
+  | { repository: SentenceRepository }
   | { service: Service }
   | { delivery: string }
   | { time: Date };
+
+/** `fullName` is null for a repository Tributary has not stored; `granted`: whether the installation grants it now. */
+export interface SentenceRepository {
+  id: number;
+  fullName: string | null;
+  granted: boolean;
+}
 
 export class Sentence {
   constructor(readonly parts: readonly SentencePart[]) {}

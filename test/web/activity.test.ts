@@ -82,15 +82,17 @@ describe("what GitHub reported", () => {
       origin: "github",
       actor: { id: 21031067, login: "Codertocat" },
       deliveryId: removal,
-      repositories: [{ id: SPACE, fullName: "Codertocat/Space" }],
+      repositories: [{ id: SPACE, fullName: "Codertocat/Space", granted: false }],
       repositoryCount: 1,
     });
 
     const html = await page();
     const row = html.slice(html.indexOf('data-audit="installation_repositories.removed"'));
     expect(row).toMatch(new RegExp(`^[^\n]*<td class="when"><time datetime="${audit[0]!.at}"[^>]*>${toTheSecond(audit[0]!.at)}</time></td>`));
-    expect(row).toContain(
-      `GitHub: <strong>Codertocat</strong> removed <a href="/integrations/${INSTALLATION}/repositories?q=Codertocat%2FSpace">Codertocat/Space</a> from the installation`,
+    // A repository the installation no longer grants is not on the Repositories tab: named, not linked.
+    expect(row).toContain("GitHub: <strong>Codertocat</strong> removed Codertocat/Space from the installation");
+    expect(html).toContain(
+      `GitHub: <strong>Codertocat</strong> installed the app with access to <a href="/integrations/${INSTALLATION}/repositories?q=Codertocat%2FHello-World">Codertocat/Hello-World</a>`,
     );
     // The delivery's event in words and as GitHub names it; its id short, whole on hover, linking to its row below.
     expect(row).toContain(
@@ -113,7 +115,7 @@ describe("what GitHub reported", () => {
     const { audit } = await activity();
     expect(audit[0]).toMatchObject({ renamed: { from: "Codertocat", to: "Octocorp" }, sentence: "GitHub: Codertocat renamed the account from Codertocat to Octocorp" });
     // The repository is named as it is called now.
-    expect(audit[1]!.repositories).toEqual([{ id: HELLO_WORLD, fullName: "Octocorp/Hello-World" }]);
+    expect(audit[1]!.repositories).toEqual([{ id: HELLO_WORLD, fullName: "Octocorp/Hello-World", granted: true }]);
   });
 });
 

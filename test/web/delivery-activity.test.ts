@@ -71,7 +71,7 @@ describe("the Activity page's deliveries", () => {
         event: "pull_request",
         action: "opened",
         state: "received",
-        repository: { id: 100100, fullName: "org-a/repo-0" },
+        repository: { id: 100100, fullName: "org-a/repo-0", granted: true },
         receivedAt: received.toISOString(),
         attempts: 0,
         nextAttemptAt: null,
@@ -90,7 +90,7 @@ describe("the Activity page's deliveries", () => {
       expect.objectContaining({
         deliveryId: "d-retrying",
         state: "retrying",
-        repository: { id: 424242, fullName: null },
+        repository: { id: 424242, fullName: null, granted: false },
         attempts: 1,
         nextAttemptAt: retryAt.toISOString(),
         reason: "HttpError: GitHub answered 502",
@@ -99,7 +99,7 @@ describe("the Activity page's deliveries", () => {
       expect.objectContaining({
         deliveryId: "d-processed",
         state: "processed",
-        repository: { id: 100101, fullName: "org-a/repo-1" },
+        repository: { id: 100101, fullName: "org-a/repo-1", granted: true },
         finishedAt: expect.any(String),
         reason: null,
         sentence: "GitHub: pull request opened on org-a/repo-1 — processed",

@@ -160,7 +160,7 @@ describe("activity", () => {
     const activity = (await (await browser.api("GET", "/integrations/1001/activity")).json()) as { audit: { action: string }[]; deliveries: unknown[] };
     expect(activity.audit.map((entry) => entry.action)).toEqual(["web.renamed"]);
     expect(activity.deliveries).toEqual([
-      expect.objectContaining({ deliveryId: "d0c5-1001", event: "pull_request", action: "opened", state: "processed", repository: { id: repoIds[0], fullName: "org-a/repo-0" } }),
+      expect.objectContaining({ deliveryId: "d0c5-1001", event: "pull_request", action: "opened", state: "processed", repository: { id: repoIds[0], fullName: "org-a/repo-0", granted: true } }),
     ]);
     const page = await (await browser.fetch("/integrations/1001/activity")).text();
     expect(page).toContain("<strong>alice</strong> renamed the integration from “org-a” to “Renamed”");

@@ -133,14 +133,15 @@ function sentenceHtml(place: Place, { parts }: Sentence): SafeHtml {
   return html`${parts.map((part) => partHtml(place, part))}`;
 }
 
-/** Repositories link to their row on the Repositories tab, services to their switch on the Overview. */
+/** Repositories the installation grants link to their row on the Repositories tab, services to their switch on the Overview. */
 function partHtml(place: Place, part: SentencePart): SafeHtml | string {
   const base = integrationPath(place.summary);
   if (typeof part === "string") return part;
   if ("person" in part) return html`<strong>${part.person}</strong>`;
   if ("repository" in part) {
     const { id, fullName } = part.repository;
-    return fullName ? html`<a href="${base}/repositories?q=${encodeURIComponent(fullName)}">${fullName}</a>` : html`<span class="muted">repository ${id}</span>`;
+    if (!fullName) return html`<span class="muted">repository ${id}</span>`;
+    return part.repository.granted ? html`<a href="${base}/repositories?q=${encodeURIComponent(fullName)}">${fullName}</a>` : fullName;
   }
   if ("service" in part) return html`<a href="${base}#services-heading">${SERVICE_LABELS[part.service]}</a>`;
   if ("delivery" in part) return deliveryReference(place, part.delivery);
