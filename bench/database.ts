@@ -53,12 +53,12 @@ export interface DatabaseMeasurement {
 type Timed = Exclude<DatabaseOperation, "backfillPerRecord">;
 
 const randomBelow = (limit: number) => Math.floor(Math.random() * limit);
-function latencyOf(samplesMs: number[]): Latency {
+export function latencyOf(samplesMs: number[]): Latency {
   const sorted = [...samplesMs].sort((a, b) => a - b);
   return { p50Ms: round1(percentile(sorted, 50)), p95Ms: round1(percentile(sorted, 95)) };
 }
 
-async function timeEach(samples: number, operation: () => Promise<unknown>): Promise<number[]> {
+export async function timeEach(samples: number, operation: () => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < WARM_UP; i += 1) await operation();
   const durations: number[] = [];
   for (let i = 0; i < samples; i += 1) {
@@ -73,7 +73,7 @@ async function timeEach(samples: number, operation: () => Promise<unknown>): Pro
  * Adds pull requests `from`…`to - 1` straight through the driver. The synthetic record sets every field of the
  * schema, so it is stored as the model would build it, without the model's cost (over 1 ms a document).
  */
-async function fill(from: number, to: number, print: (line: string) => void): Promise<number> {
+export async function fillPullRequests(from: number, to: number, print: (line: string) => void): Promise<number> {
   const started = performance.now();
   const syncedAt = new Date();
   let reported = from;
@@ -161,7 +161,7 @@ export async function measureDatabase(plan: DatabasePlan, print: (line: string) 
   let stored = 0;
   for (const size of plan.sizes) {
     print(`  ${size.toLocaleString("en")} pull requests`);
-    fillSeconds.push(await fill(stored, size, print));
+    fillSeconds.push(await fillPullRequests(stored, size, print));
     stored = size;
     if (plan.settleSeconds > 0) {
       print(`    settling ${plan.settleSeconds} s for autovacuum`);

@@ -3,24 +3,26 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startSharedDatabase } from "../tools/demo/database.js";
 import { BackfillBars } from "../tools/demo/progress-bars.js";
-import { formatDatabase, formatResults } from "./results.js";
-import { measureDatabaseAlone, runBench } from "./run-bench.js";
+import { formatDatabase, formatResults, formatWebPages } from "./results.js";
+import { measureDatabaseAlone, measureWebPagesAlone, runBench } from "./run-bench.js";
+import { WEB_TARGET_GROWTH } from "./web-pages.js";
 import { FULL_PLAN, QUICK_PLAN } from "./sizes.js";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean" } } });
 if (values.help) {
-  process.stdout.write(`Usage: npm run bench [-- --quick] [-- --only database]
+  process.stdout.write(`Usage: npm run bench [-- --quick] [-- --only database|web]
 
 Measures API requests per 1,000 items (Tributary vs a naive REST baseline), backfill time and peak memory at two
 organization sizes, webhook ingestion (acknowledgement latency, inbox drain rate) next to raw database upserts, the fault drill, and the app's pull request storage at three
 collection sizes. Prints a table and writes bench/results/latest.json. --quick: a tenth of the organization sizes
 (under two minutes) and a tenth of the collection sizes. --only database: the storage measurement alone, written
-into the \`database\` key of latest.json (the other keys stay as the last full run left them).
+into the \`database\` key of latest.json (the other keys stay as the last full run left them); --only web: the
+repositories page and API at 1×, 10× and 100× the records, into the \`web\` key.
 `);
   process.exit(0);
 }
-if (values.only !== undefined && values.only !== "database") {
-  process.stderr.write(`--only accepts "database", not "${values.only}"\n`);
+if (values.only !== undefined && values.only !== "database" && values.only !== "web") {
+  process.stderr.write(`--only accepts "database" or "web", not "${values.only}"\n`);
   process.exit(2);
 }
 
@@ -38,6 +40,12 @@ try {
     print(formatDatabase(measurement));
     const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, "utf8")) as Record<string, unknown>) : {};
     writeFileSync(RESULTS, `${JSON.stringify({ ...previous, database: measurement }, null, 2)}\n`);
+  } else if (values.only === "web") {
+    const measurement = { ...(await measureWebPagesAlone(plan, { mongodbUri: database.appUri, logFile: join(DATA_DIR, "app-web.log"), print })), targetGrowth: WEB_TARGET_GROWTH };
+    print("");
+    print(formatWebPages(measurement));
+    const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, "utf8")) as Record<string, unknown>) : {};
+    writeFileSync(RESULTS, `${JSON.stringify({ ...previous, web: measurement }, null, 2)}\n`);
   } else {
     const results = await runBench({
       plan,

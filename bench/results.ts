@@ -10,6 +10,7 @@ import { per1000, type BudgetUse, type Purpose, type RequestsByService } from ".
 import type { BenchPlan } from "./sizes.js";
 import type { WebhookIngestion } from "./webhook-ingestion.js";
 import { formatFaultDrill, type FaultDrillReport } from "../tools/fault-drill/index.js";
+import { WEB_TARGET_GROWTH, type WebPagesMeasurement } from "./web-pages.js";
 
 export interface Measurements {
   plan: BenchPlan;
@@ -22,6 +23,7 @@ export interface Measurements {
   rawUpsertsPerSec: number;
   rawDeliveryWritesPerSec: number;
   database: DatabaseMeasurement;
+  web: WebPagesMeasurement;
   faults: FaultDrillReport;
 }
 
@@ -111,6 +113,7 @@ export async function buildResults(m: Measurements) {
       liveHeapGrowth: ratio(m.large.peakLiveHeapMB, m.small.peakLiveHeapMB),
     },
     database: m.database,
+    web: { ...m.web, targetGrowth: WEB_TARGET_GROWTH },
     faults: m.faults,
     naive: m.naive,
     orgs: { small: m.small.org, large: m.large.org },
@@ -169,6 +172,8 @@ export function formatResults(r: BenchResults): string {
     "",
     formatDatabase(r.database),
     "",
+    formatWebPages(r.web),
+    "",
     ...formatFaultDrill(r.faults),
     "",
     `Machine: ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}, ${r.machine.database}`,
@@ -220,6 +225,19 @@ const DATABASE_ROWS: Record<DatabaseOperation, string> = {
 };
 
 const documentCount = (size: number) => (size % 1000 === 0 ? `${size / 1000}k` : String(size));
+
+export function formatWebPages(w: WebPagesMeasurement & { targetGrowth: number }): string {
+  const verdict = (growth: number) => (growth <= w.targetGrowth ? "met" : "MISSED");
+  return [
+    `Web pages: the repositories page and its API, signed in, ${w.repositories} repositories, ms (re-count of every repository took ${w.recountSeconds.join(" / ")} s)`,
+    `Target: p95 growth from the fewest to the most records stored ≤ ${w.targetGrowth}×`,
+    table([
+      ["", ...w.sizes.flatMap(({ records }) => [`${documentCount(records)} p50`, `${documentCount(records)} p95`]), "growth p95", "target"],
+      ["page", ...w.sizes.flatMap(({ page }) => [String(page.p50Ms), String(page.p95Ms)]), `${w.growth.page}×`, verdict(w.growth.page)],
+      ["API", ...w.sizes.flatMap(({ api }) => [String(api.p50Ms), String(api.p95Ms)]), `${w.growth.api}×`, verdict(w.growth.api)],
+    ]),
+  ].join("\n");
+}
 
 export function formatDatabase(d: DatabaseMeasurement): string {
   const smallest = documentCount(d.sizes[0]!);

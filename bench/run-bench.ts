@@ -10,6 +10,8 @@ import { attributeBudget, attributeRequests } from "./request-attribution.js";
 import { buildResults, formatQuotaRun, type BenchResults } from "./results.js";
 import type { BenchPlan } from "./sizes.js";
 import { measureWebhookIngestion } from "./webhook-ingestion.js";
+import { measureWebPages } from "./web-pages.js";
+import { SYNTHETIC_REPOSITORIES } from "./synthetic-pull-requests.js";
 import { formatFaultDrill, runFaultDrill } from "../tools/fault-drill/index.js";
 
 export interface BenchOptions {
@@ -79,10 +81,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
   const database = await measureDatabaseAlone(plan, print);
   await mongoose.connection.dropDatabase();
+  const web = await measureWebPagesAlone(plan, { mongodbUri: options.mongodbUri, logFile: join(options.logDir, "app-web.log"), print });
+  await mongoose.connection.dropDatabase();
   print("Fault drill: live activity on a generated org while the database and the app are killed, paused and kept down");
   const faults = await runFaultDrill({ scenarios: plan.faultScenarios });
   for (const line of formatFaultDrill(faults)) print(`  ${line}`);
-  return buildResults({ plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec, database, faults });
+  return buildResults({ plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec, database, web, faults });
+}
+
+/** The repositories page and API as records grow (see measureWebPages). */
+export function measureWebPagesAlone(plan: BenchPlan, options: { mongodbUri: string; logFile: string; print: (line: string) => void }) {
+  const { sizes } = plan.web;
+  options.print(`Web pages: the repositories page and API with ${sizes.map((size) => size.toLocaleString("en")).join(", ")} pull requests across the same ${SYNTHETIC_REPOSITORIES + 1} repositories`);
+  return measureWebPages(plan.web, options);
 }
 
 /** The database benchmark on its own: nothing else runs, the app is stopped, the database empty. */

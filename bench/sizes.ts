@@ -1,5 +1,6 @@
 import { SCENARIO_NAMES, type ScenarioName } from "../tools/fault-drill/index.js";
 import type { OrgSize } from "../tools/github-server/org/generate.js";
+import type { WebPagesPlan } from "./web-pages.js";
 
 export interface BenchPlan {
   /** The organization the issue names, and one a tenth of its size (same items per repository). */
@@ -16,6 +17,8 @@ export interface BenchPlan {
   /** Backfill requests of the naive baseline in flight at once. */
   concurrency: number;
   database: DatabasePlan;
+  /** The repositories page and API at growing numbers of records stored across the same repositories. */
+  web: WebPagesPlan;
   /** The fault drill's scenarios to run (every one, but for the suite's own check of the wiring). */
   faultScenarios: readonly ScenarioName[];
   /**
@@ -53,6 +56,7 @@ export const FULL_PLAN: BenchPlan = {
   webhookDeliveries: 1_000,
   webhookConcurrency: 32,
   database: { sizes: [10_000, 100_000, 500_000], samples: 200, settleSeconds: 65 },
+  web: { sizes: [5_000, 50_000, 500_000], samples: 40 },
   quotaRun: { windows: 6, windowSeconds: 20 },
 };
 
@@ -64,5 +68,6 @@ export const QUICK_PLAN: BenchPlan = {
   webhookDeliveries: 200,
   webhookConcurrency: 32,
   database: { sizes: [1_000, 10_000, 50_000], samples: 200, settleSeconds: 65 },
+  web: { sizes: [1_000, 10_000, 100_000], samples: 20 },
   quotaRun: { windows: 4, windowSeconds: 8 },
 };

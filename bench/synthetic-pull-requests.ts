@@ -3,7 +3,7 @@ import type { PullRequestRecord } from "../src/storage/pull-requests.js";
 
 /** GitHub-sized ids, so the unique index holds keys like the real ones. */
 const FIRST_ID = 1_900_000_000;
-const REPOSITORIES = 200;
+export const SYNTHETIC_REPOSITORIES = 200;
 const PEOPLE = 300;
 const COMMITS_PER_PULL_REQUEST = 6;
 const HOUR = 3_600_000;
@@ -15,6 +15,8 @@ const AREAS = ["billing", "search", "onboarding", "notifications", "analytics", 
 const LABELS = ["enhancement", "bug", "backend", "frontend", "dependencies", "needs-review", "performance"];
 
 export const syntheticPullRequestId = (index: number) => FIRST_ID + index;
+/** The repositories the pull requests belong to, `SYNTHETIC_REPOSITORIES` of them. */
+export const syntheticRepositoryId = (index: number) => 600_000_000 + index;
 
 const person = (index: number) => ({ id: 70_000_000 + (index % PEOPLE), login: `engineer-${index % PEOPLE}` });
 const sha = (index: number, commit: number) => createHash("sha1").update(`${index}/${commit}`).digest("hex");
@@ -32,9 +34,9 @@ export function syntheticPullRequest(index: number): PullRequestRecord {
   return {
     githubId: syntheticPullRequestId(index),
     nodeId: `PR_kwDOB${syntheticPullRequestId(index).toString(36).toUpperCase()}`,
-    repositoryId: 600_000_000 + (index % REPOSITORIES),
+    repositoryId: syntheticRepositoryId(index % SYNTHETIC_REPOSITORIES),
     installationId: 41_000_000,
-    number: Math.floor(index / REPOSITORIES) + 1,
+    number: Math.floor(index / SYNTHETIC_REPOSITORIES) + 1,
     title: `Move ${area} retries behind the shared job queue and drop the old cron path (#${index})`,
     author: person(index),
     state: merged ? "merged" : closed ? "closed" : "open",

@@ -1,6 +1,7 @@
 import { SERVICES, type Service } from "../storage/models/import-status.js";
 import { findIntegration, setService } from "../storage/integrations.js";
-import { cancelQueuedJobs, enqueueJob, enqueueJobs, type WhileRunning } from "../storage/jobs.js";
+import { cancelQueuedJobs, enqueueJob, enqueueJobs, findJobs, type WhileRunning } from "../storage/jobs.js";
+import type { QueueFields } from "../domain/import-progress.js";
 import { markPending, markStopped } from "../storage/import-statuses.js";
 import { listRepositories } from "../storage/repositories.js";
 import { groupCommit } from "../storage/group-commit.js";
@@ -67,6 +68,17 @@ async function queueRefreshes(requests: RefreshRequest[]): Promise<undefined[]> 
  * together, and a burst of events for one repository costs one re-read.
  */
 export const requestRefresh = groupCommit(queueRefreshes);
+
+/** The queue's side of these repositories' imports (see `serviceActivity`), by repository and service. */
+export async function importJobs(repositoryIds: number[], services: Service[]): Promise<Map<number, Partial<Record<Service, QueueFields>>>> {
+  const jobs = await findJobs(repositoryIds.flatMap((repositoryId) => services.map((service) => backfillJobKey({ repositoryId, service }))));
+  const byRepository = new Map<number, Partial<Record<Service, QueueFields>>>();
+  for (const job of jobs) {
+    const { repositoryId, service } = job.payload as BackfillPayload;
+    byRepository.set(repositoryId, { ...byRepository.get(repositoryId), [service]: job });
+  }
+  return byRepository;
+}
 
 /** Stops a service's imports: queued work is dropped, running work stops at its next page. */
 export async function stopService(installationId: number, service: Service, repositoryIds?: number[]): Promise<void> {

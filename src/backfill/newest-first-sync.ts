@@ -1,5 +1,6 @@
 import type { Service } from "../storage/models/import-status.js";
 import { findImportStatus, markDone, markImporting, requestedSince, saveCheckpoint, saveProbeEtag, type Checkpoint } from "../storage/import-statuses.js";
+import { recountStored } from "../storage/stored-counts.js";
 import type { ProbeResult } from "./change-probe.js";
 
 export interface Page<N> {
@@ -69,13 +70,18 @@ export async function syncNewestFirst<N>(
   let processed = resumed ? (status?.processed ?? 0) : 0;
   const runStartedAt = checkpoint.runStartedAt!;
   const recentBoundary = new Date(runStartedAt.getTime() - RECENT_DAYS * DAY_MS);
-  await markImporting(repositoryId, source.service, checkpoint);
+  await markImporting(repositoryId, source.service, { checkpoint, mode: since ? "incremental" : "full", processed });
+  // Every run ends with a re-count of what the repository holds: the periodic sync keeps the pages' counts right.
+  const finish = async () => {
+    await markDone(repositoryId, source.service, runStartedAt, processed);
+    await recountStored(repositoryId, source.service);
+  };
 
   if (since && !resumed) {
     const { changed, etag } = await probe(status?.probeEtag ?? null);
     await saveProbeEtag(repositoryId, source.service, etag);
     if (!changed) {
-      await markDone(repositoryId, source.service, runStartedAt, 0);
+      await finish();
       return "done";
     }
   }
@@ -91,7 +97,7 @@ export async function syncNewestFirst<N>(
     checkpoint = { ...checkpoint, cursor: page.endCursor };
 
     if (!page.hasNextPage || (since && oldest && oldest < since)) {
-      await markDone(repositoryId, source.service, runStartedAt, processed);
+      await finish();
       // A resumed run read nothing newer than its checkpoint: if an import was asked for since it started (a
       // webhook's refresh merged into it while it waited), what changed since is read now, as a fresh run.
       if (resumed && (await requestedSince(repositoryId, source.service, runStartedAt))) return syncNewestFirst(repositoryId, source, probe, throwIfStopped);

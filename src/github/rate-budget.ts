@@ -17,6 +17,9 @@ const MAX_WAIT_MS = 60_000;
 /** GitHub keeps separate windows per resource; Tributary spends `core` (REST) and `graphql`. */
 export type RateResource = "core" | "graphql";
 
+/** How people know GitHub's two budgets (the job's postponement reason is shown on the Repositories page). */
+const RESOURCE_NAMES: Record<RateResource, string> = { core: "REST", graphql: "GraphQL" };
+
 export function rateResourceOf(url: string): RateResource {
   return new URL(url, "http://github.test").pathname.endsWith("/graphql") ? "graphql" : "core";
 }
@@ -70,7 +73,7 @@ export class RateBudget {
   refused(installationId: number, resource: RateResource): RetryLater {
     const window = this.#windows.get(windowKey(installationId, resource));
     if (window) window.remaining = 0;
-    return new RetryLater(`${resource} rate limit spent`, window?.resetAt ?? new Date(Date.now() + MAX_WAIT_MS));
+    return new RetryLater(`GitHub's ${RESOURCE_NAMES[resource]} rate limit is spent`, window?.resetAt ?? new Date(Date.now() + MAX_WAIT_MS));
   }
 
   /**
@@ -99,7 +102,7 @@ export class RateBudget {
       this.#windows.delete(key);
       return;
     }
-    if (waitMs > MAX_WAIT_MS) throw new RetryLater(`${resource} rate limit nearly used up (${window.remaining} left)`, window.resetAt);
+    if (waitMs > MAX_WAIT_MS) throw new RetryLater(`GitHub's ${RESOURCE_NAMES[resource]} rate limit is nearly used up (${window.remaining} left)`, window.resetAt);
     await sleep(waitMs);
     this.#windows.delete(key);
   }

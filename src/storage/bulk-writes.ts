@@ -52,19 +52,23 @@ const CONFLICT_BACKOFF_MS = 250;
  * side and unordered, one insert of the records not stored (with the schema's defaults) and one bulk write of
  * `write.updates` for the others. An insert that meets a duplicate key lost a race with another writer that created the record since the
  * read; that record is written again as an update, so nothing is lost and nothing is rolled back. A statement that
- * meets a transient conflict (a deadlock between concurrent writers) is tried again from a fresh read.
+ * meets a transient conflict (a deadlock between concurrent writers) is tried again from a fresh read. Returns the
+ * records this call created: the unique key admits one insert, so each record is reported by one writer only.
  */
-export async function writeInChunks(model: AnyModel, records: VersionedRecord[], write: ChunkedWrite): Promise<void> {
+export async function writeInChunks(model: AnyModel, records: VersionedRecord[], write: ChunkedWrite): Promise<VersionedRecord[]> {
   refuseIncompleteKeys(model, records);
+  const created: VersionedRecord[] = [];
   for (const chunk of chunks(records)) {
     let pending = chunk;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
-      const { conflicted, conflict } = await writeChunk(model, pending, write);
-      if (conflicted.length > 0 && attempt === ATTEMPTS) throw conflict;
-      if (conflicted.length > 0) await setTimeout(Math.random() * CONFLICT_BACKOFF_MS * attempt);
-      pending = conflicted;
+      const outcome = await writeChunk(model, pending, write);
+      created.push(...outcome.created);
+      if (outcome.conflicted.length > 0 && attempt === ATTEMPTS) throw outcome.conflict;
+      if (outcome.conflicted.length > 0) await setTimeout(Math.random() * CONFLICT_BACKOFF_MS * attempt);
+      pending = outcome.conflicted;
     }
   }
+  return created;
 }
 
 /**
@@ -76,27 +80,35 @@ function refuseIncompleteKeys(model: AnyModel, records: VersionedRecord[]): void
   if (incomplete) throw new Error(`refusing to write a ${model.modelName} without its full key: ${JSON.stringify(incomplete.key)}`);
 }
 
-/** One attempt at a chunk; returns the records whose statements met a transient conflict, and that conflict. */
+/**
+ * One attempt at a chunk; returns the records it created, the records whose statements met a transient conflict,
+ * and that conflict.
+ */
 async function writeChunk(model: AnyModel, records: VersionedRecord[], write: ChunkedWrite) {
   const keyFields = Object.keys(records[0]!.key);
   const storedByKey = await readStored(model, records, [...new Set(records.flatMap((record) => write.compared(record)))]);
-  const inserts: Record<string, unknown>[] = [];
+  const fresh: VersionedRecord[] = [];
   const updates = records.flatMap((record) => {
     const stored = storedByKey.get(keyOf(keyFields, record.key));
     if (stored) return write.updates(record, stored);
-    inserts.push(newDocument(model, record));
+    fresh.push(record);
     return [];
   });
   // Inserts and updates touch different records: both go at once.
   const [inserted, updated] = await Promise.all([
-    noteFailures(keyFields, () => insertAll(model, inserts)),
+    noteFailures(keyFields, () => insertAll(model, fresh.map((record) => newDocument(model, record)))),
     noteFailures(keyFields, () => bulkWrite(model, updates)),
   ]);
   const createdMeanwhile = records.filter((record) => inserted.duplicates.has(keyOf(keyFields, record.key)));
   const rewritten = await noteFailures(keyFields, () => bulkWrite(model, createdMeanwhile.flatMap((record) => write.updates(record))));
   const failures = [inserted, updated, rewritten];
   const conflicts = new Set(failures.flatMap((failure) => [...failure.conflicts]));
-  return { conflicted: records.filter((record) => conflicts.has(keyOf(keyFields, record.key))), conflict: failures.find((failure) => failure.error)?.error };
+  const notInserted = new Set([...inserted.duplicates, ...inserted.conflicts]);
+  return {
+    created: fresh.filter((record) => !notInserted.has(keyOf(keyFields, record.key))),
+    conflicted: records.filter((record) => conflicts.has(keyOf(keyFields, record.key))),
+    conflict: failures.find((failure) => failure.error)?.error,
+  };
 }
 
 /**
@@ -137,8 +149,8 @@ function overwritable(record: VersionedRecord, versionField: string, order?: Sta
  * written between the read and the write is kept too. A record the stored copy already equals is not written at
  * all (an incremental sync re-sends a changed pull request's unchanged reviews).
  */
-export async function upsertUnlessNewer(model: AnyModel, records: VersionedRecord[], versionField = "updatedAt", stages?: StageOrder): Promise<void> {
-  await writeInChunks(model, records, {
+export function upsertUnlessNewer(model: AnyModel, records: VersionedRecord[], versionField = "updatedAt", stages?: StageOrder): Promise<VersionedRecord[]> {
+  return writeInChunks(model, records, {
     compared: (record) => [...Object.keys(record.set), ...(stages ? [stages.field] : [])],
     updates(record, stored) {
       const guard = overwritable(record, versionField, stages);
@@ -148,9 +160,9 @@ export async function upsertUnlessNewer(model: AnyModel, records: VersionedRecor
   });
 }
 
-/** Creates the records that are not stored yet (with schema defaults) and leaves stored ones alone. */
-export async function insertIfMissing(model: AnyModel, records: VersionedRecord[]): Promise<void> {
-  await writeInChunks(model, records, { compared: () => [], updates: () => [] });
+/** Creates the records that are not stored yet (with schema defaults) and leaves stored ones alone; returns those created. */
+export function insertIfMissing(model: AnyModel, records: VersionedRecord[]): Promise<VersionedRecord[]> {
+  return writeInChunks(model, records, { compared: () => [], updates: () => [] });
 }
 
 /** The time of the write itself, which alone is no change worth writing. */

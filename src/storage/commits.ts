@@ -1,5 +1,6 @@
 import { observedFlagUpdate, updateIfChanged, writeInChunks, type ObservedFlag, type VersionedRecord } from "./bulk-writes.js";
 import { CommitModel, type Commit } from "./models/commit.js";
+import { countCreated } from "./stored-counts.js";
 
 /**
  * A commit as one source knows it; null means "this source does not know" (a push payload has no line counts).
@@ -47,7 +48,7 @@ export async function saveCommits(records: CommitRecord[], options: { onDefaultB
     const { known, unknown } = knownAndUnknown(record);
     return { key: { repositoryId: record.repositoryId, sha: record.sha }, set: { ...known, syncedAt }, setOnInsert: unknown };
   });
-  await writeInChunks(CommitModel, versioned, {
+  const created = await writeInChunks(CommitModel, versioned, {
     compared: (record) => [...Object.keys(record.set), "onDefaultBranch"],
     updates(record, stored) {
       const updates = updateIfChanged(record, stored);
@@ -58,6 +59,7 @@ export async function saveCommits(records: CommitRecord[], options: { onDefaultB
       return updates;
     },
   });
+  await countCreated("commits", created);
 }
 
 /**

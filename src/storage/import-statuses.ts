@@ -1,6 +1,6 @@
 import type { BudgetSpend } from "../github/budget-spend.js";
 import { takenPositions } from "./atomic-updates.js";
-import { ImportStatusModel, type ImportState, type Service } from "./models/import-status.js";
+import { ImportStatusModel, type ImportMode, type ImportState, type Service } from "./models/import-status.js";
 
 export type Checkpoint = { phase: "recent" | "history"; cursor: string | null; runStartedAt: Date | null };
 
@@ -8,8 +8,12 @@ export function findImportStatus(repositoryId: number, service: Service) {
   return ImportStatusModel.findOne({ repositoryId, service }).lean();
 }
 
-export function listImportStatuses(filter: { installationId: number; service?: Service; repositoryId?: number }) {
-  return ImportStatusModel.find(filter).lean();
+/** What pages show of an installation's imports (or of some repositories'): no checkpoint, no probe, no spend. */
+export function listImportProgress(installationId: number, repositoryIds?: number[]) {
+  return ImportStatusModel.find(
+    { installationId, ...(repositoryIds && { repositoryId: { $in: repositoryIds } }) },
+    { repositoryId: 1, service: 1, state: 1, mode: 1, processed: 1, expectedTotal: 1, startedAt: 1, finishedAt: 1, lastSyncedAt: 1, error: 1, stored: 1 },
+  ).lean();
 }
 
 /**
@@ -58,10 +62,29 @@ export async function requestedSince(repositoryId: number, service: Service, sin
   return status?.requestedAt != null && status.requestedAt > since;
 }
 
-export async function markImporting(repositoryId: number, service: Service, checkpoint: Checkpoint): Promise<void> {
+/**
+ * A run starts (or resumes, with what it had processed): an incremental sync has no total to count against, so the
+ * last full import's total is cleared rather than shown as if this run were working through it.
+ */
+export async function markImporting(
+  repositoryId: number,
+  service: Service,
+  { checkpoint, mode, processed }: { checkpoint: Checkpoint; mode: ImportMode; processed: number },
+): Promise<void> {
   await ImportStatusModel.updateOne(
     { repositoryId, service },
-    { $set: { state: "importing", error: null, startedAt: checkpoint.runStartedAt, finishedAt: null, checkpoint } },
+    {
+      $set: {
+        state: "importing",
+        mode,
+        processed,
+        ...(mode === "incremental" && { expectedTotal: null }),
+        error: null,
+        startedAt: checkpoint.runStartedAt,
+        finishedAt: null,
+        checkpoint,
+      },
+    },
   );
 }
 

@@ -101,7 +101,7 @@ export async function claimJob({ workerId, leaseMs, excludeInstallations }: Clai
   for (const filter of claimFilters(now, excludeInstallations)) {
     const claimed = await JobModel.findOneAndUpdate(
       filter,
-      { $set: { state: "running", workerId, lockedUntil: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
+      { $set: { state: "running", workerId, lockedUntil: new Date(now.getTime() + leaseMs), leaseRenewedAt: now }, $inc: { attempts: 1 } },
       { new: true },
     ).lean<Job>();
     if (claimed) return claimed;
@@ -115,7 +115,7 @@ type JobId = Types.ObjectId | unknown;
 export async function renewLease(id: JobId, workerId: string, leaseMs: number): Promise<boolean> {
   const result = await JobModel.updateOne(
     { _id: id, workerId, state: "running" },
-    { $set: { lockedUntil: new Date(Date.now() + leaseMs) } },
+    { $set: { lockedUntil: new Date(Date.now() + leaseMs), leaseRenewedAt: new Date() } },
   );
   return result.matchedCount === 1;
 }
@@ -155,6 +155,11 @@ export async function postponeJob(id: JobId, workerId: string, reason: string, r
     { _id: id, workerId, state: "running" },
     { $set: { state: "queued", runAt, lastError: reason, lockedUntil: null, workerId: null, rerun: false }, $inc: { attempts: -1 } },
   );
+}
+
+/** The jobs of these keys, as far as a person is told of them (whether they wait, and for what). */
+export function findJobs(keys: string[]) {
+  return JobModel.find({ key: { $in: keys } }, { key: 1, payload: 1, state: 1, runAt: 1, lastError: 1, lockedUntil: 1, leaseRenewedAt: 1 }).lean();
 }
 
 /** Drops queued work matching a filter on name/installation/payload (a running job notices on its own). */

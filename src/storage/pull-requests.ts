@@ -1,6 +1,7 @@
 import { PullRequestModel, type PullRequest } from "./models/pull-request.js";
 import { insertIfMissing, upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
+import { countCreated } from "./stored-counts.js";
 
 /**
  * A pull request as one source knows it: its id and GitHub's updatedAt, plus whichever other fields the source
@@ -18,12 +19,13 @@ const LIFECYCLE: StageOrder<PullRequest["state"]> = { field: "state", ranks: { o
  */
 export const savePullRequests = savedTogether(async (records: PullRequestRecord[]) => {
   const syncedAt = new Date();
-  await upsertUnlessNewer(
+  const created = await upsertUnlessNewer(
     PullRequestModel,
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, syncedAt } })),
     "updatedAt",
     LIFECYCLE,
   );
+  await countCreated("pullRequests", created);
 });
 
 /**
@@ -34,10 +36,11 @@ export const savePullRequests = savedTogether(async (records: PullRequestRecord[
 export const addPullRequestsIfMissing = savedTogether(async (records: PullRequestRecord[]) => {
   if (records.length === 0) return;
   const syncedAt = new Date();
-  await insertIfMissing(
+  const created = await insertIfMissing(
     PullRequestModel,
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, updatedAt: record.createdAt ?? record.updatedAt, syncedAt } })),
   );
+  await countCreated("pullRequests", created);
 });
 
 type FirstCommentField = "firstCommentAt" | "firstReviewCommentAt";

@@ -60,8 +60,9 @@ export async function revokeOtherGrants(installationId: number, keepIds: number[
   return revoked;
 }
 
-export function listRepositories(installationId: number, filter: { granted?: boolean } = {}) {
-  return RepositoryModel.find({ installationId, ...filter }).sort({ fullName: 1 }).lean();
+export function listRepositories(installationId: number, { granted, repositoryIds }: { granted?: boolean; repositoryIds?: number[] } = {}) {
+  const filter = { installationId, ...(granted !== undefined && { granted }), ...(repositoryIds && { githubId: { $in: repositoryIds } }) };
+  return RepositoryModel.find(filter).sort({ fullName: 1 }).lean();
 }
 
 /** Repositories' full names embed the owner's login, so they follow an account rename. */

@@ -1,6 +1,7 @@
 import { ReviewModel, type Review } from "./models/review.js";
 import { upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
+import { countCreated } from "./stored-counts.js";
 
 export type ReviewRecord = Pick<Review, "githubId" | "updatedAt"> & Partial<Omit<Review, "githubId" | "updatedAt" | "syncedAt">>;
 
@@ -13,10 +14,11 @@ const LIFECYCLE: StageOrder<Review["state"]> = { field: "state", ranks: { PENDIN
  */
 export const saveReviews = savedTogether(async (records: ReviewRecord[]) => {
   const syncedAt = new Date();
-  await upsertUnlessNewer(
+  const created = await upsertUnlessNewer(
     ReviewModel,
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, syncedAt } })),
     "updatedAt",
     LIFECYCLE,
   );
+  await countCreated("reviews", created);
 });

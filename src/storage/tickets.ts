@@ -1,6 +1,7 @@
 import { TicketModel, type Ticket } from "./models/ticket.js";
 import { upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
+import { countCreated } from "./stored-counts.js";
 
 /** A ticket as one source knows it; deletion and transfer are recorded apart, so no record can undo them. */
 export type TicketRecord = Pick<Ticket, "githubId" | "updatedAt"> &
@@ -15,12 +16,13 @@ const LIFECYCLE: StageOrder<Ticket["state"]> = { field: "state", ranks: { open: 
  */
 export const saveTickets = savedTogether(async (records: TicketRecord[]) => {
   const syncedAt = new Date();
-  await upsertUnlessNewer(
+  const created = await upsertUnlessNewer(
     TicketModel,
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, syncedAt } })),
     "updatedAt",
     LIFECYCLE,
   );
+  await countCreated("tickets", created);
 });
 
 /** The issue was deleted on GitHub; its record stays for history. */

@@ -29,6 +29,7 @@ export const serviceToggleForm = fields({ enabled: z.stringbool(enabledError) })
 export const repositoryFilterInput = z.object({
   q: z.string({ error: "Give the search text once." }).max(200, "The search text must be at most 200 characters.").optional(),
   state: z.literal(["", ...OVERALL_STATES], oneOf("import status", OVERALL_STATES)).optional(),
+  page: z.coerce.number({ error: "The page must be a whole number from 1." }).int("The page must be a whole number from 1.").min(1, "The page must be a whole number from 1.").optional(),
 });
 export const activityFilterInput = z.object({ kind: z.literal(["", ...ACTIVITY_KINDS], oneOf("kind of activity", ACTIVITY_KINDS)).optional() });
 
@@ -72,9 +73,15 @@ export function parseForm<T extends z.ZodType>(schema: T, body: unknown): { inpu
   }
 }
 
+/** The repositories a page shows, as its live progress asks for them: ids separated by commas, at most a page's worth. */
+export const repositoryIdsInput = z
+  .string({ error: "Give the repository ids once, separated by commas." })
+  .regex(/^\d{1,15}(,\d{1,15}){0,99}$/, "Give at most 100 repository ids, separated by commas.")
+  .transform((ids) => ids.split(",").map(Number));
+
 export function repositoryFilter(query: unknown) {
-  const { q, state } = parseInput(repositoryFilterInput, query);
-  return { query: q, state: state || undefined };
+  const { q, state, page } = parseInput(repositoryFilterInput, query);
+  return { query: q, state: state || undefined, page: page ?? 1 };
 }
 
 export function activityFilter(query: unknown): ActivityKind {

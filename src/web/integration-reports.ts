@@ -1,20 +1,22 @@
 import type { Role } from "../domain/access.js";
 import type { ActivityKind } from "../domain/activity.js";
 import type { GitHubLinks } from "../domain/github-links.js";
+import { importJobs } from "../backfill/control.js";
+import { overallProgress } from "../domain/import-progress.js";
 import {
-  countByState,
-  filterRepositoryImports,
   groupByOwner,
+  pageOfRepositories,
+  REPOSITORIES_PER_PAGE,
   repositoryImports,
   type RepositoryFilter,
+  type RepositoryImport,
 } from "../domain/repository-imports.js";
 import { diagnose, type Problem } from "../domain/troubleshooting.js";
 import { findConnectionCheck } from "../storage/connection-checks.js";
 import type { StoredIntegration } from "../storage/integrations.js";
-import { listImportStatuses } from "../storage/import-statuses.js";
+import { listImportProgress } from "../storage/import-statuses.js";
 import { SERVICES, type Service } from "../storage/models/import-status.js";
 import { listRepositories } from "../storage/repositories.js";
-import { countStoredByRepository } from "../storage/stored-counts.js";
 import { auditActivity, type AuditActivity } from "./audit-activity.js";
 import { deliveryActivity, isFailing, type DeliveryActivity } from "./delivery-activity.js";
 
@@ -22,8 +24,11 @@ import { deliveryActivity, isFailing, type DeliveryActivity } from "./delivery-a
 
 const enabledServices = (integration: StoredIntegration): Service[] => SERVICES.filter((service) => integration.services[service]);
 
-export async function troubleshoot(integration: StoredIntegration, links: GitHubLinks): Promise<Problem[]> {
-  const repositories = await listRepositories(integration.installationId);
+type ListedRepository = Awaited<ReturnType<typeof listRepositories>>[number];
+
+/** `repositories`: the installation's, granted or not, when the caller has them already. */
+export async function troubleshoot(integration: StoredIntegration, links: GitHubLinks, repositories?: ListedRepository[]): Promise<Problem[]> {
+  repositories ??= await listRepositories(integration.installationId);
   return diagnose({
     integration,
     grantedRepositories: repositories.filter((repo) => repo.granted).length,
@@ -33,12 +38,11 @@ export async function troubleshoot(integration: StoredIntegration, links: GitHub
   });
 }
 
+/** What every page of the integration shows at its top: read once per page, from small documents. */
 export async function summarize(integration: StoredIntegration, role: Role, links: GitHubLinks) {
-  const [granted, statuses, problems] = await Promise.all([
-    listRepositories(integration.installationId, { granted: true }),
-    listImportStatuses({ installationId: integration.installationId }),
-    troubleshoot(integration, links),
-  ]);
+  const [repositories, statuses] = await Promise.all([listRepositories(integration.installationId), listImportProgress(integration.installationId)]);
+  const problems = await troubleshoot(integration, links, repositories);
+  const granted = repositories.filter((repo) => repo.granted);
   const synced = statuses.map((status) => status.lastSyncedAt?.getTime() ?? 0).filter((time) => time > 0);
   return {
     installationId: integration.installationId,
@@ -56,15 +60,53 @@ export async function summarize(integration: StoredIntegration, role: Role, link
 
 export type IntegrationSummary = Awaited<ReturnType<typeof summarize>>;
 
-export async function repositoryReport(integration: StoredIntegration, filter: RepositoryFilter) {
+/**
+ * The integration's repositories with their imports, as the Repositories page lists them: the installation's
+ * repositories and import statuses (small documents, one per repository and service, carrying the stored counts),
+ * and the queue's jobs of the repositories shown (`shown` picks them from the page). The cost follows the
+ * repositories, never the records stored.
+ */
+async function repositoryImportsOf(integration: StoredIntegration, filter: RepositoryFilter, shown: (page: RepositoryImport[]) => number[]) {
+  const enabled = enabledServices(integration);
   const [repositories, statuses] = await Promise.all([
     listRepositories(integration.installationId, { granted: true }),
-    listImportStatuses({ installationId: integration.installationId }),
+    listImportProgress(integration.installationId),
   ]);
-  const stored = await countStoredByRepository(repositories.map((repo) => repo.githubId));
-  const imports = repositoryImports(repositories, statuses, enabledServices(integration), stored);
-  const shown = filterRepositoryImports(imports, filter);
-  return { counts: countByState(imports), total: imports.length, groups: groupByOwner(shown) };
+  const now = new Date();
+  const listed = pageOfRepositories(repositoryImports(repositories, statuses, enabled), filter);
+  const shownIds = new Set(shown(listed.repositories));
+  const jobs = await importJobs([...shownIds], enabled);
+  const detailed = repositoryImports(
+    repositories.filter((repo) => shownIds.has(repo.githubId)),
+    statuses,
+    enabled,
+    { jobs, now },
+  );
+  return { listed, detailed, overall: overallProgress(statuses.filter((status) => enabled.includes(status.service)), now) };
+}
+
+/** A page of the integration's repositories with their imports, counts by state, and the overall progress. */
+export async function repositoryReport(integration: StoredIntegration, filter: RepositoryFilter) {
+  const { listed, detailed, overall } = await repositoryImportsOf(integration, filter, (page) => page.map((repo) => repo.githubId));
+  const byId = new Map(detailed.map((repo) => [repo.githubId, repo]));
+  return {
+    counts: listed.counts,
+    total: listed.total,
+    page: listed.page,
+    pageCount: listed.pageCount,
+    perPage: REPOSITORIES_PER_PAGE,
+    overall,
+    groups: groupByOwner(listed.repositories.map((repo) => byId.get(repo.githubId)!)),
+  };
+}
+
+/**
+ * The live part of the Repositories page: the repositories on screen (whether or not they still match its filter:
+ * rows are updated in place), the counts by state and the overall progress.
+ */
+export async function repositoryProgress(integration: StoredIntegration, filter: RepositoryFilter, repositoryIds: number[]) {
+  const { listed, detailed, overall } = await repositoryImportsOf(integration, filter, () => repositoryIds);
+  return { counts: listed.counts, repositories: detailed, overall };
 }
 
 export type RepositoryReport = Awaited<ReturnType<typeof repositoryReport>>;

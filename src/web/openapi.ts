@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { renameInput, serviceToggleInput, tokenInput } from "./inputs.js";
 import { ACTIVITY_KINDS } from "../domain/activity.js";
-import { OVERALL_STATES } from "../domain/repository-imports.js";
+import { OVERALL_STATES, REPOSITORIES_PER_PAGE } from "../domain/repository-imports.js";
+import { IMPORT_MODES, IMPORT_STATES } from "../storage/models/import-status.js";
 import { AUDIT_REPOSITORIES_LISTED, AUDIT_TRAIL_LENGTH } from "../storage/integrations.js";
 import { DELIVERY_STATES } from "../storage/models/delivery.js";
 import { SERVICES } from "../storage/models/import-status.js";
@@ -68,8 +69,9 @@ export function openApiDocument(publicUrl: string) {
           parameters: [
             { name: "q", in: "query", schema: { type: "string" }, description: "Part of the repository's full name" },
             { name: "state", in: "query", schema: { type: "string", enum: OVERALL_STATES }, description: "Only repositories in this import state" },
+            { name: "page", in: "query", schema: { type: "integer", minimum: 1 }, description: `Page of ${REPOSITORIES_PER_PAGE} repositories, in name order (default 1)` },
           ],
-          responses: { "200": ok("Counts by state and the matching repositories", ref("RepositoryReport")), ...errors(400, 401, 404) },
+          responses: { "200": ok("Counts by state, overall progress, and one page of the matching repositories", ref("RepositoryReport")), ...errors(400, 401, 404) },
         },
       },
       "/integrations/{installationId}/repositories/{repositoryId}/import": {
@@ -178,8 +180,21 @@ export function openApiDocument(publicUrl: string) {
         RepositoryReport: {
           type: "object",
           properties: {
-            counts: { type: "object", additionalProperties: { type: "integer" } },
-            total: { type: "integer" },
+            counts: { type: "object", additionalProperties: { type: "integer" }, description: "Repositories matching the search, by state (before the state filter)" },
+            total: { type: "integer", description: "Repositories matching the search and the state filter" },
+            page: { type: "integer" },
+            pageCount: { type: "integer" },
+            perPage: { type: "integer" },
+            overall: {
+              type: ["object", "null"],
+              description: "The integration's full imports summed, while any is under way (incremental syncs are not counted)",
+              properties: {
+                processed: { type: "integer" },
+                total: { type: "integer", description: "Grows as repositories start and GitHub reports their size" },
+                remainingImports: { type: "integer", description: "Repository imports (per service) still queued or importing" },
+                estimatedEnd: { type: ["string", "null"], format: "date-time" },
+              },
+            },
             groups: { type: "array", items: { type: "object", properties: { owner: { type: "string" }, repositories: { type: "array", items: ref("RepositoryImport") } } } },
           },
         },
@@ -189,15 +204,30 @@ export function openApiDocument(publicUrl: string) {
             githubId: { type: "integer" },
             fullName: { type: "string" },
             state: { enum: OVERALL_STATES },
-            services: { type: "object", additionalProperties: { type: "object" } },
-            processed: { type: "integer" },
-            expectedTotal: { type: ["integer", "null"] },
-            lastSyncedAt: { type: ["string", "null"], format: "date-time" },
+            services: { type: "object", description: "Per enabled service (repos, pullRequests, tickets)", additionalProperties: ref("ServiceImport") },
             errors: { type: "array", items: { type: "string" } },
             stored: {
               type: "object",
-              description: "Records stored for the repository, per entity",
+              description: "Records stored for the repository, per kind (kept as records are written, re-counted when a run ends)",
               properties: { commits: { type: "integer" }, pullRequests: { type: "integer" }, reviews: { type: "integer" }, tickets: { type: "integer" } },
+            },
+          },
+        },
+        ServiceImport: {
+          type: "object",
+          properties: {
+            state: { enum: IMPORT_STATES },
+            mode: { enum: IMPORT_MODES, description: "full: the whole history; incremental: what changed since lastSyncedAt" },
+            processed: { type: "integer", description: "Items the current (or last) run read: of expectedTotal in a full import, the changes an incremental sync found" },
+            expectedTotal: { type: ["integer", "null"], description: "Items GitHub reports, during a full import; null for an incremental sync" },
+            error: { type: ["string", "null"] },
+            lastSyncedAt: { type: ["string", "null"], format: "date-time" },
+            activity: {
+              type: "object",
+              description:
+                "What the import is doing: not_started, queued (startsAt), waiting (until, reason: GitHub's rate limit or a retry after an error), stalled (resumesAt: its worker stopped, the claim lapses then), importing (processed, expectedTotal), syncing (processed), done (mode, processed), failed (error), stopped",
+              properties: { kind: { enum: ["not_started", "queued", "waiting", "stalled", "importing", "syncing", "done", "failed", "stopped"] } },
+              required: ["kind"],
             },
           },
         },

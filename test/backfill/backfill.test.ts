@@ -82,6 +82,12 @@ describe("backfill on installation", () => {
     const statuses = await ImportStatusModel.find().lean();
     expect(statuses).toHaveLength(6);
     expect(statuses.every((s) => s.state === "done" && s.lastSyncedAt && s.error === null)).toBe(true);
+    // The pages' counts, kept as records were written, agree with the collections.
+    for (const repositoryId of [501, 502]) {
+      const kept = statuses.filter((s) => s.repositoryId === repositoryId).map((s) => s.stored);
+      const sum = (kind: "commits" | "pullRequests" | "reviews" | "tickets") => kept.reduce((total, counts) => total + (counts?.[kind] ?? 0), 0);
+      expect({ commits: sum("commits"), pullRequests: sum("pullRequests"), reviews: sum("reviews"), tickets: sum("tickets") }).toEqual(stored.get(repositoryId));
+    }
 
     // One request per page: 25 + 5 pull requests in alpha, 2 in beta; nested lists continue past 100 (reviews of #1,
     // commits of #1 and #2 up to GitHub's 250 cap); 100 commits per page; issues and members in one page each.

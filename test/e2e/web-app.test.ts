@@ -33,28 +33,32 @@ describe("the web app in a browser", () => {
     await screenshot("integration-overview");
 
     // Tickets off: its waiting imports stop and it leaves the repositories' services.
+    const tickets = page.locator('#repositories li[data-service="tickets"]');
     await page.goto(`${appUrl}/integrations/${installation.id}/repositories`);
-    expect(await page.locator("#repositories").textContent()).toContain("Tickets: pending");
+    expect(await tickets.allTextContents()).toEqual([expect.stringContaining("Queued"), expect.stringContaining("Queued"), expect.stringContaining("Queued")]);
     await page.goto(`${appUrl}/integrations/${installation.id}`);
     await page.getByRole("switch", { name: "Tickets" }).click();
     await page.getByText("Service turned off").waitFor();
     expect(await page.getByRole("switch", { name: "Tickets" }).getAttribute("aria-checked")).toBe("false");
     await page.goto(`${appUrl}/integrations/${installation.id}/repositories`);
-    expect(await page.locator("#repositories").textContent()).not.toContain("Tickets:");
+    expect(await tickets.count()).toBe(0);
 
     // Tickets on again: queued, then imported while the page watches.
     await page.goto(`${appUrl}/integrations/${installation.id}`);
     await page.getByRole("switch", { name: "Tickets" }).click();
     await page.getByText("Service turned on").waitFor();
     await page.goto(`${appUrl}/integrations/${installation.id}/repositories`);
-    expect(await page.locator("#repositories").textContent()).toContain("Tickets: pending");
+    expect(await tickets.first().textContent()).toContain("Queued");
+    await expect.poll(() => page.locator("#overall").textContent()).toMatch(/of [\d,]+ records · \d+ repository imports? to go/);
     worker.start();
-    // The page polls while imports are under way: the statuses move on without a reload, until all are done.
-    await expect.poll(() => page.locator("#repositories").textContent(), { timeout: 60_000 }).not.toContain("Tickets: pending");
+    // The page asks for its rows' progress while imports are under way: they move on without a reload, until all are done.
+    await expect.poll(() => tickets.allTextContents(), { timeout: 60_000 }).not.toContainEqual(expect.stringContaining("Queued"));
     await screenshot("repositories");
     await page.locator("#repositories:not([data-live])").waitFor({ timeout: 90_000 });
     expect(page.url()).toBe(`${appUrl}/integrations/${installation.id}/repositories`);
     expect(await page.locator("#repositories").textContent()).toContain("3 done");
+    expect(await tickets.allTextContents()).toEqual([expect.stringMatching(/Imported \d+ tickets?/), expect.stringMatching(/Imported \d+ tickets?/), expect.stringMatching(/Imported \d+ tickets?/)]);
+    expect(await page.locator("#overall").textContent()).toBe("");
 
     // Rename.
     await page.goto(`${appUrl}/integrations/${installation.id}`);

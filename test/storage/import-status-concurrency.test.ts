@@ -28,7 +28,7 @@ describe("import statuses under contention", () => {
       await Promise.all([
         together(8, () => markPending(INSTALLATION_ID, [...importing, ...fresh], "pullRequests")),
         // Each import starts a few times over (retries, lease takeovers), spreading its writes across the requests.
-        ...importing.map((repositoryId) => together(4, () => markImporting(repositoryId, "pullRequests", checkpoint))),
+        ...importing.map((repositoryId) => together(4, () => markImporting(repositoryId, "pullRequests", { checkpoint, mode: "full", processed: 0 }))),
       ]);
 
       const statuses = await ImportStatusModel.find({}, { repositoryId: 1, state: 1 }).sort({ repositoryId: 1 }).lean();

@@ -105,7 +105,7 @@ describe("rename", () => {
 
 describe("repositories and import status", () => {
   it("shows each repository's status, progress and error, with counts, search and a filter", async () => {
-    await markImporting(repoIds[0]!, "tickets", { phase: "recent", cursor: null, runStartedAt: new Date() });
+    await markImporting(repoIds[0]!, "tickets", { checkpoint: { phase: "recent", cursor: null, runStartedAt: new Date() }, mode: "full", processed: 0 });
     await saveCheckpoint(repoIds[0]!, "tickets", { phase: "recent", cursor: "c1", runStartedAt: new Date() }, { processed: 40, expectedTotal: 100 });
     await markFailed(repoIds[1]!, "pullRequests", "GitHub answered 502");
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { listImportStatuses } from "../../src/storage/import-statuses.js";
-import { SERVICES, type ImportStatus, type Service } from "../../src/storage/models/import-status.js";
+import { importTotals, type ProgressFields } from "../../src/domain/import-progress.js";
+import { listImportProgress } from "../../src/storage/import-statuses.js";
+import { SERVICES, type Service } from "../../src/storage/models/import-status.js";
 import { JobModel } from "../../src/storage/models/job.js";
 
 /** One service's backfill across an installation's repositories, as the app records it (ImportStatus). */
@@ -17,13 +18,11 @@ export interface ServiceProgress {
 
 const FINISHED_STATES = new Set(["done", "failed", "stopped"]);
 
-function summarize(service: Service, statuses: ImportStatus[]): ServiceProgress {
+function summarize(service: Service, statuses: ProgressFields[]): ServiceProgress {
   const mine = statuses.filter((status) => status.service === service);
-  const sum = (pick: (status: ImportStatus) => number) => mine.reduce((total, status) => total + pick(status), 0);
   return {
     service,
-    processed: sum((status) => status.processed),
-    total: sum((status) => (status.state === "done" ? status.processed : Math.max(status.expectedTotal ?? 0, status.processed))),
+    ...importTotals(mine),
     repositories: mine.length,
     finishedRepositories: mine.filter((status) => FINISHED_STATES.has(status.state)).length,
     failedRepositories: mine.filter((status) => status.state === "failed").length,
@@ -31,8 +30,8 @@ function summarize(service: Service, statuses: ImportStatus[]): ServiceProgress 
 }
 
 export async function readImportProgress(installationId: number): Promise<ServiceProgress[]> {
-  const statuses = await listImportStatuses({ installationId });
-  return SERVICES.map((service) => summarize(service, statuses as ImportStatus[]));
+  const statuses = await listImportProgress(installationId);
+  return SERVICES.map((service) => summarize(service, statuses));
 }
 
 /** Finished: every repository's import ended and no job (older history, members) is waiting or running. */

@@ -4,6 +4,8 @@ export const SERVICES = ["repos", "pullRequests", "tickets"] as const;
 export type Service = (typeof SERVICES)[number];
 export const IMPORT_STATES = ["pending", "importing", "done", "failed", "stopped"] as const;
 export type ImportState = (typeof IMPORT_STATES)[number];
+export const IMPORT_MODES = ["full", "incremental"] as const;
+export type ImportMode = (typeof IMPORT_MODES)[number];
 
 /**
  * Where one service's import of one repository stands, readable by a person (state, error, times) and by the
@@ -15,8 +17,11 @@ const importStatusSchema = new Schema({
   service: { type: String, enum: SERVICES, required: true },
   state: { type: String, enum: IMPORT_STATES, default: "pending", required: true },
   error: { type: String, default: null },
-  /** Items GitHub reports for the repository (totalCount), for progress and ETA; null until known. */
+  /** A full import reads the whole history; an incremental sync reads what changed since `lastSyncedAt`. */
+  mode: { type: String, enum: IMPORT_MODES, default: "full" },
+  /** Items GitHub reports for the repository (totalCount), for a full import's progress and ETA; null until known. */
   expectedTotal: { type: Number, default: null },
+  /** Items the current (or last) run read: of `expectedTotal` in a full import, the changes an incremental sync found. */
   processed: { type: Number, default: 0 },
   startedAt: { type: Date, default: null },
   finishedAt: { type: Date, default: null },
@@ -33,6 +38,16 @@ const importStatusSchema = new Schema({
   spent: {
     graphqlPoints: { type: Number, default: 0 },
     restRequests: { type: Number, default: 0 },
+  },
+  /**
+   * Records stored for this repository, of the kinds this service brings in: counted as they are created (one atomic
+   * increment per write), re-counted when a run ends. Pages read these instead of counting the collections.
+   */
+  stored: {
+    commits: { type: Number, default: 0 },
+    pullRequests: { type: Number, default: 0 },
+    reviews: { type: Number, default: 0 },
+    tickets: { type: Number, default: 0 },
   },
   checkpoint: {
     /** "recent" (the last 90 days, imported first), then "history". */

@@ -24,6 +24,8 @@ const jobSchema = new Schema(
     runAt: { type: Date, required: true },
     /** A running job whose lease expired belongs to a worker that died: another worker takes it over. */
     lockedUntil: { type: Date, default: null },
+    /** When the running worker last claimed or renewed the lease: one not renewed for half its length lost its worker. */
+    leaseRenewedAt: { type: Date, default: null },
     workerId: { type: String, default: null },
     attempts: { type: Number, default: 0 },
     lastError: { type: String, default: null },

@@ -6,8 +6,8 @@ import { issueApiToken, tokensOf } from "../api-tokens.js";
 import { testConnection } from "../connection-check.js";
 import type { WebContext } from "../context.js";
 import { reimport, rename, retryDelivery, switchService } from "../integration-actions.js";
-import { activityReport, repositoryReport, summarize, troubleshoot, type IntegrationSummary } from "../integration-reports.js";
-import { activityFilter, deliveryIdParam, idParam, parseForm, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleForm, tokenForm } from "../inputs.js";
+import { activityReport, repositoryProgress, repositoryReport, summarize, troubleshoot, type IntegrationSummary } from "../integration-reports.js";
+import { activityFilter, deliveryIdParam, idParam, parseForm, parseInput, renameInput, repositoryFilter, repositoryIdsInput, serviceParam, serviceToggleForm, tokenForm } from "../inputs.js";
 import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
 import { handOverNewToken, takeNewToken } from "../new-token-cookie.js";
 import { visibleSummaries } from "../visible-integrations.js";
@@ -16,11 +16,11 @@ import {
   connectionTab,
   integrationPage,
   overviewTab,
-  repositoriesTab,
   troubleshootingTab,
   type Tab,
 } from "../views/integration-page.js";
 import { integrationsPage } from "../views/integrations-page.js";
+import { overallProgressView, repositoriesPath, repositoriesTab, repositoryRow, repositoryUnderWay, stateSummary } from "../views/repositories-tab.js";
 import { tokensPage } from "../views/tokens-page.js";
 import type { SafeHtml } from "../views/html.js";
 import type { PageScript } from "../views/scripts.js";
@@ -74,6 +74,20 @@ export function pageRoutes(context: WebContext): Router {
     const report = await repositoryReport(integrationOf(res).integration, filter);
     await show(res, "repositories", (summary) => repositoriesTab(viewerOf(res), summary, report, filter), "liveRepositories");
   });
+  // The live part of the page: the rows on screen and the overall bar, rendered as the page renders them.
+  one.get("/repositories/progress", async (req, res) => {
+    const { integration, role } = integrationOf(res);
+    const filter = repositoryFilter(req.query);
+    const progress = await repositoryProgress(integration, filter, parseInput(repositoryIdsInput, req.query.ids));
+    const now = new Date();
+    const row = { viewer: viewerOf(res), installationId: integration.installationId, admin: role === "admin", filter, now };
+    res.set("cache-control", "no-store").json({
+      live: progress.overall !== null || progress.repositories.some(repositoryUnderWay),
+      overall: overallProgressView(progress.overall, now).value,
+      summary: stateSummary(progress.counts, integration.installationId, filter).value,
+      rows: Object.fromEntries(progress.repositories.map((repo) => [repo.githubId, repositoryRow(repo, row).value])),
+    });
+  });
   one.get("/connection", async (_req, res) => {
     const last = await findConnectionCheck(integrationOf(res).integration.installationId);
     await show(res, "connection", (summary) => connectionTab(viewerOf(res), summary, null, last));
@@ -105,8 +119,9 @@ export function pageRoutes(context: WebContext): Router {
     back(res, "", enabled ? "service-enabled" : "service-disabled");
   });
   one.post("/repositories/:repositoryId/import", requireAdmin, async (req, res) => {
-    await reimport(viewerOf(res), integrationOf(res).integration, parseInput(idParam, req.params.repositoryId));
-    back(res, "/repositories", "reimport-queued");
+    const { integration } = integrationOf(res);
+    await reimport(viewerOf(res), integration, parseInput(idParam, req.params.repositoryId));
+    res.redirect(repositoriesPath(integration.installationId, repositoryFilter(req.query), { notice: "reimport-queued" }));
   });
   one.post("/deliveries/:deliveryId/retry", requireAdmin, async (req, res) => {
     await retryDelivery(viewerOf(res), integrationOf(res).integration, parseInput(deliveryIdParam, req.params.deliveryId));

@@ -1,9 +1,8 @@
 import type { Problem } from "../../domain/troubleshooting.js";
-import { OVERALL_STATES, type RepositoryFilter, type RepositoryImport } from "../../domain/repository-imports.js";
 import type { ConnectionCheck } from "../../storage/models/connection-check.js";
 import { SERVICES } from "../../storage/models/import-status.js";
 import type { ConnectionReport } from "../connection-check.js";
-import type { IntegrationSummary, RepositoryReport } from "../integration-reports.js";
+import type { IntegrationSummary } from "../integration-reports.js";
 import type { Viewer } from "../viewer.js";
 import type { FormProblems } from "../inputs.js";
 import { fieldState } from "./forms.js";
@@ -30,6 +29,9 @@ const NOTICES: Record<string, string> = {
   "delivery-retried": "Delivery queued again: it is processed within seconds.",
 };
 
+/** Notices about imports, which the live repositories list removes once nothing on screen is importing. */
+const UNTIL_IMPORTS_END = new Set(["reimport-queued", "service-enabled"]);
+
 export interface IntegrationPageOptions {
   viewer: Viewer;
   summary: IntegrationSummary;
@@ -51,7 +53,7 @@ export function integrationPage({ viewer, summary, tab, content, notice, script 
     body: html`<p><a href="/integrations">← Integrations</a></p>
 <h1 class="who">${avatar(summary.account.login, summary.account.avatarUrl)}${summary.name}
   <span class="badge ${summary.status}">${summary.status}</span></h1>
-${noticeText ? html`<p class="notice" role="status">${noticeText}</p>` : ""}
+${noticeText ? html`<p class="notice" role="status" ${UNTIL_IMPORTS_END.has(notice!) ? html`data-until-done` : ""}>${noticeText}</p>` : ""}
 <nav aria-label="Integration"><ul class="tabs">${Object.entries(TABS).map(
       ([key, { path, label }]) =>
         html`<li><a href="${integrationPath(summary)}${path}" ${key === tab ? html`aria-current="page"` : ""}>${label}${key === "troubleshooting" && summary.problemCount > 0 ? ` (${summary.problemCount})` : ""}</a></li>`,
@@ -100,54 +102,6 @@ export function overviewTab(viewer: Viewer, summary: IntegrationSummary, form?: 
   ${admin ? "" : html`<p class="muted">${OWNERS_ONLY}.</p>`}
 </section>`;
 }
-
-function progress(repo: RepositoryImport) {
-  if (repo.state !== "importing" && repo.state !== "pending") return "";
-  return repo.expectedTotal
-    ? html`<progress max="${repo.expectedTotal}" value="${repo.processed}" aria-label="Import progress of ${repo.fullName}"></progress> ${repo.processed} / ${repo.expectedTotal}`
-    : html`${repo.processed} imported`;
-}
-
-function storedCounts({ stored }: RepositoryImport) {
-  return html`${stored.commits} commits, ${stored.pullRequests} pull requests, ${stored.reviews} reviews, ${stored.tickets} tickets`;
-}
-
-export function repositoriesTab(viewer: Viewer, summary: IntegrationSummary, report: RepositoryReport, filter: RepositoryFilter): SafeHtml {
-  const admin = summary.role === "admin";
-  const live = report.counts.importing + report.counts.pending > 0;
-  return html`<form method="get" class="row card" role="search">
-  <div><label for="q">Search repositories</label><br><input id="q" name="q" type="search" value="${filter.query ?? ""}"></div>
-  <div><label for="state">Import status</label><br><select id="state" name="state">
-    <option value="">All</option>
-    ${OVERALL_STATES.map((state) => html`<option value="${state}" ${filter.state === state ? "selected" : ""}>${state.replace("_", " ")}</option>`)}
-  </select></div>
-  <button type="submit">Filter</button>
-</form>
-<section id="repositories" ${live ? html`data-live="true"` : ""} aria-live="polite">
-<p>${report.total} repositories: ${OVERALL_STATES.filter((state) => report.counts[state] > 0).map(
-    (state) => html`<span class="badge ${state}">${report.counts[state]} ${state.replace("_", " ")}</span> `,
-  )}</p>
-${report.groups.length === 0 ? html`<p class="muted">No repository matches.</p>` : ""}
-${report.groups.map(
-  (group) => html`<h2>${group.owner}</h2>
-<div class="table-wrap"><table>
-<thead><tr><th scope="col">Repository</th><th scope="col">Status</th><th scope="col">Progress</th><th scope="col">Services</th><th scope="col">Stored</th><th scope="col">Last synced</th><th scope="col">Error</th>${admin ? html`<th scope="col"><span class="muted">Actions</span></th>` : ""}</tr></thead>
-<tbody>${group.repositories.map(
-    (repo) => html`<tr data-repository="${repo.githubId}">
-  <td>${repo.fullName}</td>
-  <td><span class="badge ${repo.state}">${repo.state.replace("_", " ")}</span></td>
-  <td>${progress(repo)}</td>
-  <td>${Object.entries(repo.services).map(([service, status]) => html`<span class="badge ${status.state}">${SERVICE_LABELS[service as keyof typeof SERVICE_LABELS]}: ${status.state}</span> `)}</td>
-  <td>${storedCounts(repo)}</td>
-  <td>${formatTime(repo.lastSyncedAt)}</td>
-  <td>${repo.errors.join("; ")}</td>
-  ${admin ? html`<td><form class="inline" method="post" action="${integrationPath(summary)}/repositories/${repo.githubId}/import">${csrfField(viewer)}<button type="submit" aria-label="Import ${repo.fullName} again">${repo.state === "not_started" ? "Import" : "Re-import"}</button></form></td>` : ""}
-</tr>`,
-  )}</tbody></table></div>`,
-)}
-</section>`;
-}
-
 
 export function connectionTab(viewer: Viewer, summary: IntegrationSummary, report: ConnectionReport | null, last: ConnectionCheck | null): SafeHtml {
   return html`<section class="card">

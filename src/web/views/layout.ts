@@ -61,6 +61,12 @@ ul.services { list-style:none; margin:0; padding:0; } ul.services li { margin:.1
 #overall progress { width:min(24rem, 100%); vertical-align:middle; }
 nav.pages { display:flex; gap:1rem; align-items:center; margin:1rem 0; }
 .bad-text { color:var(--bad); }
+@media (max-width: 40rem) {
+  /* Each repository becomes a block of its own: five columns do not fit a phone. */
+  #repositories thead { display:none; }
+  #repositories tr, #repositories th, #repositories td { display:block; border:0; padding:.2rem .5rem; }
+  #repositories tr { border-bottom:1px solid var(--line); padding:.5rem 0; }
+}
 .problem { border-left:4px solid var(--bad); }
 tr.attention > td { background:var(--panel); } tr.attention > td:first-child { box-shadow:inset 4px 0 var(--bad); }
 td.reason { min-width:12rem; max-width:28rem; overflow-wrap:anywhere; }

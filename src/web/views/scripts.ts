@@ -1,15 +1,39 @@
 /** The only scripts pages run, by name: the Content-Security-Policy allows exactly these (by hash). */
 export const PAGE_SCRIPTS = {
-  /** Refreshes the repository list every few seconds while imports are under way. */
+  /**
+   * While imports are under way, asks every two seconds for the rows on screen and the overall bar (a small JSON
+   * answer, not the page) and puts them in place; stops once nothing on screen moves, and drops the "queued" notice.
+   */
   liveRepositories: `
-(function poll() {
-  if (!document.querySelector("#repositories[data-live]")) return;
+(function watch() {
+  var list = document.querySelector("#repositories[data-live]");
+  if (!list) return;
   setTimeout(async function () {
     try {
-      const response = await fetch(location.href, { headers: { accept: "text/html" } });
-      const next = new DOMParser().parseFromString(await response.text(), "text/html").querySelector("#repositories");
-      if (next) document.querySelector("#repositories").replaceWith(next);
-    } finally { poll(); }
+      var ids = Array.from(list.querySelectorAll("tr[data-repository]"), function (row) { return row.dataset.repository; });
+      var url = new URL(list.dataset.progress, location.href);
+      url.searchParams.set("ids", ids.join(","));
+      var response = await fetch(url, { headers: { accept: "application/json" } });
+      if (!response.ok) return;
+      var progress = await response.json();
+      var parse = function (markup, tag) { var holder = document.createElement(tag); holder.innerHTML = markup; return holder.firstElementChild; };
+      Object.entries(progress.rows).forEach(function (entry) {
+        var row = list.querySelector('tr[data-repository="' + entry[0] + '"]');
+        if (row) row.replaceWith(parse(entry[1], "tbody"));
+      });
+      list.querySelector("#overall").replaceWith(parse(progress.overall, "div"));
+      list.querySelector("#state-summary").replaceWith(parse(progress.summary, "div"));
+      if (!progress.live) {
+        list.removeAttribute("data-live");
+        var notice = document.querySelector(".notice[data-until-done]");
+        if (notice) notice.remove();
+        var here = new URL(location.href);
+        here.searchParams.delete("notice");
+        history.replaceState(null, "", here);
+      }
+    } catch (error) {
+      // A failed poll (the app restarting) is tried again at the next beat.
+    } finally { watch(); }
   }, 2000);
 })();`,
 };
