@@ -56,7 +56,7 @@ export const FULL_PLAN: BenchPlan = {
   webhookDeliveries: 1_000,
   webhookConcurrency: 32,
   database: { sizes: [10_000, 100_000, 500_000], samples: 200, settleSeconds: 65 },
-  web: { sizes: [5_000, 50_000, 500_000], samples: 40 },
+  web: { sizes: [3_000, 30_000, 300_000], samples: 40 },
   quotaRun: { windows: 6, windowSeconds: 20 },
 };
 

@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backfillJobKey } from "../../src/backfill/control.js";
+import { markImporting, saveCheckpoint } from "../../src/storage/import-statuses.js";
+import { IntegrationModel } from "../../src/storage/models/integration.js";
+import { JobModel } from "../../src/storage/models/job.js";
+import { listRepositories } from "../../src/storage/repositories.js";
 import * as payloads from "../../tools/github-server/webhooks/payloads.js";
 import { givenIntegration } from "../web/harness.js";
 import { signIn, startBrowserStack, type BrowserStack } from "./harness.js";
@@ -112,5 +117,34 @@ describe("the web app in a browser", () => {
     await page.getByRole("heading", { name: "Not found" }).waitFor();
     const api = await page.request.get(`${appUrl}/api/integrations/${OTHER_ORG_INSTALLATION}`);
     expect(api.status()).toBe(404);
+  }, 60_000);
+
+  // Signed in still, by the test before.
+  it("tells why an import waits — GitHub's rate limit, a restart — and how far a running one is, live", async () => {
+    const { page, appUrl, screenshot } = stack;
+    // The organization installed above: its imports are done; three of its runs are set where a person would wonder.
+    const { installationId } = (await IntegrationModel.findOne({ "account.login": "acme" }).lean())!;
+    const [busy, limited, orphaned] = (await listRepositories(installationId, { granted: true })).map((repo) => repo.githubId);
+    const run = (repositoryId: number) =>
+      markImporting(repositoryId, "repos", { checkpoint: { phase: "recent", cursor: null, runStartedAt: new Date(Date.now() - 60_000) }, mode: "full", processed: 0 });
+    for (const repositoryId of [busy!, limited!, orphaned!]) await run(repositoryId);
+    const job = (repositoryId: number) => ({ key: backfillJobKey({ repositoryId, service: "repos" }) });
+    const resetAt = new Date(Date.now() + 25 * 60_000);
+    await JobModel.updateOne(job(limited!), { $set: { state: "queued", runAt: resetAt, lastError: "GitHub's GraphQL rate limit is spent" } });
+    await JobModel.updateOne(job(orphaned!), { $set: { state: "running", leaseRenewedAt: new Date(Date.now() - 40_000), lockedUntil: new Date(Date.now() + 20_000) } });
+    await saveCheckpoint(busy!, "repos", { phase: "recent", cursor: "c", runStartedAt: new Date() }, { processed: 1_775, expectedTotal: 6_400 });
+
+    await page.goto(`${appUrl}/integrations/${installationId}/repositories`);
+    const row = (repositoryId: number) => page.locator(`tr[data-repository="${repositoryId}"]`);
+    expect(await row(busy!).textContent()).toContain("1,775 of 6,400 commits");
+    expect(await row(limited!).textContent()).toContain("GitHub's GraphQL rate limit is spent: waiting until");
+    expect(await row(orphaned!).textContent()).toMatch(/Waiting to resume after a restart \(lease expires in \d+ s\)/);
+    expect(await page.locator("#overall").textContent()).toMatch(/of 6,4\d\d records · 3 repository imports to go · about \d+ minutes? left/);
+    await screenshot("repositories-importing");
+
+    // The run moves on: the row follows without a reload.
+    await saveCheckpoint(busy!, "repos", { phase: "recent", cursor: "d", runStartedAt: new Date() }, { processed: 3_200, expectedTotal: 6_400 });
+    await expect.poll(() => row(busy!).textContent(), { timeout: 10_000 }).toContain("3,200 of 6,400 commits");
+    expect(page.url()).toBe(`${appUrl}/integrations/${installationId}/repositories`);
   }, 60_000);
 });
