@@ -2,11 +2,14 @@ import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import nock from "nock";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { Probot, Server } from "probot";
 import { tributary } from "../../src/app.js";
 import { backfillJobHandlers } from "../../src/backfill/jobs.js";
 import { loadConfig } from "../../src/config.js";
+import { appHandlers } from "../../src/http/handlers.js";
+import { startHttpServer } from "../../src/http/server.js";
+import { InboxProcessor } from "../../src/inbox/processor.js";
 import { createProbot, probotOptions } from "../../src/github/probot.js";
 import { RateBudget } from "../../src/github/rate-budget.js";
 import { Worker } from "../../src/jobs/worker.js";
@@ -30,6 +33,27 @@ export interface BrowserStack {
   close(): Promise<void>;
 }
 
+type AppConfig = ReturnType<typeof loadConfig>;
+
+/** Probot's server: a webhook is handled inside its request, before GitHub is answered. */
+async function serveWithProbot(config: AppConfig, port: number, log: Logger) {
+  const app = new Server({ Probot: Probot.defaults(probotOptions(config.app!, config, log)), host: "127.0.0.1", port, log });
+  await app.load(tributary);
+  app.addHandler(webHandler(config, log)!);
+  await app.start();
+  return app;
+}
+
+/** As src/main.ts serves: a webhook is stored in the inbox and answered, then processed (the Activity tab lists it). */
+async function serveAsDeployed(config: AppConfig, port: number, log: Logger) {
+  const probot = createProbot(config.app!, config, log);
+  await probot.load(tributary);
+  const inbox = new InboxProcessor({ probot, log, concurrency: config.inboxConcurrency });
+  inbox.start();
+  const server = await startHttpServer({ host: "127.0.0.1", port, log, handlers: appHandlers({ ...config, app: config.app! }, log, inbox) });
+  return { stop: async () => (await server.close(), await inbox.stop()) };
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {
@@ -43,13 +67,15 @@ export interface BrowserStackOptions {
   org?: GitHubServerOptions["org"];
   /** Serve a stand-in for avatars (the local GitHub names avatar URLs but answers 404 for them); default true. */
   avatars?: boolean;
+  /** Serve as deployed, webhooks through the inbox (see serveAsDeployed); default Probot's server. */
+  inbox?: boolean;
 }
 
 /**
  * The app as a person meets it: Probot's server with the web UI, the local GitHub server (signed in as the org's
  * first admin, app not installed yet), and Chromium. Nothing is mocked.
  */
-export async function startBrowserStack({ org, avatars = true }: BrowserStackOptions = {}): Promise<BrowserStack> {
+export async function startBrowserStack({ org, avatars = true, inbox = false }: BrowserStackOptions = {}): Promise<BrowserStack> {
   // nock's interception breaks fetch bodies that pass through: GitHub here is the local server.
   nock.restore();
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -74,10 +100,7 @@ export async function startBrowserStack({ org, avatars = true }: BrowserStackOpt
     PORT: String(port),
   });
   const log = pino({ level: process.env.E2E_LOG ?? "silent" });
-  const app = new Server({ Probot: Probot.defaults(probotOptions(config.app!, config, log)), host: "127.0.0.1", port, log });
-  await app.load(tributary);
-  app.addHandler(webHandler(config, log)!);
-  await app.start();
+  const app = inbox ? await serveAsDeployed(config, port, log) : await serveWithProbot(config, port, log);
   const probot = createProbot(config.app!, config, log);
   const worker = new Worker({ handlers: backfillJobHandlers({ probot, budget: new RateBudget(), log }), log, pollMs: 200 });
 
