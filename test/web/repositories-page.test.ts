@@ -5,12 +5,12 @@ import { saveCommits } from "../../src/storage/commits.js";
 import { markDone, markImporting, saveCheckpoint } from "../../src/storage/import-statuses.js";
 import { ImportStatusModel } from "../../src/storage/models/import-status.js";
 import { JobModel } from "../../src/storage/models/job.js";
-import { clearDatabase } from "../helpers/database.js";
-import { Browser, givenIntegration, mockAccess, mockAppSlug, signIn, startWebApp, type TestUser } from "./harness.js";
+import { freshWebApp, type WebApp } from "./fresh-web-app.js";
+import { Browser, givenIntegration, mockAccess, mockAppSlug, signIn, type TestUser } from "./harness.js";
 
 const alice: TestUser = { id: 11, login: "alice", installations: [1001] };
 const NOW = () => new Date();
-let web: Awaited<ReturnType<typeof startWebApp>>;
+let web: WebApp;
 let browser: Browser;
 let repoIds: number[];
 
@@ -29,9 +29,7 @@ async function setUp(repositories: number) {
 }
 
 beforeEach(async () => {
-  await clearDatabase();
-  web = await startWebApp();
-  browser = new Browser(web.url);
+  ({ web, browser } = await freshWebApp());
   mockAppSlug();
 });
 afterEach(() => web.close());
