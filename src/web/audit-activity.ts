@@ -43,7 +43,10 @@ function retriedDeliveryOf({ retriedDelivery, action }: AuditEntry): Facts["retr
 }
 
 function facts(entry: AuditEntry, names: Map<number, RepositoryName>): Facts {
-  const repositories = (entry.repositories ?? []).map(({ id, fullName }) => ({ id, fullName: names.get(id)?.fullName ?? fullName, granted: names.get(id)?.granted ?? false }));
+  const repositories = (entry.repositories ?? []).map(({ id, fullName }) => {
+    const now = names.get(id);
+    return { id, fullName: now?.fullName ?? fullName, granted: now?.granted ?? false };
+  });
   return {
     action: entry.action,
     origin: auditOrigin(entry.action),
@@ -77,7 +80,7 @@ const SENTENCES: Record<string, (entry: Facts) => Sentence> = {
   "web.service_enabled": (entry) => sentence`${who(entry)} turned ${entry.service ? { service: entry.service.name } : "a service"} on`,
   "web.service_disabled": (entry) => sentence`${who(entry)} turned ${entry.service ? { service: entry.service.name } : "a service"} off`,
   "web.reimport_requested": (entry) => sentence`${who(entry)} re-imported ${repositoriesOf(entry, "a repository")}`,
-  "web.delivery_retried": (entry) => retried(entry),
+  "web.delivery_retried": retried,
   "installation.created": (entry) =>
     entry.repositoryCount > 0
       ? sentence`${who(entry)} installed the app with access to ${repositoriesOf(entry, "")}`

@@ -1,8 +1,8 @@
+import { eventInWords } from "../domain/activity.js";
 import { listDeadDeliveries } from "../storage/dead-deliveries.js";
 import { countDeadDeliveries, listRecentDeliveries } from "../storage/deliveries.js";
 import type { DeliveryState } from "../storage/models/delivery.js";
 import { repositoryNames, type RepositoryName } from "../storage/repository-names.js";
-import { eventInWords } from "../domain/activity.js";
 import { sentence, type Sentence, type SentenceRepository } from "./sentence.js";
 
 /** One inbox entry as the Activity page and the API show it. */
@@ -27,7 +27,7 @@ type StoredDelivery = Awaited<ReturnType<typeof listRecentDeliveries>>[number];
 
 const FAILING: DeliveryState[] = ["retrying", "dead"];
 
-const times = (count: number) => (count === 1 ? "1 attempt" : `${count} attempts`);
+const attemptsInWords = (count: number) => (count === 1 ? "1 attempt" : `${count} attempts`);
 
 /** Where the delivery stands, in words. */
 function progress({ state, attempts, nextAttemptAt }: Omit<DeliveryActivity, "sentence">): Sentence {
@@ -41,18 +41,19 @@ function progress({ state, attempts, nextAttemptAt }: Omit<DeliveryActivity, "se
     case "retrying":
       return nextAttemptAt ? sentence`attempt ${String(attempts)} failed; next attempt at ${{ time: nextAttemptAt }}` : sentence`attempt ${String(attempts)} failed`;
     case "dead":
-      return sentence`gave up after ${times(attempts)}`;
+      return sentence`gave up after ${attemptsInWords(attempts)}`;
   }
 }
 
 function describe(delivery: StoredDelivery, names: Map<number, RepositoryName>): DeliveryActivity {
   const { _id, event, action, state, repositoryId, receivedAt, attempts, dueAt, finishedAt, lastError } = delivery;
+  const stored = repositoryId ? names.get(repositoryId) : undefined;
   const facts = {
     deliveryId: _id,
     event,
     action: action ?? null,
     state,
-    repository: repositoryId ? { id: repositoryId, fullName: names.get(repositoryId)?.fullName ?? null, granted: names.get(repositoryId)?.granted ?? false } : null,
+    repository: repositoryId ? { id: repositoryId, fullName: stored?.fullName ?? null, granted: stored?.granted ?? false } : null,
     receivedAt,
     attempts,
     nextAttemptAt: state === "retrying" ? (dueAt ?? null) : null,

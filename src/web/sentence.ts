@@ -3,7 +3,7 @@ import { SERVICE_LABELS } from "./views/integrations-page.js";
 
 /**
  * A sentence about something that happened, as parts: the page links its repositories and services and shows its
- * times in the viewer's time zone; the API and screen-reader labels take its plain text.
+ * times in the viewer's time zone; the API takes its plain text.
  */
 export type SentencePart =
   | string

@@ -71,10 +71,7 @@ describe("the Activity tab in a browser", () => {
     const [removal] = await github.simulateRepositoryChange({ remove: [repos[2]!.split("/")[1]!] });
     const dead = await github.sendWebhook("pull_request", invalidPullRequest(repos[1]!) as never);
 
-    await page.goto(`${integration}/activity`);
-    await expect.poll(async () => (await page.reload(), activityText()), { timeout: 30_000 }).toContain("gave up after 1 attempt");
-    const text = await activityText();
-    for (const sentence of [
+    const sentences = [
       `${admin} re-imported ${repos[0]}`,
       `${admin} turned Tickets on`,
       `${admin} turned Tickets off`,
@@ -83,9 +80,15 @@ describe("the Activity tab in a browser", () => {
       `GitHub: ${admin} installed the app with access to ${repos[0]}, ${repos[1]} and ${repos[2]}`,
       `GitHub: pull request opened on ${repos[1]} — gave up after 1 attempt`,
       "invalid payload:",
-    ]) {
-      expect(text).toContain(sentence);
-    }
+    ];
+    // GitHub was answered once each delivery was stored: they are processed in the background.
+    await page.goto(`${integration}/activity`);
+    const missing = async () => {
+      await page.reload();
+      const text = await activityText();
+      return sentences.filter((sentence) => !text?.includes(sentence));
+    };
+    await expect.poll(missing, { timeout: 30_000 }).toEqual([]);
 
     // GitHub's change names its delivery: event in words and code, id short with the whole on hover, linked to its row.
     const removed = page.locator('tr[data-audit="installation_repositories.removed"]');

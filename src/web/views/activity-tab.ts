@@ -51,7 +51,7 @@ ${activity.kind === "people" ? "" : deliveriesSection(viewer, place, activity)}`
 const kindHref = (summary: IntegrationSummary, kind: ActivityKind) => `${integrationPath(summary)}/activity${kind === "all" ? "" : `?kind=${kind}`}`;
 
 function filters(summary: IntegrationSummary, current: ActivityKind): SafeHtml {
-  return html`<nav aria-label="Show" class="row">${ACTIVITY_KINDS.map((kind) =>
+  return html`<nav aria-label="Filter activity" class="row">${ACTIVITY_KINDS.map((kind) =>
     kind === current
       ? html`<a class="button primary" href="${kindHref(summary, kind)}" aria-current="page">${KIND_LABELS[kind]}</a>`
       : html`<a class="button" href="${kindHref(summary, kind)}">${KIND_LABELS[kind]}</a>`,
@@ -62,7 +62,7 @@ function deadNotice(summary: IntegrationSummary, { deadCount, kind }: ActivityRe
   if (deadCount === 0) return "";
   const admin = summary.role === "admin";
   return html`<p class="notice error" role="status"><strong>${deadCount} dead ${deadCount === 1 ? "delivery needs" : "deliveries need"} attention.</strong> ${
-    admin ? "Fix what its reason names, then retry it below." : "An owner of the organization can retry them once the cause is fixed."
+    admin ? "Fix what its reason names, then retry it." : "An owner of the organization can retry them once the cause is fixed."
   }${kind === "failed" ? "" : html` <a href="${kindHref(summary, "failed")}">Show failed deliveries</a>`}</p>`;
 }
 
