@@ -1,5 +1,6 @@
 import { observedFlagUpdate, updateIfChanged, writeInChunks, type ObservedFlag, type VersionedRecord } from "./bulk-writes.js";
 import { CommitModel, type Commit } from "./models/commit.js";
+import { rollUpCommits } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
 
 /**
@@ -60,6 +61,13 @@ export async function saveCommits(records: CommitRecord[], options: { onDefaultB
     },
   });
   await countCreated("commits", created);
+  for (const [repositoryId, shas] of shasByRepository(records)) await rollUpCommits(repositoryId, shas);
+}
+
+function shasByRepository(records: CommitRecord[]): Map<number, string[]> {
+  const shas = new Map<number, string[]>();
+  for (const { repositoryId, sha } of records) shas.set(repositoryId, [...(shas.get(repositoryId) ?? []), sha]);
+  return shas;
 }
 
 /**
@@ -70,4 +78,5 @@ export async function markCommitsOffDefaultBranch(repositoryId: number, shas: st
   if (shas.length === 0) return;
   const { filter, update } = observedFlagUpdate(ON_DEFAULT_BRANCH, false, branchReadAt, { repositoryId, sha: { $in: shas } });
   await CommitModel.updateMany(filter, update);
+  await rollUpCommits(repositoryId, shas);
 }

@@ -1,6 +1,7 @@
 import { PullRequestModel, type PullRequest } from "./models/pull-request.js";
 import { insertIfMissing, upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
+import { rollUpPullRequests } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
 
 /**
@@ -26,6 +27,7 @@ export const savePullRequests = savedTogether(async (records: PullRequestRecord[
     LIFECYCLE,
   );
   await countCreated("pullRequests", created);
+  await rollUpPullRequests(records.map((record) => record.githubId));
 });
 
 /**
@@ -41,6 +43,7 @@ export const addPullRequestsIfMissing = savedTogether(async (records: PullReques
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, updatedAt: record.createdAt ?? record.updatedAt, syncedAt } })),
   );
   await countCreated("pullRequests", created);
+  await rollUpPullRequests(created.map((record) => record.key.githubId as number));
 });
 
 type FirstCommentField = "firstCommentAt" | "firstReviewCommentAt";

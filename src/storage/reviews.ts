@@ -1,6 +1,7 @@
 import { ReviewModel, type Review } from "./models/review.js";
 import { upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
+import { rollUpReviews } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
 
 export type ReviewRecord = Pick<Review, "githubId" | "updatedAt"> & Partial<Omit<Review, "githubId" | "updatedAt" | "syncedAt">>;
@@ -21,4 +22,5 @@ export const saveReviews = savedTogether(async (records: ReviewRecord[]) => {
     LIFECYCLE,
   );
   await countCreated("reviews", created);
+  await rollUpReviews(records.map((record) => record.githubId));
 });

@@ -1,6 +1,7 @@
 import { TicketModel, type Ticket } from "./models/ticket.js";
 import { upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
+import { rollUpTickets } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
 
 /** A ticket as one source knows it; deletion and transfer are recorded apart, so no record can undo them. */
@@ -23,16 +24,19 @@ export const saveTickets = savedTogether(async (records: TicketRecord[]) => {
     LIFECYCLE,
   );
   await countCreated("tickets", created);
+  await rollUpTickets(records.map((record) => record.githubId));
 });
 
 /** The issue was deleted on GitHub; its record stays for history. */
 export async function markTicketDeleted(githubId: number, at: Date): Promise<void> {
   await TicketModel.updateOne({ githubId }, { $set: { deletedAt: at, syncedAt: new Date() } });
+  await rollUpTickets([githubId]);
 }
 
 /** The issue moved to another repository (`toFullName`, "owner/name"); here it is gone as of `at`. */
 export async function markTicketTransferred(githubId: number, toFullName: string, at: Date): Promise<void> {
   await TicketModel.updateOne({ githubId }, { $set: { deletedAt: at, transferredTo: toFullName, syncedAt: new Date() } });
+  await rollUpTickets([githubId]);
 }
 
 export function findTicket(githubId: number) {

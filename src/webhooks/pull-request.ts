@@ -11,7 +11,9 @@ const CHANGES_COMMITS = new Set(["opened", "synchronize"]);
 /** Every action carries the whole pull request (state, draft, merge, labels, counts): store it, newest wins. */
 async function pullRequestChanged(context: Context<"pull_request">, scope: RepositoryScope) {
   const { action, pull_request } = context.payload;
-  await savePullRequests([pullRequestRecord(pull_request, scope)]);
+  const record = pullRequestRecord(pull_request, scope);
+  // GitHub moves updated_at as the pull request leaves draft: that is when it was ready for review.
+  await savePullRequests([action === "ready_for_review" ? { ...record, readyForReviewAt: record.updatedAt } : record]);
   if (CHANGES_COMMITS.has(action)) await refreshLater(scope, "pullRequests");
   context.log.debug({ ...scope, pullRequest: pull_request.id, action }, "pull request stored");
 }

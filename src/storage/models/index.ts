@@ -10,6 +10,7 @@ export { JobModel } from "./job.js";
 export { MemberModel } from "./member.js";
 export { PullRequestModel } from "./pull-request.js";
 export { RedeliveryCheckpointModel, RedeliveryModel } from "./redelivery.js";
+export { ReportWeekModel } from "./report-week.js";
 export { RepositoryModel } from "./repository.js";
 export { ReviewModel } from "./review.js";
 export { TicketModel } from "./ticket.js";

@@ -16,6 +16,8 @@ const pullRequestSchema = new Schema({
   updatedAt: { type: Date, required: true },
   closedAt: { type: Date, default: null },
   mergedAt: { type: Date, default: null },
+  /** When it last left draft (a `ready_for_review` event); null when never seen: pickup time starts here, not at opening. */
+  readyForReviewAt: { type: Date, default: null },
   mergedBy: { type: userRefSchema, default: null },
   baseRef: { type: String, required: true },
   headRef: { type: String, required: true },

@@ -1,0 +1,198 @@
+import { setTimeout } from "node:timers/promises";
+import { commitEntry, mergedPullRequestEntry, reviewEntry, ticketEntries } from "../reports/entries.js";
+import { weekOf } from "../reports/weeks.js";
+import { CommitModel } from "./models/commit.js";
+import { PullRequestModel } from "./models/pull-request.js";
+import { ReportWeekModel } from "./models/report-week.js";
+import { ReviewModel } from "./models/review.js";
+import { TicketModel } from "./models/ticket.js";
+import { isTransientConflict, statementErrors } from "./mongo-errors.js";
+
+// Weekly rollups follow the records: after each write, the written records' entries are derived again from what is
+// stored and set, each with one atomic single-document update. No transaction, no change stream, no read-modify-write.
+
+export type RollupSection = "merged" | "reviews" | "commits" | "opened" | "closed";
+
+export const reportWeekId = (repositoryId: number, week: string) => `${repositoryId}/${week}`;
+
+/**
+ * The version of entries derived from records read from now on. Taken after the caller's write and before the read,
+ * it orders derivations as their reads: of two writers racing over one record, the one that read later saw both
+ * writes, carries the higher version, and its entry stays whichever is set last. (`performance` gives fractions of a
+ * millisecond; processes on one host share the clock.)
+ */
+const readVersion = () => performance.timeOrigin + performance.now();
+
+interface GuardedWrite {
+  repositoryId: number;
+  week: string;
+  section: RollupSection;
+  id: string | number;
+  /** The entry's fields; null sets a tombstone, which keeps the version so that an older derivation stays out. */
+  entry: object | null;
+  /** More of the same atomic update (the opened ticket's list of weeks). */
+  also?: Record<string, Record<string, unknown>>;
+}
+
+const ATTEMPTS = 8;
+const CONFLICT_BACKOFF_MS = 100;
+
+/**
+ * Sets entries unless a derivation from a later read set them already; returns, per write, whether it was applied.
+ * An upsert whose guard refuses meets the week's `_id` (a duplicate key): that is the refusal. Two writers creating
+ * one week both insert, and the loser meets the duplicate key too, so a duplicate is tried once more, against the
+ * document that exists now. Transient conflicts (DocumentDB deadlocks) are tried again after a random wait.
+ */
+async function setGuarded(writes: GuardedWrite[], version: number): Promise<boolean[]> {
+  const applied = writes.map(() => true);
+  let pending = writes.map((_, index) => index);
+  const duplicatesSeen = new Set<number>();
+  for (let attempt = 1; pending.length > 0; attempt += 1) {
+    const retry: number[] = [];
+    try {
+      await ReportWeekModel.collection.bulkWrite(
+        pending.map((index) => {
+          const { repositoryId, week, section, id, entry, also } = writes[index]!;
+          const path = `${section}.${id}`;
+          return {
+            updateOne: {
+              filter: { _id: reportWeekId(repositoryId, week) as never, [`${path}.v`]: { $not: { $gt: version } } },
+              update: { $setOnInsert: { repositoryId, week }, $set: { [path]: { ...(entry ?? { gone: true }), v: version } }, ...also },
+              upsert: true,
+            },
+          };
+        }),
+        { ordered: false },
+      );
+    } catch (error) {
+      const failures = statementErrors(error);
+      if (!failures) throw error;
+      for (const failure of failures) {
+        const index = pending[failure.index]!;
+        if (failure.code === 11000 && !duplicatesSeen.has(index)) {
+          duplicatesSeen.add(index);
+          retry.push(index);
+        } else if (failure.code === 11000) applied[index] = false;
+        else if (isTransientConflict(failure.code) && attempt < ATTEMPTS) retry.push(index);
+        else throw error;
+      }
+    }
+    if (retry.length > 0) await setTimeout(Math.random() * CONFLICT_BACKOFF_MS * attempt);
+    pending = retry;
+  }
+  return applied;
+}
+
+/** Derives the merged pull requests' entries again from the stored pull requests and their reviews. */
+export async function rollUpPullRequests(pullRequestIds: number[]): Promise<void> {
+  if (pullRequestIds.length === 0) return;
+  const version = readVersion();
+  const pullRequests = await PullRequestModel.find({ githubId: { $in: pullRequestIds }, mergedAt: { $ne: null } }).lean();
+  if (pullRequests.length === 0) return;
+  const reviews = await ReviewModel.find(
+    { pullRequestId: { $in: pullRequests.map((pr) => pr.githubId) } },
+    { pullRequestId: 1, author: 1, state: 1, submittedAt: 1 },
+  ).lean();
+  await setGuarded(
+    pullRequests.map((pr) => ({
+      repositoryId: pr.repositoryId,
+      week: weekOf(pr.mergedAt!),
+      section: "merged",
+      id: pr.githubId,
+      entry: mergedPullRequestEntry(pr, reviews.filter((review) => review.pullRequestId === pr.githubId)),
+    })),
+    version,
+  );
+}
+
+/** Derives the reviews' entries again, then their pull requests' (a review changes pickup, review time, approval). */
+export async function rollUpReviews(reviewIds: number[]): Promise<void> {
+  if (reviewIds.length === 0) return;
+  const version = readVersion();
+  const reviews = await ReviewModel.find({ githubId: { $in: reviewIds } }, { githubId: 1, pullRequestId: 1, repositoryId: 1, author: 1, state: 1, submittedAt: 1 }).lean();
+  await setGuarded(
+    reviews.flatMap((review) =>
+      review.submittedAt ? [{ repositoryId: review.repositoryId, week: weekOf(review.submittedAt), section: "reviews" as const, id: review.githubId, entry: reviewEntry(review) }] : [],
+    ),
+    version,
+  );
+  await rollUpPullRequests([...new Set(reviews.map((review) => review.pullRequestId))]);
+}
+
+/** Derives the commits' entries again (a commit gains its GitHub user, or leaves the default branch). */
+export async function rollUpCommits(repositoryId: number, shas: string[]): Promise<void> {
+  if (shas.length === 0) return;
+  const version = readVersion();
+  const commits = await CommitModel.find({ repositoryId, sha: { $in: shas } }, { sha: 1, author: 1, onDefaultBranch: 1 }).lean();
+  await setGuarded(
+    commits.flatMap((commit) =>
+      commit.author?.date ? [{ repositoryId, week: weekOf(commit.author.date), section: "commits" as const, id: commit.sha, entry: commitEntry(commit) }] : [],
+    ),
+    version,
+  );
+}
+
+/**
+ * Derives the tickets' entries again. A ticket's close moves when it is reopened and closed again, so its opened
+ * opened week (which never moves) lists every week its close was ever counted in (`closeWeeks`), added to atomically as it passes
+ * the version guard; each of those weeks then gets the close, or a tombstone, at that version. A derivation that
+ * passed the guard later read a list holding the earlier one's week, so the later version wins everywhere.
+ */
+export async function rollUpTickets(ticketIds: number[]): Promise<void> {
+  if (ticketIds.length === 0) return;
+  const version = readVersion();
+  const tickets = await TicketModel.find({ githubId: { $in: ticketIds } }, { githubId: 1, repositoryId: 1, author: 1, createdAt: 1, closedAt: 1, state: 1, deletedAt: 1 }).lean();
+  const derived = tickets.map((ticket) => ({ ticket, ...ticketEntries(ticket), openedWeek: weekOf(ticket.createdAt) }));
+  const passed = await setGuarded(
+    derived.map(({ ticket, opened, closedAt, openedWeek }) => ({
+      repositoryId: ticket.repositoryId,
+      week: openedWeek,
+      section: "opened",
+      id: ticket.githubId,
+      entry: opened,
+      // Beside the entry, not in it: setting the entry replaces it whole.
+      also: closedAt ? { $addToSet: { [`closeWeeks.${ticket.githubId}`]: weekOf(closedAt) } } : undefined,
+    })),
+    version,
+  );
+  const current = derived.filter((_, index) => passed[index]);
+  if (current.length === 0) return;
+  const homes = await ReportWeekModel.collection
+    .find(
+      { _id: { $in: [...new Set(current.map(({ ticket, openedWeek }) => reportWeekId(ticket.repositoryId, openedWeek)))] as never[] } },
+      { projection: Object.fromEntries(current.map(({ ticket }) => [`closeWeeks.${ticket.githubId}`, 1])) },
+    )
+    .toArray();
+  const closedWeeksOf = (home: Record<string, unknown> | undefined, id: number) => (home?.closeWeeks as Record<string, string[]> | undefined)?.[id] ?? [];
+  const homeById = new Map(homes.map((home) => [String(home._id), home as Record<string, unknown>]));
+  await setGuarded(
+    current.flatMap(({ ticket, closed, closedAt, openedWeek }) =>
+      closedWeeksOf(homeById.get(reportWeekId(ticket.repositoryId, openedWeek)), ticket.githubId).map((week) => ({
+        repositoryId: ticket.repositoryId,
+        week,
+        section: "closed" as const,
+        id: ticket.githubId,
+        entry: closedAt && weekOf(closedAt) === week ? closed : null,
+      })),
+    ),
+    version,
+  );
+}
+
+/** The rollups of these repositories and weeks, read by key. */
+export async function readReportWeeks(repositoryIds: number[], weeks: string[]) {
+  const ids = repositoryIds.flatMap((repositoryId) => weeks.map((week) => reportWeekId(repositoryId, week)));
+  if (ids.length === 0) return [];
+  return ReportWeekModel.collection.find({ _id: { $in: ids as never[] } }).toArray() as unknown as Promise<StoredReportWeek[]>;
+}
+
+export interface StoredReportWeek {
+  _id: string;
+  repositoryId: number;
+  week: string;
+  merged?: Record<string, unknown>;
+  reviews?: Record<string, unknown>;
+  commits?: Record<string, unknown>;
+  opened?: Record<string, unknown>;
+  closed?: Record<string, unknown>;
+}
