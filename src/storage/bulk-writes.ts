@@ -1,4 +1,5 @@
 import { setTimeout } from "node:timers/promises";
+import { resequenced } from "./sequence-reset.js";
 import type { AnyBulkWriteOperation, Model } from "mongoose";
 import { isTransientConflict, statementErrors } from "./mongo-errors.js";
 
@@ -155,7 +156,7 @@ export function upsertUnlessNewer(model: AnyModel, records: VersionedRecord[], v
     updates(record, stored) {
       const guard = overwritable(record, versionField, stages);
       if (stored && (!guard.admits(stored) || !differsFrom(record.set, stored))) return [];
-      return [{ updateOne: { filter: { ...record.key, ...guard.filter }, update: { $set: record.set } } }];
+      return [{ updateOne: { filter: { ...record.key, ...guard.filter }, update: resequenced({ $set: record.set }) } }];
     },
   });
 }
@@ -177,7 +178,7 @@ function differsFrom(fields: Record<string, unknown>, stored: StoredCopy): boole
 
 /** Sets the record's fields on the stored copy, unless they are there already (or the copy is unknown: then always). */
 export function updateIfChanged(record: VersionedRecord, stored?: StoredCopy): AnyBulkWriteOperation[] {
-  return !stored || differsFrom(record.set, stored) ? [{ updateOne: { filter: record.key, update: { $set: record.set } } }] : [];
+  return !stored || differsFrom(record.set, stored) ? [{ updateOne: { filter: record.key, update: resequenced({ $set: record.set }) } }] : [];
 }
 
 function valueAt(document: StoredCopy, path: string): unknown {
@@ -280,6 +281,6 @@ export interface ObservedFlag {
 export function observedFlagUpdate(flag: ObservedFlag, value: boolean, observedAt: Date, key: Record<string, unknown>) {
   return {
     filter: { ...key, [flag.field]: !value, [flag.changedAtField]: { $not: value ? { $gte: observedAt } : { $gt: observedAt } } },
-    update: { $set: { [flag.field]: value, [flag.changedAtField]: observedAt, syncedAt: new Date() } },
+    update: resequenced({ $set: { [flag.field]: value, [flag.changedAtField]: observedAt, syncedAt: new Date() } }),
   };
 }

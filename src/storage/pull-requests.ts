@@ -1,4 +1,5 @@
 import { PullRequestModel, type PullRequest } from "./models/pull-request.js";
+import { resequenced } from "./sequence-reset.js";
 import { insertIfMissing, upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
 import { rollUpPullRequests } from "./report-rollups.js";
@@ -50,7 +51,7 @@ type FirstCommentField = "firstCommentAt" | "firstReviewCommentAt";
 
 /** Keeps the earliest time seen: the same comment reported twice, or comments reported out of order, agree. */
 async function keepEarliest(filter: Record<string, unknown>, field: FirstCommentField, at: Date): Promise<void> {
-  await PullRequestModel.updateOne({ ...filter, $or: [{ [field]: null }, { [field]: { $gt: at } }] }, { $set: { [field]: at } });
+  await PullRequestModel.updateOne({ ...filter, $or: [{ [field]: null }, { [field]: { $gt: at } }] }, resequenced({ $set: { [field]: at } }));
 }
 
 /** A review comment was written on the pull request at `at`. */

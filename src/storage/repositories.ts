@@ -1,4 +1,5 @@
 import type { components } from "@octokit/openapi-types";
+import { resequenced } from "./sequence-reset.js";
 import { upsertUnlessNewer } from "./bulk-writes.js";
 import { RepositoryModel, type Repository } from "./models/repository.js";
 
@@ -55,7 +56,7 @@ export async function revokeOtherGrants(installationId: number, keepIds: number[
   const filter = { installationId, granted: true, githubId: { $nin: keepIds } };
   const revoked = await RepositoryModel.find(filter, { githubId: 1, fullName: 1 }).lean();
   if (revoked.length > 0) {
-    await RepositoryModel.updateMany({ ...filter, grantChangedAt: { $lte: at } }, { $set: { granted: false, grantChangedAt: at } });
+    await RepositoryModel.updateMany({ ...filter, grantChangedAt: { $lte: at } }, resequenced({ $set: { granted: false, grantChangedAt: at } }));
   }
   return revoked;
 }
@@ -71,7 +72,7 @@ export async function renameOwner(installationId: number, to: string): Promise<v
   if (repos.length === 0) return;
   await RepositoryModel.bulkWrite(
     repos.map((repo) => ({
-      updateOne: { filter: { githubId: repo.githubId }, update: { $set: { fullName: `${to}/${repo.name}` } } },
+      updateOne: { filter: { githubId: repo.githubId }, update: resequenced({ $set: { fullName: `${to}/${repo.name}` } }) },
     })),
     { ordered: false },
   );
@@ -89,14 +90,14 @@ export type RepositoryMetadata = Partial<
 export async function updateRepositoryMetadata(githubId: number, fields: RepositoryMetadata): Promise<void> {
   await RepositoryModel.updateOne(
     { githubId, $or: [{ updatedAt: null }, { updatedAt: { $lte: fields.updatedAt } }] },
-    { $set: fields },
+    resequenced({ $set: fields }),
   );
 }
 
 /** The repository was deleted on GitHub (or left the installation's account): kept for history, no longer granted. */
 export async function markRepositoryDeleted(githubId: number, at: Date): Promise<void> {
-  await RepositoryModel.updateOne({ githubId }, { $set: { deletedAt: at } });
-  await RepositoryModel.updateOne({ githubId, grantChangedAt: { $lte: at } }, { $set: { granted: false, grantChangedAt: at } });
+  await RepositoryModel.updateOne({ githubId }, resequenced({ $set: { deletedAt: at } }));
+  await RepositoryModel.updateOne({ githubId, grantChangedAt: { $lte: at } }, resequenced({ $set: { granted: false, grantChangedAt: at } }));
 }
 
 export function findRepository(githubId: number) {

@@ -125,9 +125,10 @@ describe("the app's hot queries are index scans, with thousands of records store
   });
 
   it("the repositories page: an installation's repositories, and their records counted per repository", async () => {
-    // The sort is over one installation's repositories, a set that does not grow with the records.
+    // The sort is over one installation's repositories, a set that does not grow with the records. Either index led
+    // by installationId serves it.
     expect(await plansOf(() => listRepositories(3))).toEqual([
-      { collection: "repositories", indexes: ["installationId_1_granted_1"], scansCollection: false, sorts: true },
+      { collection: "repositories", indexes: [expect.stringMatching(/^installationId_1_/)], scansCollection: false, sorts: true },
     ]);
     const repositoryIds = (await listRepositories(3)).map((repository) => repository.githubId);
     expect(await plansOf(() => countStoredByRepository(repositoryIds))).toEqual([

@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from "mongoose";
+import { sequenceField } from "./data-sequence.js";
 import { gitActorSchema } from "./people.js";
 
 /** A commit on a repository's default branch: the basis of commit-based metrics. */
@@ -24,9 +25,12 @@ const commitSchema = new Schema({
    */
   branchChangedAt: { type: Date, default: null },
   syncedAt: { type: Date, required: true },
+  ...sequenceField,
 });
 commitSchema.index({ repositoryId: 1, sha: 1 }, { unique: true });
 commitSchema.index({ repositoryId: 1, "author.date": -1 });
+// The data API's pages: one range of positions within the installation (see src/storage/data-sequence.ts).
+commitSchema.index({ installationId: 1, sequence: 1 });
 
 export type Commit = InferSchemaType<typeof commitSchema>;
 export const CommitModel = model("Commit", commitSchema);

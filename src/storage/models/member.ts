@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from "mongoose";
+import { sequenceField } from "./data-sequence.js";
 
 /** An organization member, to resolve identities in reports. */
 const memberSchema = new Schema({
@@ -14,8 +15,11 @@ const memberSchema = new Schema({
    */
   membershipChangedAt: { type: Date, default: null },
   syncedAt: { type: Date, required: true },
+  ...sequenceField,
 });
 memberSchema.index({ installationId: 1, userId: 1 }, { unique: true });
+// The data API's pages: one range of positions within the installation (see src/storage/data-sequence.ts).
+memberSchema.index({ installationId: 1, sequence: 1 });
 
 export type Member = InferSchemaType<typeof memberSchema>;
 export const MemberModel = model("Member", memberSchema);

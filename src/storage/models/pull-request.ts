@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from "mongoose";
+import { sequenceField } from "./data-sequence.js";
 import type { Plain } from "./plain.js";
 import { issueLikeFields, userRefSchema } from "./people.js";
 
@@ -36,11 +37,14 @@ const pullRequestSchema = new Schema({
   /** False when GitHub caps the list (a PR's commits stop at 250) or it was not fetched yet. */
   commitsComplete: { type: Boolean, default: false },
   syncedAt: { type: Date, required: true },
+  ...sequenceField,
 });
 // No index may contain updatedAt: the guarded write {githubId, updatedAt: {$lte}} would scan its range (DocumentDB).
 pullRequestSchema.index({ githubId: 1 }, { unique: true });
 // Conversation comments name a pull request by number; counts per repository use the prefix.
 pullRequestSchema.index({ repositoryId: 1, number: 1 });
+// The data API's pages: one range of positions within the installation (see src/storage/data-sequence.ts).
+pullRequestSchema.index({ installationId: 1, sequence: 1 });
 
 export type PullRequest = Plain<InferSchemaType<typeof pullRequestSchema>>;
 export const PullRequestModel = model("PullRequest", pullRequestSchema);

@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from "mongoose";
+import { sequenceField } from "./data-sequence.js";
 
 const repositorySchema = new Schema(
   {
@@ -24,11 +25,14 @@ const repositorySchema = new Schema(
     granted: { type: Boolean, required: true },
     /** Time of the event that last set `granted`; an older event arriving late does not undo a newer one. */
     grantChangedAt: { type: Date, required: true },
+    ...sequenceField,
   },
   // No mongoose timestamps: createdAt/updatedAt here are GitHub's.
 );
 repositorySchema.index({ githubId: 1 }, { unique: true });
 repositorySchema.index({ installationId: 1, granted: 1 });
+// The data API's pages: one range of positions within the installation (see src/storage/data-sequence.ts).
+repositorySchema.index({ installationId: 1, sequence: 1 });
 
 export type Repository = InferSchemaType<typeof repositorySchema>;
 export const RepositoryModel = model("Repository", repositorySchema);

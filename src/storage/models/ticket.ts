@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from "mongoose";
+import { sequenceField } from "./data-sequence.js";
 import type { Plain } from "./plain.js";
 import { issueLikeFields, userRefSchema } from "./people.js";
 
@@ -18,11 +19,14 @@ const ticketSchema = new Schema({
   deletedAt: { type: Date, default: null },
   transferredTo: { type: String, default: null },
   syncedAt: { type: Date, required: true },
+  ...sequenceField,
 });
 // No index may contain updatedAt: the guarded write {githubId, updatedAt: {$lte}} would scan its range (DocumentDB).
 ticketSchema.index({ githubId: 1 }, { unique: true });
 // Counts per repository, and an issue as GitHub names it (repository and number).
 ticketSchema.index({ repositoryId: 1, number: 1 });
+// The data API's pages: one range of positions within the installation (see src/storage/data-sequence.ts).
+ticketSchema.index({ installationId: 1, sequence: 1 });
 
 export type Ticket = Plain<InferSchemaType<typeof ticketSchema>>;
 export const TicketModel = model("Ticket", ticketSchema);

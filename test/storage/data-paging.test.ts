@@ -1,0 +1,163 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { saveCommits, type CommitRecord } from "../../src/storage/commits.js";
+import { DATA_KINDS, type DataKind } from "../../src/storage/data-kinds.js";
+import { readDataPage } from "../../src/storage/data-pages.js";
+import { positionBefore } from "../../src/storage/data-sequence.js";
+import { saveMembers } from "../../src/storage/members.js";
+import { DataSequenceModel } from "../../src/storage/models/data-sequence.js";
+import { savePullRequests, type PullRequestRecord } from "../../src/storage/pull-requests.js";
+import { setRepositoryGrants } from "../../src/storage/repositories.js";
+import { saveReviews } from "../../src/storage/reviews.js";
+import { saveTickets } from "../../src/storage/tickets.js";
+import { clearDatabase } from "../helpers/database.js";
+
+const MINE = 7;
+const OTHER = 8;
+const AT = new Date("2026-01-01T00:00:00Z");
+const range = (count: number, from = 0) => Array.from({ length: count }, (_, i) => from + i);
+
+function pullRequest(githubId: number, installationId: number, version = 0): PullRequestRecord {
+  return {
+    githubId, nodeId: `PR_${githubId}`, repositoryId: installationId * 100, installationId, number: githubId, title: `v${version}`,
+    state: "open", createdAt: AT, updatedAt: new Date(AT.getTime() + version * 1000), baseRef: "main", headRef: `topic-${githubId}`,
+  };
+}
+
+function commit(n: number, installationId: number): CommitRecord {
+  const actor = { name: "Ada", email: "ada@example.com", date: AT, user: null };
+  return { repositoryId: installationId * 100, installationId, sha: n.toString(16).padStart(40, "0"), messageHeadline: "Fix", author: actor, committer: actor };
+}
+
+/** `count` records of every kind for the installation; ids start at `from`. */
+async function storeEveryKind(installationId: number, count: number, from: number) {
+  const ids = range(count, from);
+  const repositoryId = installationId * 100;
+  await setRepositoryGrants(installationId, ids.map((id) => ({ id, node_id: `R_${id}`, name: `r${id}`, full_name: `o/r${id}`, private: false })), true, AT);
+  await savePullRequests(ids.map((id) => pullRequest(id, installationId)));
+  await saveTickets(ids.map((id) => ({ githubId: id, nodeId: `I_${id}`, repositoryId, installationId, number: id, title: "Bug", state: "open" as const, createdAt: AT, updatedAt: AT })));
+  await saveReviews(ids.map((id) => ({ githubId: id, pullRequestId: id, repositoryId, installationId, state: "APPROVED" as const, submittedAt: AT, updatedAt: AT })));
+  await saveCommits(ids.map((id) => commit(id, installationId)));
+  await saveMembers(installationId, ids.map((userId) => ({ userId, login: `user-${userId}` })), AT);
+}
+
+/** The identity of a record of each kind. */
+const idOf = (kind: DataKind, record: Record<string, unknown>) =>
+  String(kind === "commits" ? record.sha : kind === "members" ? record.userId : record.githubId);
+
+/** Every page of a listing from `after` to its end; the pages' record ids, and where it ended. */
+async function readAll(kind: DataKind, limit: number, after = 0) {
+  const pages: string[][] = [];
+  for (let hasMore = true; hasMore; ) {
+    const page = await readDataPage(MINE, kind, after, limit);
+    expect(page.records.length).toBeLessThanOrEqual(limit);
+    expect(page.after).toBeGreaterThanOrEqual(after);
+    pages.push(page.records.map((record) => idOf(kind, record)));
+    ({ after, hasMore } = page);
+  }
+  return { ids: pages.flat(), pages, after };
+}
+
+beforeEach(clearDatabase);
+
+describe("the data API's pages", () => {
+  it("list every record of each kind of the installation once, a page of at most `limit` at a time, and no other installation's", async () => {
+    await storeEveryKind(MINE, 23, 1000);
+    await storeEveryKind(OTHER, 5, 5000);
+    for (const kind of DATA_KINDS) {
+      const { ids, pages } = await readAll(kind, 4);
+      expect([kind, ids.sort()]).toEqual([kind, range(23, 1000).map((id) => String(kind === "commits" ? id.toString(16).padStart(40, "0") : id)).sort()]);
+      expect(pages.length).toBe(Math.ceil(23 / 4));
+    }
+  });
+
+  it("show records as stored, without the database's id or their position", async () => {
+    await storeEveryKind(MINE, 1, 1);
+    const [pullRequest] = (await readDataPage(MINE, "pull-requests", 0, 10)).records;
+    expect(pullRequest).toMatchObject({ githubId: 1, installationId: MINE, title: "v0", state: "open" });
+    expect(Object.keys(pullRequest!)).not.toContain("_id");
+    expect(Object.keys(pullRequest!)).not.toContain("sequence");
+  });
+
+  it("bring a record changed after the cursor passed it again, after the cursor, as its new version only", async () => {
+    await storeEveryKind(MINE, 10, 1);
+    const first = await readAll("pull-requests", 3);
+    expect(first.ids).toHaveLength(10);
+    await savePullRequests([pullRequest(4, MINE, 1), pullRequest(9, MINE, 1)]);
+    const later = await readAll("pull-requests", 3, first.after);
+    expect(later.ids.sort()).toEqual(["4", "9"]);
+    const again = await readDataPage(MINE, "pull-requests", 0, 100);
+    expect(again.records.map((record) => `${String(record.githubId)}:${String(record.title)}`)).toEqual([
+      ...[1, 2, 3, 5, 6, 7, 8, 10].map((id) => `${id}:v0`),
+      "4:v1",
+      "9:v1",
+    ]);
+    // An unchanged write is no change: nothing comes again.
+    await savePullRequests([pullRequest(4, MINE, 1)]);
+    expect((await readAll("pull-requests", 3, later.after)).ids).toEqual([]);
+  });
+
+  it("start a listing `updated_since` a time at the first position handed out in that hour or the latest hour before it", async () => {
+    const hour = (iso: string) => new Date(iso);
+    await DataSequenceModel.create({
+      _id: `${MINE}:commits`, next: 300, settled: 299,
+      hourMarks: [{ hour: hour("2026-01-01T10:00:00Z"), first: 1 }, { hour: hour("2026-01-03T15:00:00Z"), first: 120 }],
+    });
+    expect(await positionBefore(MINE, "commits", hour("2025-12-31T23:00:00Z"))).toBe(0);
+    expect(await positionBefore(MINE, "commits", hour("2026-01-02T08:00:00Z"))).toBe(0);
+    expect(await positionBefore(MINE, "commits", hour("2026-01-03T15:59:00Z"))).toBe(119);
+    expect(await positionBefore(MINE, "commits", hour("2026-02-01T00:00:00Z"))).toBe(119);
+    expect(await positionBefore(MINE, "reviews", hour("2026-02-01T00:00:00Z"))).toBe(0);
+  });
+});
+
+describe("paging while writers insert and update records", () => {
+  it("sees every record's latest version, skips none and sees no version twice", async () => {
+    const WRITERS = 4;
+    const ROUNDS = 25;
+    const latest = new Map<number, number>();
+    let writing = true;
+
+    /** Writer w owns the ids w, w + WRITERS, …: each round it creates three and changes three of its own. */
+    async function writer(w: number) {
+      const own: number[] = [];
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const created = range(3, round * 3).map((i) => i * WRITERS + w + 1);
+        own.push(...created);
+        const changed = range(3).map(() => own[Math.floor(Math.random() * own.length)]!);
+        const records = [...new Set([...created, ...changed])].map((id) => {
+          const version = latest.has(id) ? latest.get(id)! + 1 : 0;
+          latest.set(id, version);
+          return pullRequest(id, MINE, version);
+        });
+        await savePullRequests(records);
+      }
+    }
+
+    /** Pages from the beginning until the writers are done and nothing more is there. */
+    async function reader(limit: number) {
+      const seen: string[] = [];
+      const newest = new Map<number, number>();
+      let after = 0;
+      for (let hasMore = true; writing || hasMore; ) {
+        const page = await readDataPage(MINE, "pull-requests", after, limit);
+        for (const record of page.records) {
+          const version = Number(String(record.title).slice(1));
+          seen.push(`${String(record.githubId)}@${version}`);
+          expect(version).toBeGreaterThan(newest.get(record.githubId as number) ?? -1);
+          newest.set(record.githubId as number, version);
+        }
+        ({ after, hasMore } = page);
+      }
+      return { seen, newest };
+    }
+
+    const readers = Promise.all([reader(7), reader(50)]);
+    await Promise.all(range(WRITERS).map(writer)).finally(() => (writing = false));
+    for (const { seen, newest } of await readers) {
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(Object.fromEntries(newest)).toEqual(Object.fromEntries(latest));
+      // Records changed while the readers paged came more than once, each time as a newer version.
+      expect(seen.length).toBeGreaterThan(latest.size);
+    }
+  }, 120_000);
+});
