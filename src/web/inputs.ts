@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ACTIVITY_KINDS, type ActivityKind } from "../domain/activity.js";
 import { OVERALL_STATES } from "../domain/repository-imports.js";
+import { API_TOKEN_SCOPES } from "../storage/models/api-token.js";
 import { SERVICES } from "../storage/models/import-status.js";
 import { InvalidInput } from "./http-error.js";
 
@@ -36,12 +37,14 @@ export const activityFilterInput = z.object({ kind: z.literal(["", ...ACTIVITY_K
 /** How long a new API token may live; `null` (the API's default) is until deleted. */
 export const TOKEN_LIFETIMES_DAYS = [7, 30, 90] as const;
 const lifetimeError = { error: `The expiry must be ${either(TOKEN_LIFETIMES_DAYS)} days, or never.` };
-export const tokenInput = fields({ name, expiresInDays: z.literal(TOKEN_LIFETIMES_DAYS, lifetimeError).nullable().default(null) });
+const scope = z.enum(API_TOKEN_SCOPES, oneOf("scope", API_TOKEN_SCOPES)).default("full");
+export const tokenInput = fields({ name, expiresInDays: z.literal(TOKEN_LIFETIMES_DAYS, lifetimeError).nullable().default(null), scope });
 export const tokenForm = fields({
   name,
   expiresInDays: z
     .literal(["never", ...TOKEN_LIFETIMES_DAYS.map(String)], lifetimeError)
     .transform((days) => (days === "never" ? null : Number(days))),
+  scope,
 });
 
 const positiveId = "The id in the address must be a positive whole number.";

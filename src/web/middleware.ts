@@ -35,7 +35,16 @@ export function authenticate(context: WebContext): RequestHandler {
   };
 }
 
+/** A signed-in person, or an API token of full scope: a data-only token reaches the data API alone. */
 export function requireViewer(_req: Request, res: Response, next: NextFunction): void {
+  if (viewerOf(res).scope !== "full") {
+    throw new HttpError(403, "This API token may read the data API only (/api/integrations/{id}/data/… and /export): create a token with full access for anything else.");
+  }
+  next();
+}
+
+/** A signed-in person, or an API token of any scope: every scope reads the data API. */
+export function requireDataReader(_req: Request, res: Response, next: NextFunction): void {
   viewerOf(res);
   next();
 }

@@ -5,7 +5,12 @@ import { OVERALL_STATES, REPOSITORIES_PER_PAGE } from "../domain/repository-impo
 import { IMPORT_MODES, IMPORT_STATES } from "../storage/models/import-status.js";
 import { AUDIT_REPOSITORIES_LISTED, AUDIT_TRAIL_LENGTH } from "../storage/integrations.js";
 import { DELIVERY_STATES } from "../storage/models/delivery.js";
+import { API_TOKEN_SCOPES } from "../storage/models/api-token.js";
+import { DATA_KINDS, RECORD_TYPES } from "../storage/data-kinds.js";
+import { DATA_PAGE_LIMIT } from "./data-api.js";
 import { SERVICES } from "../storage/models/import-status.js";
+import { REPORT_TABLES } from "../reports/csv.js";
+import { reportQueryInput } from "./report-inputs.js";
 
 const json = (schema: object) => ({ content: { "application/json": { schema } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -19,7 +24,7 @@ const installationId = pathParam("installationId", { type: "integer" }, "The Git
 const ERROR_TEXT: Record<number, string> = {
   400: "Invalid input: `message` says what is wrong, `problems` says it per field",
   401: "Not signed in, an unknown or expired API token (the message says which), or the GitHub authorization expired",
-  403: "Missing CSRF token (session requests), or only admins may do this",
+  403: "Missing CSRF token (session requests), only admins may do this, or a data-only API token called anything but the data API",
   404: "No such integration among those you can access",
   409: "The integration is not active",
   413: "The body is larger than 64 KB",
@@ -121,10 +126,63 @@ export function openApiDocument(publicUrl: string) {
           },
         },
       },
+      "/integrations/{installationId}/data/{kind}": {
+        parameters: [installationId, pathParam("kind", { type: "string", enum: DATA_KINDS }, "The kind of record")],
+        get: {
+          summary:
+            "The integration's records of one kind, page by page in the order their changes became visible (data-only tokens too). Follow `nextCursor` while `hasMore`; " +
+            "keep the last `nextCursor` and ask again later for what changed since. A record changed while you page comes again, after your cursor, as its new version; " +
+            "none is skipped, and no version comes twice. A page may hold fewer records than `limit`, even none, while `hasMore` is true",
+          parameters: [
+            { name: "cursor", in: "query", schema: { type: "string" }, description: "The `nextCursor` of the previous page, as it was" },
+            {
+              name: "updated_since",
+              in: "query",
+              schema: { type: "string", format: "date-time" },
+              description: "Start a listing at the records changed since this time (records changed up to an hour earlier may come too); not with `cursor`. Without either: from the beginning",
+            },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: DATA_PAGE_LIMIT.max, default: DATA_PAGE_LIMIT.default }, description: "Positions a page covers, so records at most" },
+          ],
+          responses: { "200": ok("One page", ref("DataPage")), ...errors(400, 401, 403, 404) },
+        },
+      },
+      "/integrations/{installationId}/export": {
+        parameters: [installationId],
+        get: {
+          summary:
+            "Every record of the integration as NDJSON, streamed (data-only tokens too). The first line, `{\"type\":\"cursors\",\"cursors\":{kind: cursor}}`, holds a cursor per kind " +
+            "from which the data API brings every change the export missed or that happened during it; each other line is `{\"type\": …, \"record\": {…}}`",
+          responses: {
+            "200": {
+              description: `NDJSON lines; types: cursors, ${Object.values(RECORD_TYPES).join(", ")}`,
+              content: { "application/x-ndjson": { schema: { type: "object", properties: { type: { enum: ["cursors", ...Object.values(RECORD_TYPES)] }, record: { type: "object" }, cursors: { type: "object" } } } } },
+            },
+            ...errors(401, 403, 404),
+          },
+        },
+      },
+      "/integrations/{installationId}/reports": {
+        parameters: [installationId],
+        get: {
+          summary:
+            "Reports per week (weeks start Monday, UTC), from weekly rollups: cycle time (coding, pickup, review; median and p75, milliseconds), throughput, review coverage, " +
+            "pull request size, tickets. People by GitHub id; bots apart (`…ByBots`, `bot`); pull requests whose commits GitHub cut at 250 listed in `cappedCommitLists`",
+          parameters: reportParameters(),
+          responses: { "200": ok("The report", { type: "object", properties: Object.fromEntries(REPORT_FIELDS.map((field) => [field, { type: ["array", "object", "integer", "null"] }])) }), ...errors(400, 401, 404) },
+        },
+      },
+      "/integrations/{installationId}/reports.csv": {
+        parameters: [installationId],
+        get: {
+          summary: "One table of the report as CSV (durations in hours)",
+          parameters: [{ name: "table", in: "query", required: true, schema: { type: "string", enum: REPORT_TABLES }, description: "Which table" }, ...reportParameters()],
+          responses: { "200": { description: "CSV with a header row", content: { "text/csv": { schema: { type: "string" } } } }, ...errors(400, 401, 404) },
+        },
+      },
       "/tokens": {
         get: { summary: "Your API tokens (without their secret)", responses: { "200": ok("Tokens", { type: "object", properties: { tokens: { type: "array", items: ref("ApiToken") } } }), ...errors(401) } },
         post: {
-          summary: "Create an API token, lasting `expiresInDays` (7, 30 or 90; omitted or null: until deleted); the token is in this response only",
+          summary: "Create an API token, lasting `expiresInDays` (7, 30 or 90; omitted or null: until deleted), of `scope` full (the default) or data:read (the data API only); the token is in this response only",
           requestBody: body(tokenInput),
           responses: { "201": ok("The new token", { allOf: [ref("ApiToken"), { type: "object", properties: { token: { type: "string" } } }] }), ...errors(400, 401, 403), ...sent },
         },
@@ -325,9 +383,32 @@ export function openApiDocument(publicUrl: string) {
             createdAt: { type: "string", format: "date-time" },
             lastUsedAt: { type: ["string", "null"], format: "date-time", description: "To the minute" },
             expiresAt: { type: ["string", "null"], format: "date-time", description: "Refused from then on (401); null: until deleted" },
+            scope: { enum: API_TOKEN_SCOPES, description: "full: whatever you may do; data:read: the data API and export only (403 elsewhere)" },
+          },
+        },
+        DataPage: {
+          type: "object",
+          properties: {
+            records: { type: "array", items: { type: "object" }, description: "The records as stored, in the order their changes became visible" },
+            nextCursor: { type: "string", description: "Where the next page starts; keep the last one to ask for later changes" },
+            hasMore: { type: "boolean", description: "More records are there now (or are being readied): ask again with nextCursor" },
           },
         },
       },
     },
   };
+}
+
+const REPORT_FIELDS = ["weeks", "cycleTime", "throughput", "review", "reviewers", "unreviewedMerges", "size", "tickets", "cappedCommitLists", "repositories", "personId"];
+
+/** The report's query parameters, from the schema the routes parse them with. */
+function reportParameters() {
+  const { properties } = z.toJSONSchema(reportQueryInput, { io: "input" }) as { properties: Record<string, object> };
+  const described: Record<string, string> = {
+    weeks: "How many weeks, ending with the current one (or `until`'s)",
+    until: "A day in the last week shown (default: today)",
+    repositories: "Repository ids, separated by commas (default: every granted repository)",
+    person: "Only this person's work: a GitHub user id",
+  };
+  return Object.entries(described).map(([name, description]) => ({ name, in: "query", schema: properties[name], description }));
 }

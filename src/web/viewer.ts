@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
 import { createWebSession, deleteWebSession, findWebSession } from "../storage/web-sessions.js";
 import { cookieOptions, readSignedCookie } from "./cookies.js";
+import type { ApiTokenScope } from "../storage/models/api-token.js";
 import { apiTokenOwner } from "./api-tokens.js";
 import { hashToken, randomToken, sign } from "./crypto.js";
 import type { GitHubUser } from "./user-github.js";
@@ -12,6 +13,8 @@ export interface Viewer extends GitHubUser {
   /** The session's CSRF token; null for API tokens, which no browser sends by itself. */
   csrfToken: string | null;
   sessionIdHash: string | null;
+  /** What the request may do: a session, everything its person may; an API token, what its scope allows. */
+  scope: ApiTokenScope;
 }
 
 export const SESSION_COOKIE = "tributary_session";
@@ -61,6 +64,7 @@ export class Sessions {
       via: "session",
       csrfToken: session.csrfToken,
       sessionIdHash: session.idHash,
+      scope: "full",
     };
   }
 

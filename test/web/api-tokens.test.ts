@@ -115,7 +115,7 @@ describe("API tokens for scripts", () => {
     expect(created.headers.get("cache-control")).toBe("no-store");
     const { id, token } = (await created.json()) as { id: string; token: string };
     expect((await (await browser.api("GET", "/tokens")).json()) as unknown).toEqual({
-      tokens: [{ id, name: "ci", prefix: token.slice(0, 10), createdAt: expect.any(String), lastUsedAt: null, expiresAt: null }],
+      tokens: [{ id, name: "ci", prefix: token.slice(0, 10), createdAt: expect.any(String), lastUsedAt: null, expiresAt: null, scope: "full" }],
     });
     const invalid = await browser.api("POST", "/tokens", { name: "", expiresInDays: 12 });
     expect(invalid.status).toBe(400);

@@ -1,5 +1,9 @@
 import { Schema, model, type InferSchemaType } from "mongoose";
 
+/** What a token may do: everything its owner may (tokens made before scopes existed have none: full), or read the data API only. */
+export const API_TOKEN_SCOPES = ["full", "data:read"] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
 /** A personal API token for the JSON API, acting as the person who created it. Only its hash is stored. */
 const apiTokenSchema = new Schema({
   userId: { type: Number, required: true },
@@ -13,6 +17,7 @@ const apiTokenSchema = new Schema({
   lastUsedAt: { type: Date, default: null },
   /** Refused from then on; null for a token that lasts until deleted. */
   expiresAt: { type: Date, default: null },
+  scope: { type: String, enum: API_TOKEN_SCOPES, default: "full" },
 });
 apiTokenSchema.index({ tokenHash: 1 }, { unique: true });
 apiTokenSchema.index({ userId: 1 });

@@ -2,17 +2,24 @@ import { Router, type Request, type RequestHandler, type Response } from "expres
 import { deleteApiToken } from "../../storage/api-tokens.js";
 import { issueApiToken, tokensOf } from "../api-tokens.js";
 import { testConnection } from "../connection-check.js";
+import { dataPage, streamExport } from "../data-api.js";
 import type { WebContext } from "../context.js";
 import { notFound } from "../http-error.js";
 import { reimport, rename, retryDelivery, switchService } from "../integration-actions.js";
 import { activityReport, repositoryReport, summarize, troubleshoot } from "../integration-reports.js";
 import { activityFilter, deliveryIdParam, idParam, parseInput, renameInput, repositoryFilter, serviceParam, serviceToggleInput, tokenInput } from "../inputs.js";
-import { integrationOf, loadIntegration, requireAdmin, requireViewer, viewerOf } from "../middleware.js";
+import { integrationOf, loadIntegration, requireAdmin, requireDataReader, requireViewer, viewerOf } from "../middleware.js";
 import { openApiDocument } from "../openapi.js";
+import { sendReportCsv } from "../report-download.js";
+import { reportRequest } from "../report-inputs.js";
+import { integrationReport } from "../../reports/integration-report.js";
 import { visibleSummaries } from "../visible-integrations.js";
 
-/** Who may call a route: any signed-in person, one who can see the integration, or one of its admins. */
-type Access = "public" | "viewer" | "integration" | "admin";
+/**
+ * Who may call a route: any signed-in person, one who can see the integration, or one of its admins; `data`: one who
+ * can see the integration, with a data-only API token too.
+ */
+type Access = "public" | "viewer" | "integration" | "admin" | "data";
 
 export interface ApiRoute {
   method: "get" | "post" | "put" | "patch" | "delete";
@@ -107,6 +114,28 @@ export function apiRoutes(context: WebContext): ApiRoute[] {
         return { deliveryId, state: "received" };
       },
     },
+    { method: "get", path: "/integrations/{installationId}/data/{kind}", access: "data", handle: async (req, res) => dataPage(integration(res).installationId, req) },
+    {
+      method: "get",
+      path: "/integrations/{installationId}/export",
+      access: "data",
+      handle: async (_req, res) => {
+        await streamExport(integration(res).installationId, res);
+        return undefined;
+      },
+    },
+    {
+      method: "get",
+      path: "/integrations/{installationId}/reports",
+      access: "integration",
+      handle: async (req, res) => integrationReport(integration(res).installationId, reportRequest(req.query)),
+    },
+    {
+      method: "get",
+      path: "/integrations/{installationId}/reports.csv",
+      access: "integration",
+      handle: async (req, res) => sendReportCsv(integration(res).installationId, req.query, res),
+    },
     {
       method: "get",
       path: "/tokens",
@@ -118,8 +147,7 @@ export function apiRoutes(context: WebContext): ApiRoute[] {
       path: "/tokens",
       access: "viewer",
       handle: async (req, res) => {
-        const { name, expiresInDays } = parseInput(tokenInput, req.body);
-        const { token, record } = await issueApiToken(viewerOf(res), name, expiresInDays);
+        const { token, record } = await issueApiToken(viewerOf(res), parseInput(tokenInput, req.body));
         // The token is in this response only: no cache may keep a copy.
         res.status(201).set("cache-control", "no-store");
         return { ...record, token };
@@ -147,6 +175,7 @@ export function apiRouter(context: WebContext, routes: ApiRoute[]): Router {
     viewer: [requireViewer],
     integration: [requireViewer, loadIntegration(context)],
     admin: [requireViewer, loadIntegration(context), requireAdmin],
+    data: [requireDataReader, loadIntegration(context)],
   };
   for (const route of routes) {
     router[route.method](expressPath(route.path), ...guards[route.access], async (req, res) => {

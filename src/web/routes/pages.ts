@@ -47,7 +47,7 @@ export function pageRoutes(context: WebContext): Router {
     const viewer = viewerOf(res);
     const { input, invalid } = parseForm(tokenForm, req.body);
     if (invalid) return void res.status(400).set("cache-control", "no-store").type("html").send(tokensPage(viewer, await tokensOf(viewer.id), { form: invalid }));
-    const { token } = await issueApiToken(viewer, input.name, input.expiresInDays);
+    const { token } = await issueApiToken(viewer, input);
     handOverNewToken(res, context, viewer, { name: input.name, token });
     res.redirect(303, "/settings/tokens");
   });
