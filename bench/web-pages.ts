@@ -1,3 +1,4 @@
+import { get as httpGet } from "node:http";
 import { markDone, markPending } from "../src/storage/import-statuses.js";
 import { SERVICES } from "../src/storage/models/import-status.js";
 import { setRepositoryGrants } from "../src/storage/repositories.js";
@@ -33,7 +34,24 @@ export interface WebPagesMeasurement {
   recountSeconds: number[];
 }
 
-/** A cookie jar that follows the app's and the local GitHub's redirects by hand, keeping cookies per host. */
+interface Answer {
+  status: number;
+  location: string | undefined;
+  setCookies: string[];
+}
+
+/** A GET through node:http (fetch folds a response's several Set-Cookie headers together), body read and dropped. */
+function get(url: string, cookie: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers: { cookie } }, (response) => {
+      response.resume();
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, location: response.headers.location, setCookies: response.headers["set-cookie"] ?? [] }));
+      response.on("error", reject);
+    }).on("error", reject);
+  });
+}
+
+/** Signs in through the app's OAuth flow and the local GitHub (which approves its org's owner), following redirects by hand. */
 async function signIn(appUrl: string): Promise<string> {
   const jar = new Map<string, Map<string, string>>();
   let url = `${appUrl}/auth/github?returnTo=/integrations`;
@@ -41,17 +59,15 @@ async function signIn(appUrl: string): Promise<string> {
     const host = new URL(url).host;
     const cookies = jar.get(host) ?? new Map<string, string>();
     jar.set(host, cookies);
-    const response = await fetch(url, { redirect: "manual", headers: { cookie: [...cookies].map(([name, value]) => `${name}=${value}`).join("; ") } });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(";");
-      const [name, ...value] = pair!.split("=");
+    const answer = await get(url, [...cookies].map(([name, value]) => `${name}=${value}`).join("; "));
+    for (const cookie of answer.setCookies) {
+      const [name, ...value] = cookie.split(";")[0]!.split("=");
       cookies.set(name!.trim(), value.join("="));
     }
-    const location = response.headers.get("location");
-    if (!location) break;
-    url = new URL(location, url).toString();
+    if (!answer.location) break;
+    url = new URL(answer.location, url).toString();
   }
-  const appCookies = jar.get(new URL(appUrl).host)!;
+  const appCookies = jar.get(new URL(appUrl).host) ?? new Map<string, string>();
   if (![...appCookies.keys()].some((name) => name.includes("session"))) throw new Error("The bench could not sign in to the app through the local GitHub");
   return [...appCookies].map(([name, value]) => `${name}=${value}`).join("; ");
 }
@@ -87,10 +103,9 @@ export async function measureWebPages(plan: WebPagesPlan, options: { mongodbUri:
     // The app's public address (its sign-in cookies belong to that host), as a person's browser knows it.
     const appUrl = `http://localhost:${stack.app.port}`;
     const cookie = await signIn(appUrl);
-    const get = (path: string) => async () => {
-      const response = await fetch(`${appUrl}${path}`, { headers: { cookie } });
-      if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
-      await response.arrayBuffer();
+    const timed = (path: string) => async () => {
+      const { status } = await get(`${appUrl}${path}`, cookie);
+      if (status !== 200) throw new Error(`GET ${path} answered ${status}`);
     };
     const sizes: WebPageFigures[] = [];
     const recountSeconds: number[] = [];
@@ -101,8 +116,8 @@ export async function measureWebPages(plan: WebPagesPlan, options: { mongodbUri:
       const started = performance.now();
       for (const repositoryId of repositoryIds) await recountStored(repositoryId, "pullRequests");
       recountSeconds.push(round1((performance.now() - started) / 1000));
-      const page = latencyOf(await timeEach(plan.samples, get(`/integrations/${installation.id}/repositories`)));
-      const api = latencyOf(await timeEach(plan.samples, get(`/api/integrations/${installation.id}/repositories`)));
+      const page = latencyOf(await timeEach(plan.samples, timed(`/integrations/${installation.id}/repositories`)));
+      const api = latencyOf(await timeEach(plan.samples, timed(`/api/integrations/${installation.id}/repositories`)));
       sizes.push({ records, page, api });
       print(`  ${records.toLocaleString("en")} pull requests: page p50 ${page.p50Ms} ms, p95 ${page.p95Ms} ms; API p50 ${api.p50Ms} ms, p95 ${api.p95Ms} ms`);
     }

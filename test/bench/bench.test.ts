@@ -18,6 +18,7 @@ const TINY: BenchPlan = {
   webhookDeliveries: 20,
   concurrency: 4,
   database: { sizes: [100, 300], samples: 5, settleSeconds: 0 },
+  web: { sizes: [100, 1_000], samples: 3 },
   // The drill's scenarios have a suite of their own (test/faults): here one checks they are run and reported.
   faultScenarios: ["oversized-body"],
   quotaRun: { windows: 2, windowSeconds: 2 },
@@ -78,9 +79,14 @@ describe("npm run bench, at a tiny size", () => {
       expect(figures.growth.p50).toBeGreaterThan(0);
     }
     expect(results.database.operations.backfillPage.meetsTargets).toBeNull();
+    // The repositories page and API were answered (signed in) at each size, for the same repositories.
+    expect(results.web.sizes.map(({ records }) => records)).toEqual([100, 1_000]);
+    expect(results.web.repositories).toBe(201);
+    for (const { page, api } of results.web.sizes) expect(Math.min(page.p50Ms, api.p50Ms)).toBeGreaterThan(0);
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(formatResults(results)).toContain("naive ÷ Tributary");
     expect(formatResults(results)).toContain("hours of budget");
     expect(formatResults(results)).toContain("guarded update");
+    expect(formatResults(results)).toContain("Web pages: the repositories page and its API");
   }, 240_000);
 });

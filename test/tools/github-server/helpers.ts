@@ -15,7 +15,8 @@ export const APP_KEY = generateKeyPairSync("rsa", {
 
 /** The server is real HTTP on loopback; nock (active for every test file) must let it through. */
 export function allowLoopback(): void {
-  nock.enableNetConnect("127.0.0.1");
+  // The app's own address for people is localhost (its sign-in cookies belong to that host).
+  nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
 }
 
 /** A small organization with every interesting shape; the app key is configured so JWTs are verified. */
