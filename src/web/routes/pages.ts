@@ -22,6 +22,10 @@ import {
 import { integrationsPage } from "../views/integrations-page.js";
 import { overallProgressView, repositoriesPath, repositoriesTab, repositoryRow, repositoryUnderWay, stateSummary } from "../views/repositories-tab.js";
 import { tokensPage } from "../views/tokens-page.js";
+import { reportsTab } from "../views/reports-tab.js";
+import { integrationReport } from "../../reports/integration-report.js";
+import { sendReportCsv } from "../report-download.js";
+import { reportRequest } from "../report-inputs.js";
 import type { SafeHtml } from "../views/html.js";
 import type { PageScript } from "../views/scripts.js";
 
@@ -105,6 +109,12 @@ export function pageRoutes(context: WebContext): Router {
     const activity = await activityReport(integrationOf(res).integration, activityFilter(req.query));
     await show(res, "activity", (summary) => activityTab(viewerOf(res), summary, activity));
   });
+  one.get("/reports", async (req, res) => {
+    const request = reportRequest(req.query);
+    const report = await integrationReport(integrationOf(res).integration.installationId, request);
+    await show(res, "reports", (summary) => reportsTab(summary, report, request));
+  });
+  one.get("/reports.csv", (req, res) => sendReportCsv(integrationOf(res).integration.installationId, req.query, res));
 
   one.post("/name", requireAdmin, async (req, res) => {
     const { input, invalid } = parseForm(renameInput, req.body);

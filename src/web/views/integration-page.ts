@@ -17,6 +17,7 @@ export const TABS = {
   connection: { path: "/connection", label: "Test connection" },
   troubleshooting: { path: "/troubleshooting", label: "Troubleshooting" },
   activity: { path: "/activity", label: "Activity" },
+  reports: { path: "/reports", label: "Reports" },
 } as const;
 
 export type Tab = keyof typeof TABS;
