@@ -74,9 +74,11 @@ export async function recountStored(repositoryId: number, service: Service): Pro
   const counted = (await countStoredByRepository([repositoryId], kinds)).get(repositoryId)!;
   const corrections = kinds.filter((kind) => (status.stored?.[kind] ?? 0) !== counted[kind]);
   if (corrections.length === 0) return;
+  // A status stored before counts were kept has none: it is as good as 0, and matched as missing.
+  const asRead = (kind: StoredKind) => status.stored?.[kind] ?? { $in: [0, null] };
   await ImportStatusModel.collection.bulkWrite(
     corrections.map((kind) => ({
-      updateOne: { filter: { repositoryId, service, [`stored.${kind}`]: status.stored?.[kind] ?? 0 }, update: { $set: { [`stored.${kind}`]: counted[kind] } } },
+      updateOne: { filter: { repositoryId, service, [`stored.${kind}`]: asRead(kind) }, update: { $set: { [`stored.${kind}`]: counted[kind] } } },
     })),
     { ordered: false },
   );

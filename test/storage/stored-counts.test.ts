@@ -54,4 +54,11 @@ describe("stored counts kept with the import status", () => {
     expect((await storedOn(701, "repos"))!.commits).toBe(30);
     expect((await storedOn(702, "repos"))!.commits).toBe(0);
   });
+
+  it("gives a status stored before counts were kept its count at the first re-count", async () => {
+    await saveCommits(Array.from({ length: 12 }, (_, index) => commit(702, index)));
+    await ImportStatusModel.collection.updateOne({ repositoryId: 702, service: "repos" }, { $unset: { stored: "" } });
+    await recountStored(702, "repos");
+    expect((await storedOn(702, "repos"))!.commits).toBe(12);
+  });
 });
