@@ -57,6 +57,15 @@ dt { font-weight:600; } dd { margin:0 0 .5rem 0; }
 .notice.error { border-color:var(--bad); }
 .notice > :first-child { margin-top:0; } .notice > :last-child { margin-bottom:0; }
 progress { width:8rem; }
+.report-grid { display:grid; grid-template-columns:minmax(0,1fr) minmax(0,1fr); gap:1rem; align-items:start; }
+.report table { font-size:.8rem; } .report th, .report td { padding:.2rem .4rem; white-space:nowrap; }
+@media (max-width: 60rem) { .report-grid { grid-template-columns:minmax(0,1fr); } }
+.report figure { margin:0 0 .75rem; } svg.chart { width:100%; height:auto; display:block; }
+svg.chart .grid { stroke:var(--line); } svg.chart .axis { fill:var(--muted); font-size:12px; }
+.series-0 { --series:var(--accent); } .series-1 { --series:#bc4c00; } .series-2 { --series:#1a7f37; }
+svg.chart rect, svg.chart circle { fill:var(--series); } svg.chart .line { fill:none; stroke:var(--series); stroke-width:2; }
+ul.legend { list-style:none; display:flex; flex-wrap:wrap; gap:1rem; padding:0; margin:.25rem 0 0; font-size:.9rem; }
+ul.legend .swatch { display:inline-block; width:.8rem; height:.8rem; border-radius:2px; margin-right:.35rem; vertical-align:middle; background:var(--series); }
 .report-grid { display:grid; grid-template-columns:minmax(0,3fr) minmax(0,2fr); gap:1rem; align-items:start; }
 @media (max-width: 60rem) { .report-grid { grid-template-columns:minmax(0,1fr); } }
 .report figure { margin:0 0 .75rem; } svg.chart { width:100%; height:auto; display:block; }

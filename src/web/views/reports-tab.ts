@@ -56,7 +56,7 @@ ${section("review", "Review coverage", "Share of merged pull requests with at le
       { name: "Approved", values: report.review.map((row) => (row.approvedShare === null ? null : Math.round(row.approvedShare * 1000) / 10)) },
     ] },
   ])}
-${section("reviewers", "Reviews per reviewer", "Reviews submitted in the period, per reviewer (choose one to see their work).", [
+${section("reviewers", "Reviews per reviewer", "Reviews submitted in the period, per reviewer (their GitHub id in the table: give it as the person to see their work).", [
     { kind: "bars", title: "Reviews per reviewer, the ten most active", categories: report.reviewers.slice(0, 10).map((row) => row.reviewer?.login ?? "ghost"), series: [
       { name: "Reviews", values: report.reviewers.slice(0, 10).map((row) => row.reviews) },
     ] },
