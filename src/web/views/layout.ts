@@ -66,14 +66,6 @@ svg.chart .grid { stroke:var(--line); } svg.chart .axis { fill:var(--muted); fon
 svg.chart rect, svg.chart circle { fill:var(--series); } svg.chart .line { fill:none; stroke:var(--series); stroke-width:2; }
 ul.legend { list-style:none; display:flex; flex-wrap:wrap; gap:1rem; padding:0; margin:.25rem 0 0; font-size:.9rem; }
 ul.legend .swatch { display:inline-block; width:.8rem; height:.8rem; border-radius:2px; margin-right:.35rem; vertical-align:middle; background:var(--series); }
-.report-grid { display:grid; grid-template-columns:minmax(0,3fr) minmax(0,2fr); gap:1rem; align-items:start; }
-@media (max-width: 60rem) { .report-grid { grid-template-columns:minmax(0,1fr); } }
-.report figure { margin:0 0 .75rem; } svg.chart { width:100%; height:auto; display:block; }
-svg.chart .grid { stroke:var(--line); } svg.chart .axis { fill:var(--muted); font-size:12px; }
-.series-0 { --series:var(--accent); } .series-1 { --series:#bc4c00; } .series-2 { --series:#1a7f37; }
-svg.chart rect, svg.chart circle { fill:var(--series); } svg.chart .line { fill:none; stroke:var(--series); stroke-width:2; }
-ul.legend { list-style:none; display:flex; flex-wrap:wrap; gap:1rem; padding:0; margin:.25rem 0 0; font-size:.9rem; }
-ul.legend .swatch { display:inline-block; width:.8rem; height:.8rem; border-radius:2px; margin-right:.35rem; vertical-align:middle; background:var(--series); }
 ul.services { list-style:none; margin:0; padding:0; } ul.services li { margin:.15rem 0; }
 #overall progress { width:min(24rem, 100%); vertical-align:middle; }
 nav.pages { display:flex; gap:1rem; align-items:center; margin:1rem 0; }
