@@ -3,32 +3,39 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startSharedDatabase } from "../tools/demo/database.js";
 import { BackfillBars } from "../tools/demo/progress-bars.js";
+import { formatDataExport } from "./data-export.js";
 import { formatDatabase, formatResults, formatWebPages } from "./results.js";
-import { measureDatabaseAlone, measureWebPagesAlone, runBench } from "./run-bench.js";
+import { measureDataApiAlone, measureDatabaseAlone, measureWebPagesAlone, runBench } from "./run-bench.js";
 import { WEB_TARGET_GROWTH } from "./web-pages.js";
 import { FULL_PLAN, QUICK_PLAN } from "./sizes.js";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean" } } });
 if (values.help) {
-  process.stdout.write(`Usage: npm run bench [-- --quick] [-- --only database|web]
+  process.stdout.write(`Usage: npm run bench [-- --quick] [-- --only database|web|data-api]
 
 Measures API requests per 1,000 items (Tributary vs a naive REST baseline), backfill time and peak memory at two
 organization sizes, webhook ingestion (acknowledgement latency, inbox drain rate) next to raw database upserts, the fault drill, and the app's pull request storage at three
 collection sizes. Prints a table and writes bench/results/latest.json. --quick: a tenth of the organization sizes
 (under two minutes) and a tenth of the collection sizes. --only database: the storage measurement alone, written
 into the \`database\` key of latest.json (the other keys stay as the last full run left them); --only web: the
-repositories page and API at 1×, 10× and 100× the records, into the \`web\` key.
+repositories page and API at 1×, 10× and 100× the records, into the \`web\` key; --only data-api: the large organization's
+backfill, then the data API's NDJSON export of it (records/s), into the \`dataApi\` key.
 `);
   process.exit(0);
 }
-if (values.only !== undefined && values.only !== "database" && values.only !== "web") {
-  process.stderr.write(`--only accepts "database" or "web", not "${values.only}"\n`);
+if (values.only !== undefined && values.only !== "database" && values.only !== "web" && values.only !== "data-api") {
+  process.stderr.write(`--only accepts "database", "web" or "data-api", not "${values.only}"\n`);
   process.exit(2);
 }
 
 const DATA_DIR = resolve("data/bench");
 const RESULTS = resolve("bench/results/latest.json");
 const print = (line: string) => process.stdout.write(`${line}\n`);
+/** Writes one key of latest.json; the other keys stay as the last full run left them. */
+const writeKey = (key: string, measurement: unknown) => {
+  const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, "utf8")) as Record<string, unknown>) : {};
+  writeFileSync(RESULTS, `${JSON.stringify({ ...previous, [key]: measurement }, null, 2)}\n`);
+};
 
 mkdirSync(DATA_DIR, { recursive: true });
 const database = await startSharedDatabase(join(DATA_DIR, "db"), "bench");
@@ -38,14 +45,17 @@ try {
     const measurement = await measureDatabaseAlone(plan, print);
     print("");
     print(formatDatabase(measurement));
-    const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, "utf8")) as Record<string, unknown>) : {};
-    writeFileSync(RESULTS, `${JSON.stringify({ ...previous, database: measurement }, null, 2)}\n`);
+    writeKey("database", measurement);
   } else if (values.only === "web") {
     const measurement = { ...(await measureWebPagesAlone(plan, { mongodbUri: database.appUri, logFile: join(DATA_DIR, "app-web.log"), print })), targetGrowth: WEB_TARGET_GROWTH };
     print("");
     print(formatWebPages(measurement));
-    const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, "utf8")) as Record<string, unknown>) : {};
-    writeFileSync(RESULTS, `${JSON.stringify({ ...previous, web: measurement }, null, 2)}\n`);
+    writeKey("web", measurement);
+  } else if (values.only === "data-api") {
+    const measurement = await measureDataApiAlone(plan, { mongodbUri: database.appUri, logFile: join(DATA_DIR, "app-data-api.log"), print });
+    print("");
+    print(formatDataExport(measurement));
+    writeKey("dataApi", measurement);
   } else {
     const results = await runBench({
       plan,

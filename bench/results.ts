@@ -1,6 +1,7 @@
 import { cpus, totalmem } from "node:os";
 import mongoose from "mongoose";
 import type { BackfillMeasurement } from "./backfill-run.js";
+import { formatDataExport, type DataExportMeasurement } from "./data-export.js";
 import type { DatabaseMeasurement, DatabaseOperation } from "./database.js";
 import { ratio } from "./figures.js";
 import type { NaiveItems } from "./naive-rest.js";
@@ -25,6 +26,7 @@ export interface Measurements {
   database: DatabaseMeasurement;
   web: WebPagesMeasurement;
   faults: FaultDrillReport;
+  dataApi: DataExportMeasurement;
 }
 
 async function machine() {
@@ -114,6 +116,7 @@ export async function buildResults(m: Measurements) {
     },
     database: m.database,
     web: { ...m.web, targetGrowth: WEB_TARGET_GROWTH },
+    dataApi: m.dataApi,
     faults: m.faults,
     naive: m.naive,
     orgs: { small: m.small.org, large: m.large.org },
@@ -173,6 +176,8 @@ export function formatResults(r: BenchResults): string {
     formatDatabase(r.database),
     "",
     formatWebPages(r.web),
+    "",
+    formatDataExport(r.dataApi),
     "",
     ...formatFaultDrill(r.faults),
     "",

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import mongoose from "mongoose";
 import type { ServiceProgress } from "../tools/demo/import-progress.js";
 import { measureBackfill, type BackfillMeasurement } from "./backfill-run.js";
+import { formatDataExport, measureDataExport } from "./data-export.js";
 import { measureDatabase } from "./database.js";
 import { runNaiveBaseline } from "./naive-rest.js";
 import { runCompressedQuota } from "./quota-run.js";
@@ -70,8 +71,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
   const { measurement: large, stack: largeStack } = await backfill("large");
   await largeStack.close();
-  await mongoose.connection.dropDatabase();
   report("large", large);
+  const dataApi = await measureDataExport();
+  print(`  ${formatDataExport(dataApi)}`);
+  await mongoose.connection.dropDatabase();
 
   const { windows, windowSeconds } = plan.quotaRun;
   print(`Compressed quota run: the large organization again, GitHub's hourly limit scaled to ${windowSeconds} s windows, about ${windows} of them`);
@@ -86,7 +89,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   print("Fault drill: live activity on a generated org while the database and the app are killed, paused and kept down");
   const faults = await runFaultDrill({ scenarios: plan.faultScenarios });
   for (const line of formatFaultDrill(faults)) print(`  ${line}`);
-  return buildResults({ plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec, database, web, faults });
+  return buildResults({ plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec, database, web, faults, dataApi });
 }
 
 /** The repositories page and API as records grow (see measureWebPages). */
@@ -94,6 +97,14 @@ export function measureWebPagesAlone(plan: BenchPlan, options: { mongodbUri: str
   const { sizes } = plan.web;
   options.print(`Web pages: the repositories page and API with ${sizes.map((size) => size.toLocaleString("en")).join(", ")} pull requests across the same ${SYNTHETIC_REPOSITORIES + 1} repositories`);
   return measureWebPages(plan.web, options);
+}
+
+/** The data API's export on its own: the large organization's backfill, then its export. */
+export async function measureDataApiAlone(plan: BenchPlan, options: { mongodbUri: string; logFile: string; print: (line: string) => void }) {
+  options.print(`Data API: the large organization's backfill, then its export`);
+  const { stack } = await measureBackfill({ org: plan.large, plan, mongodbUri: options.mongodbUri, logFile: options.logFile });
+  await stack.close();
+  return measureDataExport();
 }
 
 /** The database benchmark on its own: nothing else runs, the app is stopped, the database empty. */

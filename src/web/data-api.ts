@@ -47,7 +47,7 @@ export async function dataPage(installationId: number, req: Request) {
 }
 
 /** The NDJSON lines of an export: the cursors to continue from, then every record of every kind. */
-async function* exportLines(installationId: number): AsyncGenerator<string> {
+export async function* exportLines(installationId: number): AsyncGenerator<string> {
   const cursors = await Promise.all(DATA_KINDS.map(async (kind) => [kind, cursorOf(kind, await settledPosition(installationId, kind))] as const));
   yield `${JSON.stringify({ type: "cursors", cursors: Object.fromEntries(cursors) })}\n`;
   for (const kind of DATA_KINDS) {

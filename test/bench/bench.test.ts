@@ -83,6 +83,10 @@ describe("npm run bench, at a tiny size", () => {
     expect(results.web.sizes.map(({ records }) => records)).toEqual([100, 1_000]);
     expect(results.web.repositories).toBe(201);
     for (const { page, api } of results.web.sizes) expect(Math.min(page.p50Ms, api.p50Ms)).toBeGreaterThan(0);
+    // The data API exported every record the large organization's backfill stored.
+    const { stored } = results.backfill.large;
+    expect(results.dataApi.records).toBe(stored.repositories + stored.pullRequests + stored.reviews + stored.commits + stored.tickets + stored.members);
+    expect(results.dataApi.exportRecordsPerSec).toBeGreaterThan(0);
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(formatResults(results)).toContain("naive ÷ Tributary");
     expect(formatResults(results)).toContain("hours of budget");
