@@ -1,5 +1,5 @@
 import type { components } from "@octokit/openapi-types";
-import { resequenced } from "./sequence-reset.js";
+import { differingFrom, resequenced } from "./sequence-reset.js";
 import { upsertUnlessNewer } from "./bulk-writes.js";
 import { RepositoryModel, type Repository } from "./models/repository.js";
 
@@ -71,9 +71,10 @@ export async function renameOwner(installationId: number, to: string): Promise<v
   const repos = await RepositoryModel.find({ installationId }, { githubId: 1, name: 1 }).lean();
   if (repos.length === 0) return;
   await RepositoryModel.bulkWrite(
-    repos.map((repo) => ({
-      updateOne: { filter: { githubId: repo.githubId }, update: resequenced({ $set: { fullName: `${to}/${repo.name}` } }) },
-    })),
+    repos.map((repo) => {
+      const renamed = { fullName: `${to}/${repo.name}` };
+      return { updateOne: { filter: { githubId: repo.githubId, ...differingFrom(renamed) }, update: resequenced({ $set: renamed }) } };
+    }),
     { ordered: false },
   );
 }
@@ -89,15 +90,17 @@ export type RepositoryMetadata = Partial<
  */
 export async function updateRepositoryMetadata(githubId: number, fields: RepositoryMetadata): Promise<void> {
   await RepositoryModel.updateOne(
-    { githubId, $or: [{ updatedAt: null }, { updatedAt: { $lte: fields.updatedAt } }] },
+    { githubId, $or: [{ updatedAt: null }, { updatedAt: { $lte: fields.updatedAt } }], ...differingFrom(fields) },
     resequenced({ $set: fields }),
   );
 }
 
 /** The repository was deleted on GitHub (or left the installation's account): kept for history, no longer granted. */
 export async function markRepositoryDeleted(githubId: number, at: Date): Promise<void> {
-  await RepositoryModel.updateOne({ githubId }, resequenced({ $set: { deletedAt: at } }));
-  await RepositoryModel.updateOne({ githubId, grantChangedAt: { $lte: at } }, resequenced({ $set: { granted: false, grantChangedAt: at } }));
+  const deleted = { deletedAt: at };
+  await RepositoryModel.updateOne({ githubId, ...differingFrom(deleted) }, resequenced({ $set: deleted }));
+  const withdrawn = { granted: false, grantChangedAt: at };
+  await RepositoryModel.updateOne({ githubId, grantChangedAt: { $lte: at }, ...differingFrom(withdrawn) }, resequenced({ $set: withdrawn }));
 }
 
 export function findRepository(githubId: number) {

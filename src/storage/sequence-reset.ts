@@ -6,3 +6,11 @@
 export function resequenced<Update extends { $set: Record<string, unknown> }>(update: Update): Update & { $unset: { sequence: "" } } {
   return { ...update, $unset: { sequence: "" } };
 }
+
+/**
+ * A filter part matching only a stored record that differs from `fields` somewhere (undefined values are not
+ * written, so not compared): an update that would change nothing is not made, and does not bring the record again.
+ */
+export function differingFrom(fields: Record<string, unknown>): { $nor: Record<string, unknown>[] } {
+  return { $nor: [Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))] };
+}

@@ -1,5 +1,5 @@
 import { TicketModel, type Ticket } from "./models/ticket.js";
-import { resequenced } from "./sequence-reset.js";
+import { differingFrom, resequenced } from "./sequence-reset.js";
 import { upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
 import { rollUpTickets } from "./report-rollups.js";
@@ -30,13 +30,14 @@ export const saveTickets = savedTogether(async (records: TicketRecord[]) => {
 
 /** The issue was deleted on GitHub; its record stays for history. */
 export async function markTicketDeleted(githubId: number, at: Date): Promise<void> {
-  await TicketModel.updateOne({ githubId }, resequenced({ $set: { deletedAt: at, syncedAt: new Date() } }));
+  await TicketModel.updateOne({ githubId, ...differingFrom({ deletedAt: at }) }, resequenced({ $set: { deletedAt: at, syncedAt: new Date() } }));
   await rollUpTickets([githubId]);
 }
 
 /** The issue moved to another repository (`toFullName`, "owner/name"); here it is gone as of `at`. */
 export async function markTicketTransferred(githubId: number, toFullName: string, at: Date): Promise<void> {
-  await TicketModel.updateOne({ githubId }, resequenced({ $set: { deletedAt: at, transferredTo: toFullName, syncedAt: new Date() } }));
+  const gone = { deletedAt: at, transferredTo: toFullName };
+  await TicketModel.updateOne({ githubId, ...differingFrom(gone) }, resequenced({ $set: { ...gone, syncedAt: new Date() } }));
   await rollUpTickets([githubId]);
 }
 

@@ -5,8 +5,10 @@ import { readDataPage } from "../../src/storage/data-pages.js";
 import { positionBefore } from "../../src/storage/data-sequence.js";
 import { DataSequenceModel } from "../../src/storage/models/data-sequence.js";
 import { savePullRequests } from "../../src/storage/pull-requests.js";
+import { markRepositoryDeleted, renameOwner, updateRepositoryMetadata } from "../../src/storage/repositories.js";
+import { markTicketDeleted, markTicketTransferred } from "../../src/storage/tickets.js";
 import { clearDatabase } from "../helpers/database.js";
-import { pullRequest, range, shaOf, storeEveryKind } from "../helpers/every-kind.js";
+import { AT, pullRequest, range, shaOf, storeEveryKind } from "../helpers/every-kind.js";
 
 const MINE = 7;
 const OTHER = 8;
@@ -65,6 +67,25 @@ describe("the data API's pages", () => {
     // An unchanged write is no change: nothing comes again.
     await savePullRequests([pullRequest(4, MINE, 1)]);
     expect((await readAll("pull-requests", 3, later.after)).ids).toEqual([]);
+  });
+
+  it("bring a record again for a change only: a repeated deletion, rename or metadata update is no change", async () => {
+    await storeEveryKind(MINE, 2, 1);
+    const metadata = { language: "TypeScript", topics: ["a"], updatedAt: new Date("2026-02-01T00:00:00Z") };
+    const changes = [
+      () => updateRepositoryMetadata(1, metadata),
+      () => markRepositoryDeleted(2, AT),
+      () => renameOwner(MINE, "renamed"),
+      () => markTicketDeleted(1, AT),
+      () => markTicketTransferred(2, "o/elsewhere", AT),
+    ];
+    for (const change of changes) await change();
+    const positions = { repositories: (await readAll("repositories", 10)).after, tickets: (await readAll("tickets", 10)).after };
+    for (const change of changes) await change();
+    expect((await readAll("repositories", 10, positions.repositories)).ids).toEqual([]);
+    expect((await readAll("tickets", 10, positions.tickets)).ids).toEqual([]);
+    await updateRepositoryMetadata(1, { ...metadata, topics: ["a", "b"] });
+    expect((await readAll("repositories", 10, positions.repositories)).ids).toEqual(["1"]);
   });
 
   it("start a listing `updated_since` a time at the first position handed out in that hour or the latest hour before it", async () => {
