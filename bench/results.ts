@@ -4,6 +4,7 @@ import type { BackfillMeasurement } from "./backfill-run.js";
 import { formatDataExport, type DataExportMeasurement } from "./data-export.js";
 import type { DatabaseMeasurement, DatabaseOperation } from "./database.js";
 import { ratio } from "./figures.js";
+import { formatReports, type ReportsMeasurement } from "./reports.js";
 import type { NaiveItems } from "./naive-rest.js";
 import type { CompressedQuotaRun } from "./quota-run.js";
 import { HOURLY_BUDGET, quotaFigures, REFERENCE_ORG, type QuotaFigures } from "./quota.js";
@@ -26,6 +27,7 @@ export interface Measurements {
   database: DatabaseMeasurement;
   web: WebPagesMeasurement;
   faults: FaultDrillReport;
+  reports: ReportsMeasurement;
   dataApi: DataExportMeasurement;
 }
 
@@ -115,6 +117,7 @@ export async function buildResults(m: Measurements) {
       liveHeapGrowth: ratio(m.large.peakLiveHeapMB, m.small.peakLiveHeapMB),
     },
     database: m.database,
+    reports: m.reports,
     web: { ...m.web, targetGrowth: WEB_TARGET_GROWTH },
     dataApi: m.dataApi,
     faults: m.faults,
@@ -176,6 +179,8 @@ export function formatResults(r: BenchResults): string {
     formatDatabase(r.database),
     "",
     formatWebPages(r.web),
+    "",
+    ...formatReports(r.reports),
     "",
     formatDataExport(r.dataApi),
     "",

@@ -4,6 +4,7 @@ import type { ServiceProgress } from "../tools/demo/import-progress.js";
 import { measureBackfill, type BackfillMeasurement } from "./backfill-run.js";
 import { formatDataExport, measureDataExport } from "./data-export.js";
 import { measureDatabase } from "./database.js";
+import { formatReports, measureReports, reportsMeasurement } from "./reports.js";
 import { runNaiveBaseline } from "./naive-rest.js";
 import { runCompressedQuota } from "./quota-run.js";
 import { measureRawDeliveryWrites, measureRawUpserts } from "./raw-upserts.js";
@@ -48,6 +49,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
   const { measurement: small, stack } = await backfill("small");
   report("small", small);
+  // The Reports API on the organization just backfilled, for as many repositories as the small one has.
+  const smallReports = await measureReports(plan.small.repos);
   let naive, webhooks, raw;
   try {
     print("Naive REST baseline on the same organization");
@@ -72,6 +75,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const { measurement: large, stack: largeStack } = await backfill("large");
   await largeStack.close();
   report("large", large);
+  const reports = reportsMeasurement(smallReports, await measureReports(plan.small.repos));
+  for (const line of formatReports(reports)) print(`  ${line}`);
   const dataApi = await measureDataExport();
   print(`  ${formatDataExport(dataApi)}`);
   await mongoose.connection.dropDatabase();
@@ -89,7 +94,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   print("Fault drill: live activity on a generated org while the database and the app are killed, paused and kept down");
   const faults = await runFaultDrill({ scenarios: plan.faultScenarios });
   for (const line of formatFaultDrill(faults)) print(`  ${line}`);
-  return buildResults({ plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec, database, web, faults, dataApi });
+  return buildResults({ reports, plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec, database, web, faults, dataApi });
 }
 
 /** The repositories page and API as records grow (see measureWebPages). */

@@ -39,6 +39,8 @@ export interface Report {
   tickets: { week: string; opened: number; closed: number; lead: Spread }[];
   /** Merged pull requests whose commit list GitHub cut at 250: their coding time may start too late. */
   cappedCommitLists: MergedPullRequest[];
+  /** The whole period at once: its headline figures. */
+  period: { merged: number; coding: Spread; pickup: Spread; review: Spread; cycle: Spread; approvedShare: number | null; ticketsClosed: number; lead: Spread };
 }
 
 type Live<T> = T & { v: number; gone?: boolean };
@@ -96,6 +98,7 @@ export function buildReport(scope: ReportScope, documents: StoredReportWeek[]): 
       },
       review: { week, merged: prs.length, approved, approvedShare: prs.length > 0 ? approved / prs.length : null, timeToFirstReview: pickup },
       tickets: { week, opened: opened.length, closed: closed.length, lead: spread(values(closed.map(({ entry }) => entry.leadMs))) },
+      closedLeads: closed.map(({ entry }) => entry.leadMs),
     };
   });
 
@@ -113,6 +116,16 @@ export function buildReport(scope: ReportScope, documents: StoredReportWeek[]): 
     }),
     tickets: perWeek.map((week) => week.tickets),
     cappedCommitLists: allMerged.filter((pr) => pr.commitsCapped).map(named),
+    period: {
+      merged: peoples.length,
+      coding: spread(values(peoples.map((pr) => pr.codingMs))),
+      pickup: spread(values(peoples.map((pr) => pr.pickupMs))),
+      review: spread(values(peoples.map((pr) => pr.reviewMs))),
+      cycle: spread(peoples.map((pr) => pr.cycleMs)),
+      approvedShare: peoples.length > 0 ? peoples.filter((pr) => pr.approved).length / peoples.length : null,
+      ticketsClosed: perWeek.reduce((sum, week) => sum + week.tickets.closed, 0),
+      lead: spread(values(perWeek.flatMap((week) => week.closedLeads))),
+    },
   };
 }
 

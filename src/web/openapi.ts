@@ -399,7 +399,7 @@ export function openApiDocument(publicUrl: string) {
   };
 }
 
-const REPORT_FIELDS = ["weeks", "cycleTime", "throughput", "review", "reviewers", "unreviewedMerges", "size", "tickets", "cappedCommitLists", "repositories", "personId"];
+const REPORT_FIELDS = ["weeks", "cycleTime", "throughput", "review", "reviewers", "unreviewedMerges", "size", "tickets", "cappedCommitLists", "period", "repositories", "personId"];
 
 /** The report's query parameters, from the schema the routes parse them with. */
 function reportParameters() {

@@ -87,6 +87,13 @@ describe("npm run bench, at a tiny size", () => {
     const { stored } = results.backfill.large;
     expect(results.dataApi.records).toBe(stored.repositories + stored.pullRequests + stored.reviews + stored.commits + stored.tickets + stored.members);
     expect(results.dataApi.exportRecordsPerSec).toBeGreaterThan(0);
+    // The Reports API answered at both sizes, for as many repositories as the small organization has, and for all.
+    expect(results.reports.small.sameScope.repositories).toBe(1);
+    expect(results.reports.large.sameScope.repositories).toBe(1);
+    expect(results.reports.large.allRepositories.repositories).toBe(2);
+    expect(results.reports.large.sameScope.p95Ms).toBeGreaterThan(0);
+    expect(results.reports.growth).toBeGreaterThan(0);
+    expect(formatResults(results)).toContain("Reports API");
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(formatResults(results)).toContain("naive ÷ Tributary");
     expect(formatResults(results)).toContain("hours of budget");

@@ -29,6 +29,11 @@ describe("npm run demo, at a tiny size", () => {
       expect(summary.api.graphqlQueries).toBeGreaterThan(0);
       expect(summary.api.webhooksDelivered).toBeGreaterThan(1);
       expect(lines.join("\n")).toMatch(/Backfill done in[\s\S]*round 1: \d+ webhooks →[\s\S]*Summary/);
+      // The summary ends with the headline reports of the generated history's last 12 weeks, and where to see them.
+      expect(summary.reports.weeks).toHaveLength(12);
+      expect(summary.reports.period.merged).toBeGreaterThanOrEqual(0);
+      expect(lines.at(-4)).toMatch(/^Reports, the 12 weeks from \d{4}-\d{2}-\d{2} .* \/integrations\/\d+\/reports\?weeks=12&until=2025-06-30$/);
+      expect(lines.at(-3)).toMatch(/^ {2}cycle time {4}/);
     } finally {
       await stack.close();
     }
