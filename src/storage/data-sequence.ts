@@ -39,8 +39,9 @@ export async function settledPosition(installationId: number, kind: DataKind): P
 
 /**
  * The position from which a listing of changes since `since` starts: every record changed since then is after it. The
- * first position handed out in the hour of `since` (or the latest hour before it with any), so records changed up to
- * an hour earlier may come too; 0 when no such hour is remembered.
+ * first position handed out in the hour of `since` (or the latest hour before it with any); 0 when no such hour is
+ * remembered. Records changed earlier may come too: those sequenced since (positions are handed out when the data API
+ * is read), and those of that hour.
  */
 export async function positionBefore(installationId: number, kind: DataKind, since: Date): Promise<number> {
   const sequence = await DataSequenceModel.findById(sequenceId(installationId, kind), { hourMarks: 1 }).lean();

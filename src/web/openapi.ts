@@ -139,7 +139,7 @@ export function openApiDocument(publicUrl: string) {
               name: "updated_since",
               in: "query",
               schema: { type: "string", format: "date-time" },
-              description: "Start a listing at the records changed since this time (records changed up to an hour earlier may come too); not with `cursor`. Without either: from the beginning",
+              description: "Start a listing at the records changed since this time (none is missed; some changed earlier may come too); not with `cursor`. Without either: from the beginning",
             },
             { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: DATA_PAGE_LIMIT.max, default: DATA_PAGE_LIMIT.default }, description: "Positions a page covers, so records at most" },
           ],
