@@ -4,14 +4,15 @@ import { parseArgs } from "node:util";
 import { startSharedDatabase } from "../tools/demo/database.js";
 import { BackfillBars } from "../tools/demo/progress-bars.js";
 import { formatDataExport } from "./data-export.js";
+import { formatReports } from "./reports.js";
 import { formatDatabase, formatResults, formatWebPages } from "./results.js";
-import { measureDataApiAlone, measureDatabaseAlone, measureWebPagesAlone, runBench } from "./run-bench.js";
+import { measureDataApiAlone, measureDatabaseAlone, measureReportsAlone, measureWebPagesAlone, runBench } from "./run-bench.js";
 import { WEB_TARGET_GROWTH } from "./web-pages.js";
 import { FULL_PLAN, QUICK_PLAN } from "./sizes.js";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean" } } });
 if (values.help) {
-  process.stdout.write(`Usage: npm run bench [-- --quick] [-- --only database|web|data-api]
+  process.stdout.write(`Usage: npm run bench [-- --quick] [-- --only database|web|data-api|reports]
 
 Measures API requests per 1,000 items (Tributary vs a naive REST baseline), backfill time and peak memory at two
 organization sizes, webhook ingestion (acknowledgement latency, inbox drain rate) next to raw database upserts, the fault drill, and the app's pull request storage at three
@@ -19,12 +20,13 @@ collection sizes. Prints a table and writes bench/results/latest.json. --quick: 
 (under two minutes) and a tenth of the collection sizes. --only database: the storage measurement alone, written
 into the \`database\` key of latest.json (the other keys stay as the last full run left them); --only web: the
 repositories page and API at 1×, 10× and 100× the records, into the \`web\` key; --only data-api: the large organization's
-backfill, then the data API's NDJSON export of it (records/s), into the \`dataApi\` key.
+backfill, then the data API's NDJSON export of it (records/s), into the \`dataApi\` key; --only reports: the small and
+the large organization's backfills, each followed by the Reports API's p50/p95, into the \`reports\` key.
 `);
   process.exit(0);
 }
-if (values.only !== undefined && values.only !== "database" && values.only !== "web" && values.only !== "data-api") {
-  process.stderr.write(`--only accepts "database", "web" or "data-api", not "${values.only}"\n`);
+if (values.only !== undefined && !["database", "web", "data-api", "reports"].includes(values.only)) {
+  process.stderr.write(`--only accepts "database", "web", "data-api" or "reports", not "${values.only}"\n`);
   process.exit(2);
 }
 
@@ -51,6 +53,11 @@ try {
     print("");
     print(formatWebPages(measurement));
     writeKey("web", measurement);
+  } else if (values.only === "reports") {
+    const measurement = await measureReportsAlone(plan, { mongodbUri: database.appUri, logDir: DATA_DIR, print });
+    print("");
+    for (const line of formatReports(measurement)) print(line);
+    writeKey("reports", measurement);
   } else if (values.only === "data-api") {
     const measurement = await measureDataApiAlone(plan, { mongodbUri: database.appUri, logFile: join(DATA_DIR, "app-data-api.log"), print });
     print("");

@@ -4,7 +4,7 @@ import type { ServiceProgress } from "../tools/demo/import-progress.js";
 import { measureBackfill, type BackfillMeasurement } from "./backfill-run.js";
 import { formatDataExport, measureDataExport } from "./data-export.js";
 import { measureDatabase } from "./database.js";
-import { formatReports, measureReports, reportsMeasurement } from "./reports.js";
+import { formatReports, measureReports, reportsMeasurement, type OrgReportsTiming } from "./reports.js";
 import { runNaiveBaseline } from "./naive-rest.js";
 import { runCompressedQuota } from "./quota-run.js";
 import { measureRawDeliveryWrites, measureRawUpserts } from "./raw-upserts.js";
@@ -110,6 +110,22 @@ export async function measureDataApiAlone(plan: BenchPlan, options: { mongodbUri
   const { stack } = await measureBackfill({ org: plan.large, plan, mongodbUri: options.mongodbUri, logFile: options.logFile });
   await stack.close();
   return measureDataExport();
+}
+
+/** The Reports API on its own: each organization's backfill, then its reports (see measureReports). */
+export async function measureReportsAlone(plan: BenchPlan, options: { mongodbUri: string; logDir: string; print: (line: string) => void }) {
+  const timed = async (label: "small" | "large"): Promise<OrgReportsTiming> => {
+    options.print(`Reports: the ${label} organization's backfill, then its reports`);
+    const { stack } = await measureBackfill({ org: plan[label], plan, mongodbUri: options.mongodbUri, logFile: join(options.logDir, `app-reports-${label}.log`) });
+    try {
+      return await measureReports(plan.small.repos);
+    } finally {
+      await stack.close();
+      await mongoose.connection.dropDatabase();
+    }
+  };
+  const small = await timed("small");
+  return reportsMeasurement(small, await timed("large"));
 }
 
 /** The database benchmark on its own: nothing else runs, the app is stopped, the database empty. */
