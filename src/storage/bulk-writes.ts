@@ -150,12 +150,20 @@ function overwritable(record: VersionedRecord, versionField: string, order?: Sta
  * written between the read and the write is kept too. A record the stored copy already equals is not written at
  * all (an incremental sync re-sends a changed pull request's unchanged reviews).
  */
-export function upsertUnlessNewer(model: AnyModel, records: VersionedRecord[], versionField = "updatedAt", stages?: StageOrder): Promise<VersionedRecord[]> {
+export function upsertUnlessNewer(
+  model: AnyModel,
+  records: VersionedRecord[],
+  versionField = "updatedAt",
+  stages?: StageOrder,
+  /** Told of each stored record an update is sent for (created ones are returned): what may have changed. */
+  onUpdate?: (record: VersionedRecord) => void,
+): Promise<VersionedRecord[]> {
   return writeInChunks(model, records, {
     compared: (record) => [...Object.keys(record.set), ...(stages ? [stages.field] : [])],
     updates(record, stored) {
       const guard = overwritable(record, versionField, stages);
       if (stored && (!guard.admits(stored) || !differsFrom(record.set, stored))) return [];
+      onUpdate?.(record);
       return [{ updateOne: { filter: { ...record.key, ...guard.filter }, update: resequenced({ $set: record.set }) } }];
     },
   });

@@ -49,6 +49,8 @@ export async function saveCommits(records: CommitRecord[], options: { onDefaultB
     const { known, unknown } = knownAndUnknown(record);
     return { key: { repositoryId: record.repositoryId, sha: record.sha }, set: { ...known, syncedAt }, setOnInsert: unknown };
   });
+  // What this save wrote, created or updated: only those commits' report entries can have changed.
+  const updated: VersionedRecord[] = [];
   const created = await writeInChunks(CommitModel, versioned, {
     compared: (record) => [...Object.keys(record.set), "onDefaultBranch"],
     updates(record, stored) {
@@ -57,16 +59,20 @@ export async function saveCommits(records: CommitRecord[], options: { onDefaultB
       if (onDefaultBranchAsOf && stored?.onDefaultBranch !== true) {
         updates.push({ updateOne: observedFlagUpdate(ON_DEFAULT_BRANCH, true, onDefaultBranchAsOf, record.key) });
       }
+      if (updates.length > 0) updated.push(record);
       return updates;
     },
   });
   await countCreated("commits", created);
-  for (const [repositoryId, shas] of shasByRepository(records)) await rollUpCommits(repositoryId, shas);
+  for (const [repositoryId, shas] of shasByRepository([...created, ...updated])) await rollUpCommits(repositoryId, shas);
 }
 
-function shasByRepository(records: CommitRecord[]): Map<number, string[]> {
+function shasByRepository(records: VersionedRecord[]): Map<number, string[]> {
   const shas = new Map<number, string[]>();
-  for (const { repositoryId, sha } of records) shas.set(repositoryId, [...(shas.get(repositoryId) ?? []), sha]);
+  for (const { key } of records) {
+    const repositoryId = key.repositoryId as number;
+    shas.set(repositoryId, [...(shas.get(repositoryId) ?? []), key.sha as string]);
+  }
   return shas;
 }
 

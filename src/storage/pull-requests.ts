@@ -1,8 +1,8 @@
 import { PullRequestModel, type PullRequest } from "./models/pull-request.js";
 import { resequenced } from "./sequence-reset.js";
-import { insertIfMissing, upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
+import { insertIfMissing, upsertUnlessNewer, type StageOrder, type VersionedRecord } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
-import { rollUpPullRequests } from "./report-rollups.js";
+import { githubIdsOf, rollUpPullRequests } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
 
 /**
@@ -21,14 +21,17 @@ const LIFECYCLE: StageOrder<PullRequest["state"]> = { field: "state", ranks: { o
  */
 export const savePullRequests = savedTogether(async (records: PullRequestRecord[]) => {
   const syncedAt = new Date();
+  // What this save wrote, created or updated: only those records' report entries can have changed.
+  const updated: VersionedRecord[] = [];
   const created = await upsertUnlessNewer(
     PullRequestModel,
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, syncedAt } })),
     "updatedAt",
     LIFECYCLE,
+    (record) => updated.push(record),
   );
   await countCreated("pullRequests", created);
-  await rollUpPullRequests(records.map((record) => record.githubId));
+  await rollUpPullRequests(githubIdsOf([...created, ...updated]));
 });
 
 /**
@@ -44,7 +47,7 @@ export const addPullRequestsIfMissing = savedTogether(async (records: PullReques
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, updatedAt: record.createdAt ?? record.updatedAt, syncedAt } })),
   );
   await countCreated("pullRequests", created);
-  await rollUpPullRequests(created.map((record) => record.key.githubId as number));
+  await rollUpPullRequests(githubIdsOf(created));
 });
 
 type FirstCommentField = "firstCommentAt" | "firstReviewCommentAt";
@@ -52,6 +55,15 @@ type FirstCommentField = "firstCommentAt" | "firstReviewCommentAt";
 /** Keeps the earliest time seen: the same comment reported twice, or comments reported out of order, agree. */
 async function keepEarliest(filter: Record<string, unknown>, field: FirstCommentField, at: Date): Promise<void> {
   await PullRequestModel.updateOne({ ...filter, $or: [{ [field]: null }, { [field]: { $gt: at } }] }, resequenced({ $set: { [field]: at } }));
+}
+
+/**
+ * The pull request left draft at `at`; the latest such time is kept (`$max`), so that events arriving late or twice,
+ * in any order, agree — however the version guard treated the event's other fields. Its report entry follows.
+ */
+export async function recordReadyForReviewAt(githubId: number, at: Date): Promise<void> {
+  await PullRequestModel.updateOne({ githubId }, { ...resequenced({ $set: { syncedAt: new Date() } }), $max: { readyForReviewAt: at } });
+  await rollUpPullRequests([githubId]);
 }
 
 /** A review comment was written on the pull request at `at`. */

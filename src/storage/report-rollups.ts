@@ -1,4 +1,5 @@
 import { setTimeout } from "node:timers/promises";
+import type { VersionedRecord } from "./bulk-writes.js";
 import { commitEntry, mergedPullRequestEntry, reviewEntry, ticketEntries } from "../reports/entries.js";
 import { weekOf } from "../reports/weeks.js";
 import { CommitModel } from "./models/commit.js";
@@ -14,6 +15,9 @@ import { isTransientConflict, statementErrors } from "./mongo-errors.js";
 export type RollupSection = "merged" | "reviews" | "commits" | "opened" | "closed";
 
 export const reportWeekId = (repositoryId: number, week: string) => `${repositoryId}/${week}`;
+
+/** The GitHub ids of records written by their `{ githubId }` key. */
+export const githubIdsOf = (records: VersionedRecord[]) => records.map((record) => record.key.githubId as number);
 
 /**
  * The version of entries derived from records read from now on. Taken after the caller's write and before the read,

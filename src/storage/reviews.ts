@@ -1,7 +1,7 @@
 import { ReviewModel, type Review } from "./models/review.js";
-import { upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
+import { upsertUnlessNewer, type StageOrder, type VersionedRecord } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
-import { rollUpReviews } from "./report-rollups.js";
+import { githubIdsOf, rollUpReviews } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
 
 export type ReviewRecord = Pick<Review, "githubId" | "updatedAt"> & Partial<Omit<Review, "githubId" | "updatedAt" | "syncedAt">>;
@@ -15,12 +15,15 @@ const LIFECYCLE: StageOrder<Review["state"]> = { field: "state", ranks: { PENDIN
  */
 export const saveReviews = savedTogether(async (records: ReviewRecord[]) => {
   const syncedAt = new Date();
+  // What this save wrote, created or updated: only those records' report entries can have changed.
+  const updated: VersionedRecord[] = [];
   const created = await upsertUnlessNewer(
     ReviewModel,
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, syncedAt } })),
     "updatedAt",
     LIFECYCLE,
+    (record) => updated.push(record),
   );
   await countCreated("reviews", created);
-  await rollUpReviews(records.map((record) => record.githubId));
+  await rollUpReviews(githubIdsOf([...created, ...updated]));
 });

@@ -1,8 +1,8 @@
 import { TicketModel, type Ticket } from "./models/ticket.js";
 import { differingFrom, resequenced } from "./sequence-reset.js";
-import { upsertUnlessNewer, type StageOrder } from "./bulk-writes.js";
+import { upsertUnlessNewer, type StageOrder, type VersionedRecord } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
-import { rollUpTickets } from "./report-rollups.js";
+import { githubIdsOf, rollUpTickets } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
 
 /** A ticket as one source knows it; deletion and transfer are recorded apart, so no record can undo them. */
@@ -18,14 +18,17 @@ const LIFECYCLE: StageOrder<Ticket["state"]> = { field: "state", ranks: { open: 
  */
 export const saveTickets = savedTogether(async (records: TicketRecord[]) => {
   const syncedAt = new Date();
+  // What this save wrote, created or updated: only those records' report entries can have changed.
+  const updated: VersionedRecord[] = [];
   const created = await upsertUnlessNewer(
     TicketModel,
     records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, syncedAt } })),
     "updatedAt",
     LIFECYCLE,
+    (record) => updated.push(record),
   );
   await countCreated("tickets", created);
-  await rollUpTickets(records.map((record) => record.githubId));
+  await rollUpTickets(githubIdsOf([...created, ...updated]));
 });
 
 /** The issue was deleted on GitHub; its record stays for history. */

@@ -1,7 +1,7 @@
 import type { Context, Probot } from "probot";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { pullRequestRecord } from "../domain/pull-request-records.js";
-import { savePullRequests } from "../storage/pull-requests.js";
+import { recordReadyForReviewAt, savePullRequests } from "../storage/pull-requests.js";
 import { whenIngesting } from "./ingestion-gate.js";
 import { refreshLater } from "./refresh-later.js";
 
@@ -12,8 +12,9 @@ const CHANGES_COMMITS = new Set(["opened", "synchronize"]);
 async function pullRequestChanged(context: Context<"pull_request">, scope: RepositoryScope) {
   const { action, pull_request } = context.payload;
   const record = pullRequestRecord(pull_request, scope);
+  await savePullRequests([record]);
   // GitHub moves updated_at as the pull request leaves draft: that is when it was ready for review.
-  await savePullRequests([action === "ready_for_review" ? { ...record, readyForReviewAt: record.updatedAt } : record]);
+  if (action === "ready_for_review") await recordReadyForReviewAt(record.githubId, record.updatedAt);
   if (CHANGES_COMMITS.has(action)) await refreshLater(scope, "pullRequests");
   context.log.debug({ ...scope, pullRequest: pull_request.id, action }, "pull request stored");
 }
