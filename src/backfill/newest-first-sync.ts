@@ -1,6 +1,7 @@
 import type { Service } from "../storage/models/import-status.js";
 import { findImportStatus, markDone, markImporting, requestedSince, saveCheckpoint, saveProbeEtag, type Checkpoint } from "../storage/import-statuses.js";
 import { recountStored } from "../storage/stored-counts.js";
+import { rollUpRepository } from "../storage/report-rollups.js";
 import type { ProbeResult } from "./change-probe.js";
 
 export interface Page<N> {
@@ -75,6 +76,7 @@ export async function syncNewestFirst<N>(
   const finish = async () => {
     await markDone(repositoryId, source.service, runStartedAt, processed);
     await recountStored(repositoryId, source.service);
+    if (!since) await rollUpRepository(repositoryId, source.service);
   };
 
   if (since && !resumed) {

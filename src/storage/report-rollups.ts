@@ -1,5 +1,6 @@
 import { setTimeout } from "node:timers/promises";
-import type { VersionedRecord } from "./bulk-writes.js";
+import { chunks, type VersionedRecord } from "./bulk-writes.js";
+import type { Service } from "./models/import-status.js";
 import { commitEntry, mergedPullRequestEntry, reviewEntry, ticketEntries } from "../reports/entries.js";
 import { weekOf } from "../reports/weeks.js";
 import { CommitModel } from "./models/commit.js";
@@ -181,6 +182,24 @@ export async function rollUpTickets(ticketIds: number[]): Promise<void> {
     ),
     version,
   );
+}
+
+/**
+ * Derives every entry of a repository's records of a service again, a chunk at a time: what a full import ends with,
+ * so that records stored before reports existed, or whose rollup a dying process never wrote, get theirs.
+ */
+export async function rollUpRepository(repositoryId: number, service: Service): Promise<void> {
+  const idsOf = async (model: { collection: typeof PullRequestModel.collection }, filter: object = {}) =>
+    (await model.collection.find({ repositoryId, ...filter }, { projection: { githubId: 1 } }).toArray()).map((record) => record.githubId as number);
+  if (service === "pullRequests") {
+    for (const ids of chunks(await idsOf(PullRequestModel, { mergedAt: { $ne: null } }))) await rollUpPullRequests(ids);
+    for (const ids of chunks(await idsOf(ReviewModel))) await rollUpReviews(ids);
+  } else if (service === "tickets") {
+    for (const ids of chunks(await idsOf(TicketModel))) await rollUpTickets(ids);
+  } else {
+    const shas = (await CommitModel.find({ repositoryId }, { sha: 1 }).lean()).map((commit) => commit.sha);
+    for (const some of chunks(shas)) await rollUpCommits(repositoryId, some);
+  }
 }
 
 /** The rollups of these repositories and weeks, read by key. */

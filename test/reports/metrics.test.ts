@@ -3,7 +3,8 @@ import { buildReport } from "../../src/reports/report.js";
 import { weekOf, weeksUntil } from "../../src/reports/weeks.js";
 import { saveCommits, markCommitsOffDefaultBranch } from "../../src/storage/commits.js";
 import { savePullRequests, type PullRequestRecord } from "../../src/storage/pull-requests.js";
-import { readReportWeeks } from "../../src/storage/report-rollups.js";
+import { ReportWeekModel } from "../../src/storage/models/report-week.js";
+import { readReportWeeks, rollUpRepository } from "../../src/storage/report-rollups.js";
 import { saveReviews, type ReviewRecord } from "../../src/storage/reviews.js";
 import { saveTickets, type TicketRecord } from "../../src/storage/tickets.js";
 import { clearDatabase } from "../helpers/database.js";
@@ -105,6 +106,16 @@ describe("weekly reports from rollups", () => {
     expect(cycleTime.find((row) => row.week === weekOf(at(0)))!.pickup.median).toBe(5 * HOUR);
     expect(unreviewedMerges).toEqual([]);
     expect(reviewers).toEqual([{ reviewer: bob, bot: false, reviews: 1 }]);
+  });
+
+  it("derives a repository's entries again from its records, as a full import ends (records stored before reports existed)", async () => {
+    await savePullRequests([pullRequest(1, { createdAt: at(0), mergedAt: at(20) })]);
+    await saveReviews([review(11, 1, { state: "APPROVED", submittedAt: at(5) })]);
+    const before = await report();
+    await ReportWeekModel.deleteMany({});
+    expect((await report()).throughput.every((week) => week.merged === 0)).toBe(true);
+    for (const service of ["repos", "pullRequests", "tickets"] as const) await rollUpRepository(REPOSITORY, service);
+    expect(await report()).toEqual(before);
   });
 
   it("flags pull requests whose commits GitHub cut at 250", async () => {
