@@ -88,11 +88,18 @@ async function setGuarded(writes: GuardedWrite[], version: number): Promise<bool
   return applied;
 }
 
+/** What a merged pull request's entry is derived from: not its labels, people lists or the rest of its commits. */
+const MERGED_ENTRY_FIELDS = Object.fromEntries(
+  ["githubId", "repositoryId", "number", "title", "author", "createdAt", "mergedAt", "readyForReviewAt", "additions", "deletions", "commits.authoredAt", "commitsComplete", "commitsCount"].map(
+    (field) => [field, 1],
+  ),
+);
+
 /** Derives the merged pull requests' entries again from the stored pull requests and their reviews. */
 export async function rollUpPullRequests(pullRequestIds: number[]): Promise<void> {
   if (pullRequestIds.length === 0) return;
   const version = readVersion();
-  const pullRequests = await PullRequestModel.find({ githubId: { $in: pullRequestIds }, mergedAt: { $ne: null } }).lean();
+  const pullRequests = await PullRequestModel.find({ githubId: { $in: pullRequestIds }, mergedAt: { $ne: null } }, MERGED_ENTRY_FIELDS).lean();
   if (pullRequests.length === 0) return;
   const reviews = await ReviewModel.find(
     { pullRequestId: { $in: pullRequests.map((pr) => pr.githubId) } },
