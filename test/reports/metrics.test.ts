@@ -2,50 +2,21 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { buildReport } from "../../src/reports/report.js";
 import { weekOf, weeksUntil } from "../../src/reports/weeks.js";
 import { saveCommits, markCommitsOffDefaultBranch } from "../../src/storage/commits.js";
-import { savePullRequests, type PullRequestRecord } from "../../src/storage/pull-requests.js";
+import { savePullRequests } from "../../src/storage/pull-requests.js";
 import { ReportWeekModel } from "../../src/storage/models/report-week.js";
 import { readReportWeeks, rollUpRepository } from "../../src/storage/report-rollups.js";
-import { saveReviews, type ReviewRecord } from "../../src/storage/reviews.js";
-import { saveTickets, type TicketRecord } from "../../src/storage/tickets.js";
+import { saveReviews } from "../../src/storage/reviews.js";
+import { saveTickets } from "../../src/storage/tickets.js";
 import { clearDatabase } from "../helpers/database.js";
+import { alice, bob, recordsOf } from "./records.js";
 
 const REPOSITORY = 501;
 const HOUR = 3_600_000;
 // A Monday: the week under test, and the one after.
 const WEEK = Date.parse("2026-03-02T00:00:00Z");
 const at = (hours: number) => new Date(WEEK + hours * HOUR);
-const alice = { id: 1, login: "alice" };
-const bob = { id: 2, login: "bob" };
 const dependabot = { id: 49699333, login: "dependabot[bot]" };
-
-const pullRequest = (githubId: number, fields: Partial<PullRequestRecord>): PullRequestRecord => ({
-  githubId,
-  nodeId: `PR_${githubId}`,
-  repositoryId: REPOSITORY,
-  installationId: 5,
-  number: githubId,
-  title: `change ${githubId}`,
-  author: alice,
-  state: "merged",
-  baseRef: "main",
-  headRef: `topic-${githubId}`,
-  additions: 10,
-  deletions: 5,
-  commitsComplete: true,
-  updatedAt: fields.mergedAt ?? at(100),
-  ...fields,
-});
-
-const review = (githubId: number, pullRequestId: number, fields: Partial<ReviewRecord>): ReviewRecord => ({
-  githubId,
-  pullRequestId,
-  repositoryId: REPOSITORY,
-  installationId: 5,
-  author: bob,
-  state: "COMMENTED",
-  updatedAt: fields.submittedAt ?? at(0),
-  ...fields,
-});
+const { pullRequest, review, ticket } = recordsOf(REPOSITORY, at);
 
 const report = async (weeks = weeksUntil(at(24), 2), personId?: number) =>
   buildReport({ weeks, repositoryIds: [REPOSITORY], personId }, await readReportWeeks([REPOSITORY], weeks));
@@ -142,19 +113,6 @@ describe("weekly reports from rollups", () => {
   });
 
   it("counts tickets opened and closed per week with their lead time, and moves a close when a ticket is closed again later", async () => {
-    const ticket = (githubId: number, fields: Partial<TicketRecord>): TicketRecord => ({
-      githubId,
-      nodeId: `I_${githubId}`,
-      repositoryId: REPOSITORY,
-      installationId: 5,
-      number: githubId,
-      title: `bug ${githubId}`,
-      author: bob,
-      state: "open",
-      createdAt: at(0),
-      updatedAt: at(0),
-      ...fields,
-    });
     await saveTickets([ticket(1, { state: "closed", closedAt: at(10), updatedAt: at(10) }), ticket(2, { state: "closed", closedAt: at(30), updatedAt: at(30) }), ticket(3, {})]);
     let week = (await report()).tickets.find((row) => row.week === weekOf(at(0)))!;
     expect(week).toEqual({ week: weekOf(at(0)), opened: 3, closed: 2, lead: { count: 2, median: 20 * HOUR, p75: 30 * HOUR } });

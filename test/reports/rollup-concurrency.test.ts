@@ -7,14 +7,16 @@ import { ReportWeekModel } from "../../src/storage/models/report-week.js";
 import { savePullRequests } from "../../src/storage/pull-requests.js";
 import { reportWeekId } from "../../src/storage/report-rollups.js";
 import { saveReviews } from "../../src/storage/reviews.js";
-import { saveTickets, type TicketRecord } from "../../src/storage/tickets.js";
+import { saveTickets } from "../../src/storage/tickets.js";
 import { together } from "../helpers/contention.js";
 import { clearDatabase } from "../helpers/database.js";
+import { recordsOf } from "./records.js";
 
 const REPOSITORY = 601;
 const HOUR = 3_600_000;
 const START = Date.parse("2026-03-02T00:00:00Z");
 const at = (hours: number) => new Date(START + hours * HOUR);
+const { pullRequest, review, ticket } = recordsOf(REPOSITORY, at);
 
 beforeEach(clearDatabase);
 
@@ -22,36 +24,17 @@ const weekDocument = async (week: string) => (await ReportWeekModel.collection.f
 
 describe("rollups under concurrent writers", () => {
   it("end with each merged pull request derived from all its reviews, whichever writer's derivation lands last", async () => {
-    const pullRequests = [1, 2, 3].map((githubId) => ({
-      githubId,
-      nodeId: `PR_${githubId}`,
-      repositoryId: REPOSITORY,
-      installationId: 6,
-      number: githubId,
-      title: `change ${githubId}`,
-      author: { id: 1, login: "alice" },
-      state: "merged" as const,
-      baseRef: "main",
-      headRef: "topic",
-      createdAt: at(0),
-      mergedAt: at(40),
-      updatedAt: at(40),
-    }));
+    const pullRequests = [1, 2, 3].map((githubId) => pullRequest(githubId, { mergedAt: at(40) }));
     await savePullRequests(pullRequests);
-    // 12 writers, each one review (on one of three pull requests) at its own time, plus the pull requests again.
+    // 12 writers, each one review (on one of three pull requests) at its own time; some save the pull requests again.
     await together(12, async (writer) => {
       if (writer % 4 === 0) await savePullRequests(pullRequests);
       await saveReviews([
-        {
-          githubId: 1000 + writer,
-          pullRequestId: 1 + (writer % 3),
-          repositoryId: REPOSITORY,
-          installationId: 6,
+        review(1000 + writer, 1 + (writer % 3), {
           author: { id: 10 + writer, login: `reviewer-${writer}` },
           state: writer === 7 ? "APPROVED" : "COMMENTED",
           submittedAt: at(1 + writer),
-          updatedAt: at(1 + writer),
-        },
+        }),
       ]);
     });
     const stored = await weekDocument(weekOf(at(40)));
@@ -63,21 +46,10 @@ describe("rollups under concurrent writers", () => {
   });
 
   it("count a ticket's close in one week only while writers race its reopen and closes", async () => {
-    const ticket = (version: number): TicketRecord => ({
-      githubId: 77,
-      nodeId: "I_77",
-      repositoryId: REPOSITORY,
-      installationId: 6,
-      number: 77,
-      title: "bug",
-      author: { id: 2, login: "bob" },
-      createdAt: at(0),
-      // Version n: closed at week n (odd n reopened); the newest, 8, closed in week 8.
-      state: version % 2 === 1 ? "open" : "closed",
-      closedAt: version % 2 === 1 ? null : at(24 * 7 * version),
-      updatedAt: at(24 * 7 * version + 1),
-    });
-    await together(9, (version) => saveTickets([ticket(version)]));
+    // Version n: closed at week n (odd n reopened); the newest, 8, closed in week 8.
+    const version = (n: number) =>
+      ticket(77, { state: n % 2 === 1 ? "open" : "closed", closedAt: n % 2 === 1 ? null : at(24 * 7 * n), updatedAt: at(24 * 7 * n + 1) });
+    await together(9, (n) => saveTickets([version(n)]));
     const weeks = Array.from({ length: 9 }, (_, version) => weekOf(at(24 * 7 * version)));
     const closes = [];
     for (const week of weeks) {

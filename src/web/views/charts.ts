@@ -19,6 +19,8 @@ export interface ChartSpec {
   series: Series[];
   /** Formats an axis value (e.g. "12 h", "40 %"). */
   format?: (value: number) => string;
+  /** The axis' top when it has one (a share: 100), rather than the values' round maximum. */
+  maximum?: number;
 }
 
 const WIDTH = 640;
@@ -38,11 +40,11 @@ export function niceMaximum(max: number): number {
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
-export function chart({ kind, title, categories, series, format = String }: ChartSpec): SafeHtml {
+export function chart({ kind, title, categories, series, format = String, maximum }: ChartSpec): SafeHtml {
   const totals = categories.map((_, index) =>
     kind === "stacked" ? series.reduce((sum, { values }) => sum + (values[index] ?? 0), 0) : Math.max(0, ...series.map(({ values }) => values[index] ?? 0)),
   );
-  const top = niceMaximum(Math.max(0, ...totals));
+  const top = maximum ?? niceMaximum(Math.max(0, ...totals));
   const y = (value: number) => round(MARGIN.top + PLOT_HEIGHT - (value / top) * PLOT_HEIGHT);
   const band = PLOT_WIDTH / Math.max(1, categories.length);
   const x = (index: number) => MARGIN.left + index * band;

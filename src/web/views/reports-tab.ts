@@ -52,7 +52,7 @@ ${section("throughput", "Throughput", "Pull requests merged, commits on default 
     ] },
   ])}
 ${section("review", "Review coverage", "Share of merged pull requests with at least one approving review, and the time to their first review (the pickup time).", [
-    { kind: "lines", title: "Share of merged pull requests approved, per week", categories: weeks, format: percent, series: [
+    { kind: "lines", title: "Share of merged pull requests approved, per week", categories: weeks, format: percent, maximum: 100, series: [
       { name: "Approved", values: report.review.map((row) => (row.approvedShare === null ? null : Math.round(row.approvedShare * 1000) / 10)) },
     ] },
   ])}
