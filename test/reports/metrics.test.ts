@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { buildReport } from "../../src/reports/report.js";
 import { weekOf, weeksUntil } from "../../src/reports/weeks.js";
 import { saveCommits, markCommitsOffDefaultBranch } from "../../src/storage/commits.js";
-import { savePullRequests } from "../../src/storage/pull-requests.js";
+import { recordReadyForReviewAt, savePullRequests } from "../../src/storage/pull-requests.js";
 import { ReportWeekModel } from "../../src/storage/models/report-week.js";
 import { readReportWeeks, rollUpRepository } from "../../src/storage/report-rollups.js";
 import { saveReviews } from "../../src/storage/reviews.js";
@@ -62,7 +62,10 @@ describe("weekly reports from rollups", () => {
   });
 
   it("starts pickup when the pull request left draft, and ignores the author's own review", async () => {
-    await savePullRequests([pullRequest(1, { createdAt: at(0), readyForReviewAt: at(10), mergedAt: at(20) })]);
+    await savePullRequests([pullRequest(1, { createdAt: at(0), mergedAt: at(20) })]);
+    // Out of draft twice (ready_for_review events), told in any order: the latest counts.
+    await recordReadyForReviewAt(1, at(10));
+    await recordReadyForReviewAt(1, at(4));
     await saveReviews([review(11, 1, { author: alice, submittedAt: at(1) }), review(12, 1, { state: "CHANGES_REQUESTED", submittedAt: at(12) })]);
     const week = (await report()).cycleTime.find((row) => row.week === weekOf(at(0)))!;
     expect(week.pickup.median).toBe(2 * HOUR);
