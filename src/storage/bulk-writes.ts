@@ -148,7 +148,8 @@ function overwritable(record: VersionedRecord, versionField: string, order?: Sta
  * `stages` (an equal version at an equal or earlier stage is overwritten): events arrive late, twice, or after a
  * backfill page, and none of those may roll data back. The update's filter carries the guard, so a newer copy
  * written between the read and the write is kept too. A record the stored copy already equals is not written at
- * all (an incremental sync re-sends a changed pull request's unchanged reviews).
+ * all (an incremental sync re-sends a changed pull request's unchanged reviews). Fields the schema marks
+ * `keepLatest` are not versioned: see `latestUpdate`.
  */
 export function upsertUnlessNewer(
   model: AnyModel,
@@ -158,15 +159,54 @@ export function upsertUnlessNewer(
   /** Told of each stored record an update is sent for (created ones are returned): what may have changed. */
   onUpdate?: (record: VersionedRecord) => void,
 ): Promise<VersionedRecord[]> {
+  const latestFields = keptLatest(model);
   return writeInChunks(model, records, {
     compared: (record) => [...Object.keys(record.set), ...(stages ? [stages.field] : [])],
     updates(record, stored) {
+      const versioned = Object.fromEntries(Object.entries(record.set).filter(([path]) => !latestFields.has(path)));
       const guard = overwritable(record, versionField, stages);
-      if (stored && (!guard.admits(stored) || !differsFrom(record.set, stored))) return [];
-      onUpdate?.(record);
-      return [{ updateOne: { filter: { ...record.key, ...guard.filter }, update: resequenced({ $set: record.set }) } }];
+      const updates: AnyBulkWriteOperation[] = [];
+      if (!stored || (guard.admits(stored) && differsFrom(versioned, stored))) {
+        updates.push({ updateOne: { filter: { ...record.key, ...guard.filter }, update: resequenced({ $set: versioned }) } });
+      }
+      updates.push(...latestUpdate(record, latestFields, stored));
+      if (updates.length > 0) onUpdate?.(record);
+      return updates;
     },
   });
+}
+
+const keptLatestByModel = new WeakMap<AnyModel, Set<string>>();
+
+/** The paths of the model's schema marked `keepLatest: true`. */
+function keptLatest(model: AnyModel): Set<string> {
+  let paths = keptLatestByModel.get(model);
+  if (!paths) {
+    paths = new Set<string>();
+    for (const [path, type] of Object.entries(model.schema.paths)) if ((type.options as { keepLatest?: boolean }).keepLatest) paths.add(path);
+    keptLatestByModel.set(model, paths);
+  }
+  return paths;
+}
+
+/**
+ * A field marked `keepLatest` holds a time that only moves forward on GitHub (when a pull request last left draft:
+ * a later event never takes it back), so every source's value is a lower bound of the truth and the latest one
+ * seen is the best. It is written with `$max`, apart from the version guard: a page read before a newer version
+ * was stored still brings a later time, a newer page or event never takes one back, whatever order they come in,
+ * and null (not seen) writes nothing. The statement is sent only when it moves the time (its filter says so too).
+ */
+function latestUpdate(record: VersionedRecord, latestFields: Set<string>, stored?: StoredCopy): AnyBulkWriteOperation[] {
+  const ahead = [...latestFields].flatMap((path) => {
+    const value = record.set[path];
+    if (!(value instanceof Date)) return [];
+    const kept = stored && valueAt(stored, path);
+    return kept instanceof Date && kept.getTime() >= value.getTime() ? [] : [[path, value] as const];
+  });
+  if (ahead.length === 0) return [];
+  const filter = { ...record.key, $or: ahead.map(([path, value]) => ({ [path]: { $not: { $gte: value } } })) };
+  const update = { ...resequenced({ $set: { [WRITE_TIME]: record.set[WRITE_TIME] ?? new Date() } }), $max: Object.fromEntries(ahead) };
+  return [{ updateOne: { filter, update } }];
 }
 
 /** Creates the records that are not stored yet (with schema defaults) and leaves stored ones alone; returns those created. */

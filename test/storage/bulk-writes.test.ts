@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CHUNK_SIZE, insertIfMissing, upsertUnlessNewer } from "../../src/storage/bulk-writes.js";
+import { PullRequestModel } from "../../src/storage/models/pull-request.js";
 import { ReviewModel } from "../../src/storage/models/review.js";
 import { clearDatabase } from "../helpers/database.js";
 
@@ -102,6 +103,57 @@ describe("batched writes of versioned records", () => {
     betweenReadAndWrite(() => ReviewModel.updateOne({ githubId: 1 }, { $set: { state: "DISMISSED", updatedAt: NEW } }));
     await upsertUnlessNewer(ReviewModel, [review(1, new Date("2026-01-15T00:00:00Z"))]);
     expect(await storedStates()).toEqual(new Map([[1, "DISMISSED"]]));
+  });
+
+  describe("a field the schema keeps at its latest value (keepLatest)", () => {
+    const READY = new Date("2026-01-10T00:00:00Z");
+    const READY_AGAIN = new Date("2026-01-20T00:00:00Z");
+
+    function pullRequest(updatedAt: Date, readyForReviewAt: Date | null, title = "A change") {
+      const set = { githubId: 1, nodeId: "PR_1", repositoryId: 1, installationId: 7, number: 1, title, state: "open", createdAt: OLD, updatedAt, baseRef: "main", headRef: "x", readyForReviewAt, syncedAt: new Date() };
+      return { key: { githubId: 1 }, set };
+    }
+    const stored = () => PullRequestModel.findOne({ githubId: 1 }, { title: 1, readyForReviewAt: 1, syncedAt: 1 }).lean();
+
+    it("is stored as written when the record is created", async () => {
+      await upsertUnlessNewer(PullRequestModel, [pullRequest(OLD, READY)]);
+      expect(await stored()).toMatchObject({ readyForReviewAt: READY });
+    });
+
+    it("moves forward even from an older version of the record, whose other fields lose", async () => {
+      await upsertUnlessNewer(PullRequestModel, [pullRequest(NEW, READY, "Newer title")]);
+      const updated: unknown[] = [];
+      await upsertUnlessNewer(PullRequestModel, [pullRequest(OLD, READY_AGAIN, "Older title")], "updatedAt", undefined, (record) => updated.push(record.key));
+      expect(await stored()).toMatchObject({ title: "Newer title", readyForReviewAt: READY_AGAIN });
+      expect(updated).toEqual([{ githubId: 1 }]);
+    });
+
+    it("never moves back, nor to null, from a newer version of the record, whose other fields win", async () => {
+      await upsertUnlessNewer(PullRequestModel, [pullRequest(OLD, READY_AGAIN)]);
+      await upsertUnlessNewer(PullRequestModel, [pullRequest(NEW, READY, "Newer title")]);
+      expect(await stored()).toMatchObject({ title: "Newer title", readyForReviewAt: READY_AGAIN });
+      await upsertUnlessNewer(PullRequestModel, [pullRequest(NEW, null, "Newest title")]);
+      expect(await stored()).toMatchObject({ title: "Newest title", readyForReviewAt: READY_AGAIN });
+    });
+
+    it("sends nothing when neither it nor the versioned fields would change", async () => {
+      await upsertUnlessNewer(PullRequestModel, [{ ...pullRequest(NEW, READY_AGAIN), set: { ...pullRequest(NEW, READY_AGAIN).set, syncedAt: OLD } }]);
+      const updated: unknown[] = [];
+      await upsertUnlessNewer(PullRequestModel, [pullRequest(OLD, READY), pullRequest(NEW, READY_AGAIN)], "updatedAt", undefined, (record) => updated.push(record));
+      expect(updated).toEqual([]);
+      expect((await stored())?.syncedAt).toEqual(OLD);
+    });
+
+    it("moves forward when another writer stored a later version since the read", async () => {
+      await upsertUnlessNewer(PullRequestModel, [pullRequest(OLD, null)]);
+      const bulkWrite = PullRequestModel.bulkWrite.bind(PullRequestModel);
+      vi.spyOn(PullRequestModel, "bulkWrite").mockImplementationOnce(async (operations, options) => {
+        await PullRequestModel.updateOne({ githubId: 1 }, { $set: { updatedAt: NEW, title: "Newer title" } });
+        return bulkWrite(operations, options);
+      });
+      await upsertUnlessNewer(PullRequestModel, [pullRequest(new Date("2026-01-15T00:00:00Z"), READY, "Older title")]);
+      expect(await stored()).toMatchObject({ title: "Newer title", readyForReviewAt: READY });
+    });
   });
 
   it("insertIfMissing creates missing records and leaves stored ones untouched", async () => {

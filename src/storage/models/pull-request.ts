@@ -17,8 +17,12 @@ const pullRequestSchema = new Schema({
   updatedAt: { type: Date, required: true },
   closedAt: { type: Date, default: null },
   mergedAt: { type: Date, default: null },
-  /** When it last left draft (a `ready_for_review` event); null when never seen: pickup time starts here, not at opening. */
-  readyForReviewAt: { type: Date, default: null },
+  /**
+   * When it last left draft (a `ready_for_review` webhook, or the latest `ReadyForReviewEvent` a backfill read); null
+   * when never seen: pickup time starts here, not at opening. It only moves forward: every write keeps the later time
+   * (`keepLatest`, see src/storage/bulk-writes.ts), whatever the version of the rest of the record.
+   */
+  readyForReviewAt: { type: Date, default: null, keepLatest: true },
   mergedBy: { type: userRefSchema, default: null },
   baseRef: { type: String, required: true },
   headRef: { type: String, required: true },
