@@ -109,10 +109,10 @@ export function commitSource(octokit: InstallationOctokit, repo: RepositoryTarge
       if (!history) return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };
       return { nodes: history.nodes, hasNextPage: history.pageInfo.hasNextPage, endCursor: history.pageInfo.endCursor, totalCount: history.totalCount };
     },
-    async save(nodes) {
+    async save(nodes, reports) {
       await saveCommits(
         nodes.map((node) => commitRecord(node, repo)),
-        { onDefaultBranchAsOf: pageReadAt },
+        { onDefaultBranchAsOf: pageReadAt, reports },
       );
     },
   };

@@ -1,7 +1,7 @@
 import type { Service } from "../storage/models/import-status.js";
 import { findImportStatus, markDone, markImporting, requestedSince, saveCheckpoint, saveProbeEtag, type Checkpoint } from "../storage/import-statuses.js";
 import { recountStored } from "../storage/stored-counts.js";
-import { rollUpRepository } from "../storage/report-rollups.js";
+import { rollUpRepository, type ReportDerivation } from "../storage/report-rollups.js";
 import type { ProbeResult } from "./change-probe.js";
 
 export interface Page<N> {
@@ -17,7 +17,7 @@ export interface NewestFirstSource<N> {
   /** One page after `cursor`, newest first; `since` lets the source filter server-side where GitHub can. */
   fetchPage(cursor: string | null, since: Date | null): Promise<Page<N>>;
   timeOf(node: N): Date;
-  save(nodes: N[]): Promise<void>;
+  save(nodes: N[], reports: ReportDerivation): Promise<void>;
   /**
    * How long before the previous run's start an incremental run reads again: what changed shortly before that start
    * may not have been there for it to read (each source says why).
@@ -92,7 +92,8 @@ export async function syncNewestFirst<N>(
     await throwIfStopped();
     const page = await source.fetchPage(checkpoint.cursor, since);
     const changed = since ? page.nodes.filter((node) => source.timeOf(node) >= since) : page.nodes;
-    await source.save(changed);
+    // A full import derives its repository's report entries in two passes (recent window, end), not page by page.
+    await source.save(changed, since ? "now" : "at-import-end");
     processed += changed.length;
     const last = page.nodes.at(-1);
     const oldest = last ? source.timeOf(last) : null;
@@ -108,6 +109,10 @@ export async function syncNewestFirst<N>(
     const leavingRecent = checkpoint.phase === "recent" && oldest !== null && oldest < recentBoundary;
     if (leavingRecent) checkpoint = { ...checkpoint, phase: "history" };
     await saveCheckpoint(repositoryId, source.service, checkpoint, { processed, expectedTotal: since ? null : page.totalCount });
-    if (leavingRecent) return "continue-later";
+    if (leavingRecent) {
+      // The recent window's reports are ready now, not only once older history is in.
+      if (!since) await rollUpRepository(repositoryId, source.service);
+      return "continue-later";
+    }
   }
 }

@@ -59,8 +59,8 @@ export function ticketSource(
       const { nodes, pageInfo, totalCount } = repository.issues;
       return { nodes, hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor, totalCount };
     },
-    async save(nodes) {
-      await saveTickets(nodes.map((node) => ticketRecord(node, repo)));
+    async save(nodes, reports) {
+      await saveTickets(nodes.map((node) => ticketRecord(node, repo)), reports);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { observedFlagUpdate, updateIfChanged, writeInChunks, type ObservedFlag, type VersionedRecord } from "./bulk-writes.js";
 import { CommitModel, type Commit } from "./models/commit.js";
-import { rollUpCommits } from "./report-rollups.js";
+import { rollUpCommits, type ReportDerivation } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
 
 /**
@@ -41,10 +41,10 @@ function knownAndUnknown(record: CommitRecord) {
  * backfill page), so a commit a force-push marked off the branch before that read is back on it; a mark made
  * after the read stands, however late the page is written.
  */
-export async function saveCommits(records: CommitRecord[], options: { onDefaultBranchAsOf?: Date } = {}): Promise<void> {
+export async function saveCommits(records: CommitRecord[], options: { onDefaultBranchAsOf?: Date; reports?: ReportDerivation } = {}): Promise<void> {
   if (records.length === 0) return;
   const syncedAt = new Date();
-  const { onDefaultBranchAsOf } = options;
+  const { onDefaultBranchAsOf, reports = "now" } = options;
   const versioned = records.map((record): VersionedRecord => {
     const { known, unknown } = knownAndUnknown(record);
     return { key: { repositoryId: record.repositoryId, sha: record.sha }, set: { ...known, syncedAt }, setOnInsert: unknown };
@@ -64,7 +64,7 @@ export async function saveCommits(records: CommitRecord[], options: { onDefaultB
     },
   });
   await countCreated("commits", created);
-  for (const [repositoryId, shas] of shasByRepository([...created, ...updated])) await rollUpCommits(repositoryId, shas);
+  if (reports === "now") for (const [repositoryId, shas] of shasByRepository([...created, ...updated])) await rollUpCommits(repositoryId, shas);
 }
 
 function shasByRepository(records: VersionedRecord[]): Map<number, string[]> {

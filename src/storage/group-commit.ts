@@ -65,11 +65,24 @@ export function groupCommit<Call, Result>(write: GroupWrite<Call, Result>, maxGr
     });
 }
 
-/** A save of records whose concurrent calls are written together, as one save of all their records (see groupCommit). */
-export function savedTogether<Record>(save: (records: Record[]) => Promise<void>): (records: Record[]) => Promise<void> {
-  const together = groupCommit(async (calls: Record[][]) => {
-    await save(calls.flat());
-    return calls.map(() => undefined);
-  });
-  return (records) => together(records);
+/**
+ * A save of records whose concurrent calls are written together, as one save of all their records (see groupCommit).
+ * Calls with different options are grouped apart: one save is made per option value.
+ */
+export function savedTogether<Record, Option = undefined>(
+  save: (records: Record[], option: Option) => Promise<void>,
+): (records: Record[], option?: Option) => Promise<void> {
+  const groups = new Map<Option | undefined, (calls: Record[]) => Promise<undefined>>();
+  const groupOf = (option: Option | undefined) => {
+    let group = groups.get(option);
+    if (!group) {
+      group = groupCommit(async (calls: Record[][]) => {
+        await save(calls.flat(), option as Option);
+        return calls.map(() => undefined);
+      });
+      groups.set(option, group);
+    }
+    return group;
+  };
+  return (records, option) => groupOf(option)(records);
 }

@@ -2,7 +2,7 @@ import { PullRequestModel, type PullRequest } from "./models/pull-request.js";
 import { resequenced } from "./sequence-reset.js";
 import { insertIfMissing, upsertUnlessNewer, type StageOrder, type VersionedRecord } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
-import { githubIdsOf, rollUpPullRequests } from "./report-rollups.js";
+import { githubIdsOf, rollUpPullRequests, type ReportDerivation } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
 
 /**
@@ -19,7 +19,7 @@ const LIFECYCLE: StageOrder<PullRequest["state"]> = { field: "state", ranks: { o
  * stage (merged after opened in one second); an equal one is overwritten. Only the fields a record carries are
  * written, so a partial record never erases what another source stored. Concurrent saves are written together.
  */
-export const savePullRequests = savedTogether(async (records: PullRequestRecord[]) => {
+export const savePullRequests = savedTogether(async (records: PullRequestRecord[], reports: ReportDerivation = "now") => {
   const syncedAt = new Date();
   // What this save wrote, created or updated: only those records' report entries can have changed.
   const updated: VersionedRecord[] = [];
@@ -31,7 +31,7 @@ export const savePullRequests = savedTogether(async (records: PullRequestRecord[
     (record) => updated.push(record),
   );
   await countCreated("pullRequests", created);
-  await rollUpPullRequests(githubIdsOf([...created, ...updated]));
+  if (reports === "now") await rollUpPullRequests(githubIdsOf([...created, ...updated]));
 });
 
 /**

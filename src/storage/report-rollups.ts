@@ -13,6 +13,13 @@ import { isTransientConflict, statementErrors } from "./mongo-errors.js";
 // Weekly rollups follow the records: after each write, the written records' entries are derived again from what is
 // stored and set, each with one atomic single-document update. No transaction, no change stream, no read-modify-write.
 
+/**
+ * When a save's records get their report entries: "now", derived again right after the write; or "at-import-end",
+ * when a full import derives every entry of its repository once, at its end (`rollUpRepository`), rather than page by
+ * page (a resumed import ends the same way, so an entry a dying process never wrote is still derived).
+ */
+export type ReportDerivation = "now" | "at-import-end";
+
 export type RollupSection = "merged" | "reviews" | "commits" | "opened" | "closed";
 
 export const reportWeekId = (repositoryId: number, week: string) => `${repositoryId}/${week}`;
@@ -119,7 +126,12 @@ export async function rollUpPullRequests(pullRequestIds: number[]): Promise<void
 
 /** Derives the reviews' entries again, then their pull requests' (a review changes pickup, review time, approval). */
 export async function rollUpReviews(reviewIds: number[]): Promise<void> {
-  if (reviewIds.length === 0) return;
+  await rollUpPullRequests(await setReviewEntries(reviewIds));
+}
+
+/** Derives the reviews' own entries again; returns their pull requests' ids. */
+async function setReviewEntries(reviewIds: number[]): Promise<number[]> {
+  if (reviewIds.length === 0) return [];
   const version = readVersion();
   const reviews = await ReviewModel.find({ githubId: { $in: reviewIds } }, { githubId: 1, pullRequestId: 1, repositoryId: 1, author: 1, state: 1, submittedAt: 1 }).lean();
   await setGuarded(
@@ -128,7 +140,7 @@ export async function rollUpReviews(reviewIds: number[]): Promise<void> {
     ),
     version,
   );
-  await rollUpPullRequests([...new Set(reviews.map((review) => review.pullRequestId))]);
+  return [...new Set(reviews.map((review) => review.pullRequestId))];
 }
 
 /** Derives the commits' entries again (a commit gains its GitHub user, or leaves the default branch). */
@@ -192,15 +204,17 @@ export async function rollUpTickets(ticketIds: number[]): Promise<void> {
 }
 
 /**
- * Derives every entry of a repository's records of a service again, a chunk at a time: what a full import ends with,
- * so that records stored before reports existed, or whose rollup a dying process never wrote, get theirs.
+ * Derives every entry of a repository's records of a service again, a chunk at a time: what a full import does once
+ * its recent window is in and again at its end (its pages leave derivation to it: `ReportDerivation`), so that
+ * records stored before reports existed, or whose rollup a dying process never wrote, get theirs too. Merged pull
+ * requests are derived after all the reviews, which they read.
  */
 export async function rollUpRepository(repositoryId: number, service: Service): Promise<void> {
   const idsOf = async (model: { collection: typeof PullRequestModel.collection }, filter: object = {}) =>
     (await model.collection.find({ repositoryId, ...filter }, { projection: { githubId: 1 } }).toArray()).map((record) => record.githubId as number);
   if (service === "pullRequests") {
+    for (const ids of chunks(await idsOf(ReviewModel))) await setReviewEntries(ids);
     for (const ids of chunks(await idsOf(PullRequestModel, { mergedAt: { $ne: null } }))) await rollUpPullRequests(ids);
-    for (const ids of chunks(await idsOf(ReviewModel))) await rollUpReviews(ids);
   } else if (service === "tickets") {
     for (const ids of chunks(await idsOf(TicketModel))) await rollUpTickets(ids);
   } else {

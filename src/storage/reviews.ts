@@ -1,7 +1,7 @@
 import { ReviewModel, type Review } from "./models/review.js";
 import { upsertUnlessNewer, type StageOrder, type VersionedRecord } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
-import { githubIdsOf, rollUpReviews } from "./report-rollups.js";
+import { githubIdsOf, rollUpReviews, type ReportDerivation } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
 
 export type ReviewRecord = Pick<Review, "githubId" | "updatedAt"> & Partial<Omit<Review, "githubId" | "updatedAt" | "syncedAt">>;
@@ -13,7 +13,7 @@ const LIFECYCLE: StageOrder<Review["state"]> = { field: "state", ranks: { PENDIN
  * Stores reviews unless a newer version (by updatedAt) is stored, or the same version further along: a late
  * `submitted` never undoes a dismissal, even one in the same second. Concurrent saves are written together.
  */
-export const saveReviews = savedTogether(async (records: ReviewRecord[]) => {
+export const saveReviews = savedTogether(async (records: ReviewRecord[], reports: ReportDerivation = "now") => {
   const syncedAt = new Date();
   // What this save wrote, created or updated: only those records' report entries can have changed.
   const updated: VersionedRecord[] = [];
@@ -25,5 +25,5 @@ export const saveReviews = savedTogether(async (records: ReviewRecord[]) => {
     (record) => updated.push(record),
   );
   await countCreated("reviews", created);
-  await rollUpReviews(githubIdsOf([...created, ...updated]));
+  if (reports === "now") await rollUpReviews(githubIdsOf([...created, ...updated]));
 });

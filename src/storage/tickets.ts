@@ -2,7 +2,7 @@ import { TicketModel, type Ticket } from "./models/ticket.js";
 import { differingFrom, resequenced } from "./sequence-reset.js";
 import { upsertUnlessNewer, type StageOrder, type VersionedRecord } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
-import { githubIdsOf, rollUpTickets } from "./report-rollups.js";
+import { githubIdsOf, rollUpTickets, type ReportDerivation } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
 
 /** A ticket as one source knows it; deletion and transfer are recorded apart, so no record can undo them. */
@@ -16,7 +16,7 @@ const LIFECYCLE: StageOrder<Ticket["state"]> = { field: "state", ranks: { open: 
  * Stores tickets unless a newer version (by GitHub's updatedAt) is stored, or the same version closed when this one
  * is open; only carried fields are written. Concurrent saves are written together.
  */
-export const saveTickets = savedTogether(async (records: TicketRecord[]) => {
+export const saveTickets = savedTogether(async (records: TicketRecord[], reports: ReportDerivation = "now") => {
   const syncedAt = new Date();
   // What this save wrote, created or updated: only those records' report entries can have changed.
   const updated: VersionedRecord[] = [];
@@ -28,7 +28,7 @@ export const saveTickets = savedTogether(async (records: TicketRecord[]) => {
     (record) => updated.push(record),
   );
   await countCreated("tickets", created);
-  await rollUpTickets(githubIdsOf([...created, ...updated]));
+  if (reports === "now") await rollUpTickets(githubIdsOf([...created, ...updated]));
 });
 
 /** The issue was deleted on GitHub; its record stays for history. */

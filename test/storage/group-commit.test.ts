@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { groupCommit } from "../../src/storage/group-commit.js";
+import { groupCommit, savedTogether } from "../../src/storage/group-commit.js";
 import { together } from "../helpers/contention.js";
 
 /** A write that records each group it is given and takes `ms` to answer, doubling each call. */
@@ -62,5 +62,22 @@ describe("group commit", () => {
     expect(await inFlight).toBe(2);
     expect(await kept).toBe(6);
     expect(groups).toEqual([[1], [3]]);
+  });
+
+  it("saves records of concurrent calls together, one save per option: calls with different options never share one", async () => {
+    const saves: { records: number[]; option: string | undefined }[] = [];
+    const save = savedTogether(async (records: number[], option: string | undefined) => {
+      saves.push({ records, option });
+      await sleep(20);
+    });
+    const first = save([0]);
+    await sleep(5); // the first save is in flight now
+    await together(6, (racer) => save([racer + 1, racer + 11], racer % 2 === 0 ? "now" : "later"));
+    await first;
+    expect(saves[0]).toEqual({ records: [0], option: undefined });
+    expect(saves.slice(1).sort((a, b) => String(a.option).localeCompare(String(b.option)))).toEqual([
+      { records: [2, 12, 4, 14, 6, 16], option: "later" },
+      { records: [1, 11, 3, 13, 5, 15], option: "now" },
+    ]);
   });
 });
