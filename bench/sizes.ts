@@ -42,8 +42,8 @@ export interface DatabasePlan {
 }
 
 /**
- * 16,000 nodes: a page of 25 pull requests with their nested lists (10,350 nodes) and one of 38 (15,732) pass, the
- * largest page the app asks for, 50 (20,700), times out, as large nested pull request pages do on github.com — so
+ * 16,000 nodes: a page of 25 pull requests with their nested lists (10,375 nodes) and one of 38 (15,770) pass, the
+ * largest page the app asks for, 49 (20,335), times out, as large nested pull request pages do on github.com — so
  * the adaptive page size meets a timeout in every repository and is seen to settle below it. A page of 100 issues
  * with their labels and assignees (11,100) passes, as it does there.
  */

@@ -4,6 +4,14 @@ import { isQueryTimeout } from "./github-access.js";
 export const QUERY_TIMEOUT_MS = 15_000;
 
 /**
+ * The largest page of pull requests asked for. GitHub charges a page 1 request plus one per pull request and nested
+ * list (9 lists: src/backfill/queries.ts), ÷ 100 and rounded: 49 pull requests cost 442 requests, 4 points, where 50
+ * would cost 451, 5 points — 25 % more for one more pull request. Every size the page grows through (25, 38, 49)
+ * costs what it cost before the ready-for-review event was read (2, 3 and 4 points).
+ */
+export const MAX_PULL_REQUEST_PAGE = 49;
+
+/**
  * Page size for the nested pull request query. GitHub aborts queries that run past 10 s (502/504) and still
  * charges for them, and how long a page takes depends on the repository, so the size adapts: it starts where
  * github.com stays under the limit, halves after a timeout, and grows back after a run of successes — but never
@@ -20,7 +28,7 @@ export class AdaptivePageSize {
   constructor(
     readonly initial = 25,
     readonly min = 1,
-    readonly max = 50,
+    readonly max = MAX_PULL_REQUEST_PAGE,
     readonly growAfter = 3,
   ) {
     this.#size = initial;

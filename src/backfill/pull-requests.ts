@@ -44,6 +44,8 @@ export type PullRequestNode = {
   reviewThreads: { nodes: { comments: { nodes: { createdAt: string }[] } }[] };
   reviews: Connection<ReviewNode>;
   commits: Connection<PullRequestCommitNode>;
+  /** The latest ReadyForReviewEvent, if it ever left draft. */
+  timelineItems: { nodes: { createdAt: string }[] };
 };
 
 /** GitHub lists at most this many commits of a pull request, in the API and on the web. */
@@ -60,6 +62,9 @@ export function pullRequestRecord(node: PullRequestNode, repo: RepositoryTarget)
     updatedAt: new Date(node.updatedAt),
     closedAt: dateOrNull(node.closedAt),
     mergedAt: dateOrNull(node.mergedAt),
+    // Pickup time starts here, not at opening. Stored as the latest time any source saw (src/storage/bulk-writes.ts):
+    // a page read before the webhook of a later ready_for_review, or saved after it, does not take that back.
+    readyForReviewAt: dateOrNull(node.timelineItems.nodes.at(-1)?.createdAt ?? null),
     mergedBy: userRef(node.mergedBy),
     baseRef: node.baseRefName,
     headRef: node.headRefName,

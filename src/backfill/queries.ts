@@ -18,7 +18,8 @@ const COST = `rateLimit { cost }`;
  * parent that could hold a connection, summed, ÷ 100): each nested list costs one request per pull request, so the
  * count of review comments comes from `totalCommentsCount` (issue and review comments) less the issue comments,
  * not from `comments { totalCount }` under each review — that cost 100 requests per pull request, 27 points a page
- * of 25 instead of 2.
+ * of 25 instead of 2. When it last left draft is the latest `ReadyForReviewEvent` of its timeline (`last: 1`, the
+ * timeline being oldest first): one more request per pull request, and one node, not a page of events.
  */
 const PULL_REQUEST_FIELDS = `
   id databaseId number title state isDraft createdAt updatedAt closedAt mergedAt totalCommentsCount
@@ -30,7 +31,8 @@ const PULL_REQUEST_FIELDS = `
   comments(first: 1) { totalCount nodes { createdAt } }
   reviewThreads(first: 1) { nodes { comments(first: 1) { nodes { createdAt } } } }
   reviews(first: 100) { totalCount ${PAGE_INFO} nodes { ${REVIEW_FIELDS} } }
-  commits(first: 100) { totalCount ${PAGE_INFO} nodes { ${PR_COMMIT_FIELDS} } }`;
+  commits(first: 100) { totalCount ${PAGE_INFO} nodes { ${PR_COMMIT_FIELDS} } }
+  timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT], last: 1) { nodes { ... on ReadyForReviewEvent { createdAt } } }`;
 
 /** Pull requests, most recently updated first, with their reviews and commits nested: one request per page. */
 export const PULL_REQUESTS_QUERY = `

@@ -20,10 +20,29 @@ describe("GraphQL queries", () => {
 
   it("costs a page of pull requests one request per nested list and pull request under GitHub's formula, whichever way counts are charged", () => {
     const operation = getOperationAST(parse(ALL_QUERIES.PULL_REQUESTS_QUERY))!;
+    const costAt = (first: number) => analyzeQuery(githubSchema(), operation, {}, { owner: "acme", name: "api", first }, 500_000, "per-parent");
     const { max } = new AdaptivePageSize();
-    const cost = analyzeQuery(githubSchema(), operation, {}, { owner: "acme", name: "api", first: max }, 500_000, "per-parent");
     // The page itself, then labels, assignees, review requests, comments, review threads and their first comment,
-    // reviews and commits for each pull request: 4 points for 50, where a count under each review made it 54.
-    expect(cost).toMatchObject({ requests: 1 + 8 * max, countOnlyRequests: 0, costs: { "per-parent": 4, free: 4 } });
+    // reviews, commits and the latest ready-for-review event for each pull request: 4 points for 49, where a count
+    // under each review made it 54.
+    expect(max).toBe(49);
+    expect(costAt(max)).toMatchObject({ requests: 1 + 9 * max, countOnlyRequests: 0, costs: { "per-parent": 4, free: 4 } });
+    // One pull request more would round up to 5 points (451 requests): the largest page stops below it.
+    expect(costAt(max + 1).cost).toBe(5);
+    // The sizes the page grows through cost what they did before the ready-for-review event was read (8 lists).
+    expect([25, 38].map((first) => [costAt(first).requests, costAt(first).cost])).toEqual([
+      [1 + 9 * 25, 2],
+      [1 + 9 * 38, 3],
+    ]);
+  });
+
+  it("asks for one ready-for-review event per pull request, the latest: a node each, not a page", () => {
+    const operation = getOperationAST(parse(ALL_QUERIES.PULL_REQUESTS_QUERY))!;
+    const nodesAt = (query: string) =>
+      analyzeQuery(githubSchema(), getOperationAST(parse(query))!, {}, { owner: "acme", name: "api", first: 10 }, 500_000, "per-parent").nodes;
+    expect(ALL_QUERIES.PULL_REQUESTS_QUERY).toContain("timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT], last: 1)");
+    expect(analyzeQuery(githubSchema(), operation, {}, { owner: "acme", name: "api", first: 10 }, 500_000).nodes).toBe(
+      nodesAt(ALL_QUERIES.PULL_REQUESTS_QUERY.replace(/timelineItems\([^)]*\) \{ nodes \{ [^}]*\} \} \}/, "")) + 10,
+    );
   });
 });

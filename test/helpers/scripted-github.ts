@@ -62,6 +62,8 @@ function pullRequest(repoId: number, number: number, daysAgo: number, reviews: n
     reviewRequests: { nodes: [{ requestedReviewer: user(102) }, { requestedReviewer: {} }] },
     comments: { totalCount: 2, nodes: [{ createdAt: ago(daysAgo + 1) }] },
     reviewThreads: { nodes: [{ comments: { nodes: [{ createdAt: ago(daysAgo + 1) }] } }] },
+    // The latest ReadyForReviewEvent: none, opened ready for review.
+    timelineItems: { nodes: [] as { createdAt: string }[] },
     allReviews: Array.from({ length: reviews }, (_, r) => ({
       databaseId: id * 1000 + r,
       state: r === 0 ? "APPROVED" : "COMMENTED",

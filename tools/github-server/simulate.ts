@@ -22,6 +22,8 @@ export interface RepositoryChange {
 
 export interface ActivityOptions {
   pullRequests?: number;
+  /** Draft pull requests marked ready for review (a ReadyForReviewEvent in their timeline): `pull_request.ready_for_review`. */
+  readyForReview?: number;
   reviews?: number;
   pushes?: number;
   merges?: number;
@@ -172,6 +174,17 @@ export class Simulator {
       const pull = this.activity.openPull(random.pick(repos));
       const body = this.pullEnvelope(pull);
       await send({ name: "pull_request", payload: { action: "opened", ...body, pull_request: { ...body.pull_request, state: "open", closed_at: null, merged_at: null, active_lock_reason: null, merged_by: null } } });
+    }
+    for (let i = 0; i < (options.readyForReview ?? 0); i += 1) {
+      const drafts = repos.flatMap((repo) => this.context.generated.pulls(repo).filter((p) => p.closedAt === null && p.draft));
+      if (drafts.length === 0) break;
+      const pull = random.pick(drafts);
+      this.activity.markReady(pull);
+      const body = this.pullEnvelope(pull);
+      await send({
+        name: "pull_request",
+        payload: { action: "ready_for_review", ...body, pull_request: { ...body.pull_request, state: "open", closed_at: null, merged_at: null, draft: false, merged: false, merged_by: null } },
+      });
     }
     for (let i = 0; i < (options.reviews ?? 0); i += 1) {
       const candidates = openPulls();

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GitHubServer } from "../../../tools/github-server/index.js";
 import type { Repo } from "../../../tools/github-server/org/model.js";
+import { iso } from "../../../tools/github-server/rest/urls.js";
 import { graphql } from "./helpers.js";
 import { startInstalledServer } from "./installed-server.js";
-import { ISSUES_QUERY, REPOSITORY_COMMITS_QUERY } from "../../../src/backfill/queries.js";
+import { ISSUES_QUERY, PULL_REQUESTS_QUERY, REPOSITORY_COMMITS_QUERY } from "../../../src/backfill/queries.js";
 
 let server: GitHubServer;
 let token: string;
@@ -100,6 +101,23 @@ describe("GraphQL against GitHub's schema", () => {
     expect(new Set(commits.map((c: any) => c.commit.oid)).size).toBe(commits.length);
     expect(pulls.some((p: any) => p.isDraft)).toBe(true);
     expect(new Set(pulls.map((p: any) => p.state))).toEqual(new Set(["OPEN", "CLOSED", "MERGED"]));
+  });
+
+  it("answers each pull request's latest ready-for-review event from its timeline, and no other kind of item", async () => {
+    const pulls = server.org.org.repos.flatMap((r) => server.org.pulls(r).map((pull) => ({ pull, repo: r })));
+    const twice = pulls.find(({ pull }) => pull.readyForReview.length === 2);
+    expect(twice).toBeDefined();
+    const { pull, repo: where } = twice!;
+    const nodes = await everyPage(async (after) => (await ok(PULL_REQUESTS_QUERY, { owner, name: where.name, first: 49, after })).repository.pullRequests);
+    expect(nodes.map((node: any) => [node.number, node.timelineItems.nodes])).toEqual(
+      server.org.pulls(where).toSorted((a, b) => b.updatedAt - a.updatedAt || b.number - a.number).map((p) => [p.number, p.readyForReview.slice(-1).map((at) => ({ createdAt: iso(at) }))]),
+    );
+    const events = await ok(`query($id: ID!) { node(id: $id) { ... on PullRequest { timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT], first: 10) { totalCount nodes { ... on ReadyForReviewEvent { createdAt actor { login } } } } } } }`, {
+      id: (nodes as any[]).find((node) => node.number === pull.number).id,
+    });
+    expect(events.node.timelineItems).toEqual({ totalCount: 2, nodes: pull.readyForReview.map((at) => ({ createdAt: iso(at), actor: { login: pull.author!.login } })) });
+    const others = await graphql(server, token, `{ repository(owner: "${owner}", name: "${where.name}") { pullRequest(number: ${pull.number}) { timelineItems(first: 1) { nodes { __typename } } } } }`);
+    expect(others.body.errors?.[0]).toMatchObject({ type: "NOT_IMPLEMENTED" });
   });
 
   it("pages through issues (without pull requests), filtered by since", async () => {

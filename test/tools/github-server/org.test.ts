@@ -10,7 +10,7 @@ function snapshot(org: GeneratedOrg, order: "forward" | "backward") {
   for (const repo of repos) {
     const pulls = order === "forward" ? org.pulls(repo) : org.pulls(repo).toReversed();
     result[repo.name] = {
-      pulls: pulls.map((p) => ({ number: p.number, reviews: org.reviews(p), commits: org.commits(p).map((c) => c.sha), comments: org.comments(p), threads: org.reviewComments(p) })),
+      pulls: pulls.map((p) => ({ number: p.number, ready: p.readyForReview, reviews: org.reviews(p), commits: org.commits(p).map((c) => c.sha), comments: org.comments(p), threads: org.reviewComments(p) })),
       issues: org.issues(repo).map((i) => ({ number: i.number, comments: org.comments(i) })),
       branch: org.branch(repo).map((c) => c.sha),
     };
@@ -54,6 +54,23 @@ describe("the generated organization", () => {
     for (const pull of pulls.slice(0, 20)) {
       for (const review of org.reviews(pull)) expect(review.author?.id).not.toBe(pull.author?.id);
     }
+  });
+
+  it("has pull requests that were opened as drafts and left draft later, some of them twice", () => {
+    const org = new GeneratedOrg(small);
+    const pulls = org.org.repos.flatMap((repo) => org.pulls(repo));
+    const readied = pulls.filter((p) => p.readyForReview.length > 0);
+    expect(readied.filter((p) => p.mergedAt !== null).length).toBeGreaterThan(5);
+    expect(readied.some((p) => p.readyForReview.length === 2)).toBe(true);
+    for (const pull of readied) {
+      expect(pull.draft).toBe(false);
+      expect(pull.author?.kind).toBe("User");
+      expect(pull.readyForReview).toEqual(pull.readyForReview.toSorted((a, b) => a - b));
+      expect(pull.readyForReview[0]!).toBeGreaterThanOrEqual(pull.createdAt);
+      expect(pull.readyForReview.at(-1)!).toBeLessThanOrEqual(pull.closedAt ?? pull.updatedAt);
+    }
+    // Some of them were reviewed only after they left draft, so their pickup time is shorter than since opening.
+    expect(readied.some((p) => p.mergedAt !== null && org.reviews(p).length > 0 && org.reviews(p).every((r) => r.submittedAt > p.readyForReview.at(-1)!))).toBe(true);
   });
 
   it("gives every review, comment and review comment an id of its own across the organization", () => {

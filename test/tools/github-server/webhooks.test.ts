@@ -92,6 +92,21 @@ describe("webhooks", () => {
     expect(gql.body.data.repository.pullRequest).toMatchObject({ databaseId: opened.pull_request.id, commits: { totalCount: opened.pull_request.commits } });
   });
 
+  it("mark a draft ready for review: pull_request.ready_for_review, and GraphQL's timeline has the event", async () => {
+    receiver.received = [];
+    const deliveries = await server.simulateActivity({ readyForReview: 1 });
+    expect(deliveries).toMatchObject([{ event: "pull_request", action: "ready_for_review", status: "OK" }]);
+    const { body } = receiver.received[0]!;
+    expect(webhookSchemas(definitionOf(receiver.received[0]!), body)).toEqual([]);
+    expect(body.pull_request).toMatchObject({ draft: false, state: "open" });
+    const token = await installationToken(server);
+    const [owner, name] = (body.repository.full_name as string).split("/");
+    const gql = await graphql(server, token, `query($owner: String!, $name: String!, $number: Int!) { repository(owner: $owner, name: $name) {
+      pullRequest(number: $number) { isDraft updatedAt timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT], last: 1) { nodes { ... on ReadyForReviewEvent { createdAt } } } } } }`, { owner, name, number: body.number });
+    // GitHub moves updated_at as the pull request leaves draft: the event's time.
+    expect(gql.body.data.repository.pullRequest).toEqual({ isDraft: false, updatedAt: body.pull_request.updated_at, timelineItems: { nodes: [{ createdAt: body.pull_request.updated_at }] } });
+  });
+
   it("are listed like GET /app/hook/deliveries, newest first, by cursor", async () => {
     const jwt = appJwt();
     const first = await call(`${server.apiUrl}/app/hook/deliveries?per_page=2`, { token: jwt });

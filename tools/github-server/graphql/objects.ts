@@ -365,11 +365,31 @@ export class GraphqlView {
           pullRequest: () => this.pullRequest(pull),
         })),
       comments: (args: ConnectionArgs) => connection(this.generated.comments(pull), args, (comment) => this.comment(comment, `${path}#issuecomment-${comment.id}`)),
+      timelineItems: (args: ConnectionArgs & { itemTypes?: string[] | null; since?: string | null; skip?: number | null }) => {
+        // Only the events Tributary reads are modelled; asking for others (or for every kind) fails loudly.
+        const others = args.itemTypes?.filter((type) => type !== "READY_FOR_REVIEW_EVENT") ?? ["every kind"];
+        if (others.length > 0) throw new GitHubError("NOT_IMPLEMENTED", `Timeline items of ${others.join(", ")} are not modelled by the local GitHub server.`);
+        const since = args.since ? Date.parse(args.since) : undefined;
+        const events = pull.readyForReview.filter((at) => since === undefined || at >= since).slice(args.skip ?? 0);
+        return connection(events, args, (at) => this.readyForReviewEvent(pull, at, path));
+      },
       reviewThreads: (args: ConnectionArgs) => {
         const threads: ReviewComment[][] = [];
         for (const comment of this.generated.reviewComments(pull)) (threads[comment.thread] ??= []).push(comment);
         return connection(threads, args, (comments) => this.reviewThread(pull, comments));
       },
+    };
+  }
+
+  private readyForReviewEvent(pull: PullRequest, at: number, path: string) {
+    return {
+      __typename: "ReadyForReviewEvent",
+      id: nodeId("ReadyForReviewEvent", `${pull.repo.index}/${pull.number}/${at}`),
+      createdAt: iso(at),
+      actor: this.actor(pull.author),
+      pullRequest: () => this.pullRequest(pull),
+      url: this.url(path),
+      resourcePath: `/${path}`,
     };
   }
 

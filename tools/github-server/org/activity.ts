@@ -41,6 +41,7 @@ export class OrgActivity {
       mergedAt: null,
       mergedBy: null,
       draft: random.chance(0.2),
+      readyForReview: [],
       baseRef: repo.defaultBranch,
       headRef: `${author.login.replace("[bot]", "")}/live-${number}`,
       labels: [],
@@ -104,6 +105,13 @@ export class OrgActivity {
     pull.requestedReviewers = pull.requestedReviewers.filter((person) => person.id !== review.author?.id);
     pull.updatedAt = review.submittedAt;
     return review;
+  }
+
+  /** A draft pull request is marked ready for review: its timeline gets a ReadyForReviewEvent. */
+  markReady(pull: PullRequest): void {
+    const at = this.now();
+    pull.readyForReview.push(at);
+    Object.assign(pull, { draft: false, updatedAt: at });
   }
 
   /** Merges a pull request: a merge commit lands on the default branch. */

@@ -320,7 +320,7 @@ export class GeneratedOrg {
       reviewComments: random.geometric(2, 20),
     };
     const additions = random.geometric(120, 4000);
-    return {
+    const pull: PullRequest = {
       ...this.pullPlace(repo, number),
       title,
       body: `${title}.\n\nPart of the ${repo.name} roadmap.`,
@@ -331,6 +331,7 @@ export class GeneratedOrg {
       mergedAt: merged ? closedAt : null,
       mergedBy: merged ? random.pick(this.org.members).person : null,
       draft: fate === "open-draft" || (isOpen && random.chance(0.3)),
+      readyForReview: [],
       baseRef: repo.defaultBranch,
       headRef: `${author.login.replace("[bot]", "")}/${title.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 30)}-${number}`,
       labels: random.chance(0.5) ? [random.pick(words.LABELS)] : [],
@@ -346,6 +347,23 @@ export class GeneratedOrg {
       firstCommentId: 0,
       firstReviewCommentId: 0,
     };
+    pull.readyForReview = this.readyForReviewTimes(pull, fixed !== undefined);
+    return pull;
+  }
+
+  /**
+   * A quarter of the people's pull requests that are not drafts now were opened as drafts and left draft later, in
+   * the first half of their activity (reviews may come before: GitHub lets people review drafts); one in five of
+   * those went back to draft and left it again. From a random stream of their own, so every other generated value
+   * is what it was before drafts were modelled.
+   */
+  private readyForReviewTimes(pull: PullRequest, special: boolean): number[] {
+    if (special || pull.draft || pull.author?.kind === "Bot") return [];
+    const random = this.random("pull-ready", pull.repo.index, pull.number);
+    if (!random.chance(0.25)) return [];
+    const [start, end] = this.activityWindow(pull);
+    const ready = random.between(start + 1000, start + (end - start) / 2);
+    return random.chance(0.2) ? [random.between(start, ready - 1000), ready] : [ready];
   }
 
   private generateIssue(repo: Repo, number: number, createdAt: number, issueIndex: number): Issue | RemovedIssue {

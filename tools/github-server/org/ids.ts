@@ -15,6 +15,7 @@ const PREFIXES = {
   IssueComment: "IC",
   PullRequestReviewComment: "PRRC",
   PullRequestReviewThread: "PRRT",
+  ReadyForReviewEvent: "RFRE",
   Commit: "C",
   Installation: "MDEy",
 } as const;

@@ -122,6 +122,11 @@ export interface PullRequest extends Numbered {
   /** The issue id GitHub gives every PR (its REST issue representation). */
   issueId: number;
   draft: boolean;
+  /**
+   * When it left draft (its timeline's ReadyForReviewEvents), oldest first; empty when it was opened ready for
+   * review. Two times: it went back to draft in between.
+   */
+  readyForReview: number[];
   mergedAt: number | null;
   mergedBy: Person | null;
   mergeCommitSha: string | null;
