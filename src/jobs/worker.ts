@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { reportDatabaseError } from "../db/health.js";
 import { untilWritten } from "../db/until-written.js";
-import { claimJob, completeJob, failJob, postponeJob, renewLease } from "../storage/jobs.js";
+import { busyInstallations, claimJob, completeJob, failJob, handBackJob, postponeJob, renewLease, runningJobCount } from "../storage/jobs.js";
 import type { Job } from "../storage/models/job.js";
 
 /** Thrown by a handler whose work no longer applies (integration suspended, service switched off): not a failure. */
@@ -24,8 +24,9 @@ export type JobHandler = (job: Job, signal: AbortSignal) => Promise<void>;
 export interface WorkerOptions {
   handlers: Record<string, JobHandler>;
   log: Logger;
-  /** Jobs running at once in this process, and at most per installation (GitHub limits are per installation). */
+  /** Jobs running at once in this process. */
   concurrency?: number;
+  /** Jobs of one installation running at once across every worker of every replica (GitHub limits are per installation). */
   perInstallation?: number;
   pollMs?: number;
   leaseMs?: number;
@@ -36,12 +37,14 @@ const backoff = (attempt: number) => new Date(Date.now() + Math.min(60_000, 1_00
 
 /**
  * Runs queued jobs in the background, never inside a webhook request. Leases make it crash-safe: a job whose
- * worker died is taken over when its lease lapses, and resumes from the checkpoint its handler saved.
+ * worker died is taken over when its lease lapses, and resumes from the checkpoint its handler saved. Any number of
+ * workers (in any number of replicas) share one queue: a job runs in one place at a time (its claim is one atomic
+ * update of its document), and an installation's jobs run at most `perInstallation` at once across all of them.
  */
 export class Worker {
   readonly id = `worker-${randomUUID().slice(0, 8)}`;
   readonly #options: Required<WorkerOptions>;
-  readonly #running = new Map<string, { installationId: number; done: Promise<void>; abort: AbortController }>();
+  readonly #running = new Map<string, { done: Promise<void>; abort: AbortController }>();
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -70,15 +73,18 @@ export class Worker {
 
   /** Resolves once no job is running or runnable now (tests and the demo wait for a quiet queue). */
   async idle(): Promise<void> {
-    while (this.#running.size > 0 || (await this.#claimAndStart())) {
-      await Promise.race([...this.#running.values()].map((r) => r.done));
+    for (;;) {
+      if (this.#running.size > 0) await Promise.race([...this.#running.values()].map((r) => r.done));
+      else if ((await this.#claimAndStart()) === "none") return;
+      // Handed back: its installation is busy in another worker, whose jobs end in their own time.
+      else if (this.#running.size === 0) await sleep(this.#options.pollMs);
     }
   }
 
   async #run(): Promise<void> {
     while (!this.#stopping) {
-      const started = this.#running.size < this.#options.concurrency && (await this.#claimAndStart().catch((error: unknown) => this.#claimFailed(error)));
-      if (started) continue;
+      const claimed = this.#running.size < this.#options.concurrency && (await this.#claimAndStart().catch((error: unknown) => this.#claimFailed(error)));
+      if (claimed === "started") continue;
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
         // Woken by the poll interval or a job ending (none running: the interval alone).
@@ -89,26 +95,41 @@ export class Worker {
   }
 
   /** A claim that failed (the database unreachable, a deadlock) is tried again at the next poll; the loop goes on. */
-  #claimFailed(error: unknown): false {
+  #claimFailed(error: unknown): "none" {
     if (!reportDatabaseError(this.#options.log, error, "claiming a job")) this.#options.log.warn({ err: error }, "could not claim a job; trying again shortly");
-    return false;
+    return "none";
   }
 
-  #busyInstallations(): number[] {
-    const counts = new Map<number, number>();
-    for (const { installationId } of this.#running.values()) counts.set(installationId, (counts.get(installationId) ?? 0) + 1);
-    return [...counts].filter(([, n]) => n >= this.#options.perInstallation).map(([id]) => id);
-  }
-
-  async #claimAndStart(): Promise<boolean> {
-    if (this.#stopping || this.#running.size >= this.#options.concurrency) return false;
-    const job = await claimJob({ workerId: this.id, leaseMs: this.#options.leaseMs, excludeInstallations: this.#busyInstallations() });
-    if (!job) return false;
+  /**
+   * Claims a job and starts it, unless its installation is at its limit across all workers. Installations at the
+   * limit are left out of the claim (read from the running jobs, which are few); as others may claim at the same
+   * moment, a claimed job then counts its installation's running jobs (its own included) and is handed straight back
+   * when they are more than the limit.
+   *
+   * Why no more than `perInstallation` jobs of an installation ever run at once: a job runs only after its claim (a
+   * write that makes it running under a live lease) and then a count, read after that write, that found at most the
+   * limit. Take any limit + 1 jobs of one installation running at one moment, and among them the job whose claim was
+   * written last: its count was read after every one of their claims, and before that moment, so all of them were
+   * running then (a job stays running, its lease renewed, from its claim until it ends): it counted limit + 1 at
+   * least and was handed back, not run — a contradiction. Claims that collide may all be handed back; each is claimed
+   * again at the next poll. Neither read scans the queue: both read running jobs only, through indexes.
+   */
+  async #claimAndStart(): Promise<"started" | "handed back" | "none"> {
+    if (this.#stopping || this.#running.size >= this.#options.concurrency) return "none";
+    const { leaseMs, perInstallation } = this.#options;
+    const job = await claimJob({ workerId: this.id, leaseMs, excludeInstallations: await busyInstallations(perInstallation) });
+    if (!job) return "none";
+    // Should the count or the hand-back fail, the job stays claimed until its lease lapses, then runs elsewhere.
+    if ((await runningJobCount(job.installationId)) > perInstallation) {
+      await handBackJob(job._id, this.id);
+      this.#options.log.debug({ job: job.key }, "job handed back: its installation is at its limit in other workers");
+      return "handed back";
+    }
     const key = String(job._id);
     const abort = new AbortController();
     const done = this.#execute(job, abort).finally(() => this.#running.delete(key));
-    this.#running.set(key, { installationId: job.installationId, done, abort });
-    return true;
+    this.#running.set(key, { done, abort });
+    return "started";
   }
 
   async #execute(job: Job, abort: AbortController): Promise<void> {

@@ -76,8 +76,30 @@ export async function enqueueJobs(requests: JobRequest[], whileRunning: WhileRun
 export interface ClaimOptions {
   workerId: string;
   leaseMs: number;
-  /** Installations already at their concurrency limit in this worker. */
+  /** Installations already at their concurrency limit, across every worker (see `busyInstallations`). */
   excludeInstallations: number[];
+}
+
+/**
+ * Jobs running under a lease that has not lapsed, of every worker of every replica (of one installation, if given).
+ * They are a few per worker: the {state, priority, runAt} index reads just them, the {installationId, state} index
+ * just an installation's, however many jobs wait.
+ */
+export function liveRunningFilter(now: Date, installationId?: number): Record<string, unknown> {
+  return { ...(installationId !== undefined && { installationId }), state: "running", lockedUntil: { $gt: now } };
+}
+
+/** Installations with at least `limit` jobs running now anywhere: one read of the running jobs. */
+export async function busyInstallations(limit: number, now = new Date()): Promise<number[]> {
+  const running = await JobModel.find(liveRunningFilter(now), { _id: 0, installationId: 1 }).lean();
+  const counts = new Map<number, number>();
+  for (const { installationId } of running) counts.set(installationId, (counts.get(installationId) ?? 0) + 1);
+  return [...counts].filter(([, count]) => count >= limit).map(([installationId]) => installationId);
+}
+
+/** How many of an installation's jobs run now anywhere (a claimed job counts itself). */
+export function runningJobCount(installationId: number, now = new Date()): Promise<number> {
+  return JobModel.countDocuments(liveRunningFilter(now, installationId));
 }
 
 /**
@@ -154,6 +176,17 @@ export async function postponeJob(id: JobId, workerId: string, reason: string, r
   await JobModel.updateOne(
     { _id: id, workerId, state: "running" },
     { $set: { state: "queued", runAt, lastError: reason, lockedUntil: null, workerId: null, rerun: false }, $inc: { attempts: -1 } },
+  );
+}
+
+/**
+ * Gives a job just claimed back untouched, to be claimed again at once: its installation turned out to be at its
+ * concurrency limit (see the Worker). Neither an attempt nor an error: the run never started.
+ */
+export async function handBackJob(id: JobId, workerId: string): Promise<void> {
+  await JobModel.updateOne(
+    { _id: id, workerId, state: "running" },
+    { $set: { state: "queued", runAt: new Date(), lockedUntil: null, workerId: null, rerun: false }, $inc: { attempts: -1 } },
   );
 }
 

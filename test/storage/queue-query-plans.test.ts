@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { claimDelivery, deliveriesSince, markDeliveryProcessed, storeReceivedDelivery } from "../../src/storage/deliveries.js";
-import { claimFilters, enqueueJobs } from "../../src/storage/jobs.js";
+import { claimFilters, enqueueJobs, liveRunningFilter } from "../../src/storage/jobs.js";
 import { DeliveryModel } from "../../src/storage/models/delivery.js";
 import { JOB_PRIORITIES, JobModel } from "../../src/storage/models/job.js";
 import { queryPlan } from "../helpers/query-plan.js";
@@ -47,6 +47,19 @@ describe("the job queue's query plans", () => {
         sorts: false,
       });
     }
+  });
+
+  it("reads the running jobs alone to keep installations at their limit across replicas, on every claim", async () => {
+    // Which installations are busy: all running jobs, by state.
+    const busy = await queryPlan({ find: JobModel, filter: liveRunningFilter(new Date()), projection: { _id: 0, installationId: 1 } });
+    expect(busy).toMatchObject({ scansCollection: false, sorts: false });
+    expect(busy.indexes).not.toEqual([]);
+    // How many of the claimed job's installation run: by installation and state.
+    expect(await queryPlan({ count: JobModel, query: liveRunningFilter(new Date(), 5) })).toEqual({
+      indexes: ["installationId_1_state_1"],
+      scansCollection: false,
+      sorts: false,
+    });
   });
 });
 
