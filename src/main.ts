@@ -44,8 +44,8 @@ async function serve(config: Config) {
 
   const stop = async (signal: string) => {
     log.info({ signal }, "stopping");
-    stopSchedule();
-    stopRedelivery();
+    // First: a periodic pass this replica holds is handed back at once, for another replica to run.
+    await Promise.all([stopSchedule(), stopRedelivery()]);
     await server.close();
     await Promise.all([inbox.stop(), worker.stop()]);
     await db.close();

@@ -2,6 +2,7 @@ import type { components } from "@octokit/openapi-types";
 import type { Logger } from "pino";
 import type { Probot } from "probot";
 import { reportDatabaseError } from "../db/health.js";
+import { schedulePeriodicPass, type PassTiming, type StopPeriodicPass } from "../replicas/periodic-pass.js";
 import { chunks } from "../storage/bulk-writes.js";
 import { storedDeliveryIds } from "../storage/deliveries.js";
 import {
@@ -145,14 +146,13 @@ export async function redeliverFailedDeliveries(probot: Probot, log: Logger, now
 }
 
 /**
- * Runs a redelivery pass now and then `intervalMs` after each one ends, so passes never overlap. A failed pass (the
- * database or GitHub away) is one warning line; the next pass tries again. Returns a function that stops the schedule.
+ * Runs a redelivery pass as this replica starts and then `intervalMs` after each one ends, on one replica at a time
+ * (see schedulePeriodicPass), so passes never overlap. A failed pass (the database or GitHub away) is one warning
+ * line; the next pass tries again. Returns the function that stops this replica's part in it.
  */
-export function scheduleRedelivery(probot: Probot, intervalMs: number): () => void {
+export function scheduleRedelivery(probot: Probot, intervalMs: number, timing: PassTiming = {}): StopPeriodicPass {
   const log = probot.log.child({ name: "redelivery" });
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  const pass = async () => {
+  const run = async () => {
     try {
       await redeliverFailedDeliveries(probot, log);
     } catch (error) {
@@ -160,13 +160,6 @@ export function scheduleRedelivery(probot: Probot, intervalMs: number): () => vo
         log.warn({ reason: error instanceof Error ? error.message : String(error) }, "redelivery pass failed; the next one tries again");
       }
     }
-    if (stopped) return;
-    timer = setTimeout(() => void pass(), intervalMs);
-    timer.unref();
   };
-  void pass();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+  return schedulePeriodicPass({ name: "redelivery", intervalMs, runNow: true, run, log, ...timing });
 }

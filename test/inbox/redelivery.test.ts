@@ -225,7 +225,7 @@ describe("the redelivery schedule", () => {
 
     const stop = scheduleRedelivery(probot, 200);
     await vi.waitFor(() => expect(lines).toHaveLength(2), { interval: 5 });
-    stop();
+    await stop();
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     expect(lines).toEqual([

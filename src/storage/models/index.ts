@@ -8,6 +8,7 @@ export { ImportStatusModel } from "./import-status.js";
 export { IntegrationModel } from "./integration.js";
 export { JobModel } from "./job.js";
 export { MemberModel } from "./member.js";
+export { PeriodicPassModel } from "./periodic-pass.js";
 export { PullRequestModel } from "./pull-request.js";
 export { RedeliveryCheckpointModel, RedeliveryModel } from "./redelivery.js";
 export { ReportWeekModel } from "./report-week.js";
