@@ -149,9 +149,9 @@ export function pullRequestSource(
       }
       return { nodes, hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor, totalCount: totalCount ?? null };
     },
-    async save(nodes) {
-      await savePullRequests(nodes.map((node) => pullRequestRecord(node, repo)));
-      await saveReviews(nodes.flatMap((node) => reviewRecords(node, repo)));
+    async save(nodes, reports) {
+      await savePullRequests(nodes.map((node) => pullRequestRecord(node, repo)), reports);
+      await saveReviews(nodes.flatMap((node) => reviewRecords(node, repo)), reports);
     },
   };
 }
