@@ -159,16 +159,19 @@ export function upsertUnlessNewer(
   /** Told of each stored record an update is sent for (created ones are returned): what may have changed. */
   onUpdate?: (record: VersionedRecord) => void,
 ): Promise<VersionedRecord[]> {
-  const latestFields = keptLatest(model);
+  const latestFields = markedFields(model, "keepLatest");
+  const fillableFields = markedFields(model, "fillIfUnknown");
   return writeInChunks(model, records, {
     compared: (record) => [...Object.keys(record.set), ...(stages ? [stages.field] : [])],
     updates(record, stored) {
       const versioned = Object.fromEntries(Object.entries(record.set).filter(([path]) => !latestFields.has(path)));
       const guard = overwritable(record, versionField, stages);
       const updates: AnyBulkWriteOperation[] = [];
-      if (!stored || (guard.admits(stored) && differsFrom(versioned, stored))) {
+      const admitted = !stored || guard.admits(stored);
+      if (admitted && (!stored || differsFrom(versioned, stored))) {
         updates.push({ updateOne: { filter: { ...record.key, ...guard.filter }, update: resequenced({ $set: versioned }) } });
       }
+      if (!admitted) updates.push(...fillUpdate(record, fillableFields, stored));
       updates.push(...latestUpdate(record, latestFields, stored));
       if (updates.length > 0) onUpdate?.(record);
       return updates;
@@ -176,17 +179,33 @@ export function upsertUnlessNewer(
   });
 }
 
-const keptLatestByModel = new WeakMap<AnyModel, Set<string>>();
+type FieldMark = "keepLatest" | "fillIfUnknown";
+const markedByModel = new WeakMap<AnyModel, Map<FieldMark, Set<string>>>();
 
-/** The paths of the model's schema marked `keepLatest: true`. */
-function keptLatest(model: AnyModel): Set<string> {
-  let paths = keptLatestByModel.get(model);
+/** The paths of the model's schema marked `mark: true`. */
+function markedFields(model: AnyModel, mark: FieldMark): Set<string> {
+  let marks = markedByModel.get(model);
+  if (!marks) markedByModel.set(model, (marks = new Map()));
+  let paths = marks.get(mark);
   if (!paths) {
     paths = new Set<string>();
-    for (const [path, type] of Object.entries(model.schema.paths)) if ((type.options as { keepLatest?: boolean }).keepLatest) paths.add(path);
-    keptLatestByModel.set(model, paths);
+    for (const [path, type] of Object.entries(model.schema.paths)) if ((type.options as Record<FieldMark, boolean | undefined>)[mark]) paths.add(path);
+    marks.set(mark, paths);
   }
   return paths;
+}
+
+/**
+ * A field marked `fillIfUnknown` is one some views of the record lack (the short pull request of review events has
+ * no line counts): a newer view stored first leaves it null. An older version that carries it fills it in, and
+ * nothing else of that version is written; the filter keeps any value written meanwhile. Only fields that never
+ * turn null again on GitHub are so marked, so a stored null always means "not known yet".
+ */
+function fillUpdate(record: VersionedRecord, fillableFields: Set<string>, stored?: StoredCopy): AnyBulkWriteOperation[] {
+  const known = [...fillableFields].filter((path) => record.set[path] != null && stored && valueAt(stored, path) == null);
+  if (known.length === 0) return [];
+  const filter = { ...record.key, ...Object.fromEntries(known.map((path) => [path, null])) };
+  return [{ updateOne: { filter, update: resequenced({ $set: Object.fromEntries(known.map((path) => [path, record.set[path]])) }) } }];
 }
 
 /**
@@ -207,11 +226,6 @@ function latestUpdate(record: VersionedRecord, latestFields: Set<string>, stored
   const filter = { ...record.key, $or: ahead.map(([path, value]) => ({ [path]: { $not: { $gte: value } } })) };
   const update = { ...resequenced({ $set: { [WRITE_TIME]: record.set[WRITE_TIME] ?? new Date() } }), $max: Object.fromEntries(ahead) };
   return [{ updateOne: { filter, update } }];
-}
-
-/** Creates the records that are not stored yet (with schema defaults) and leaves stored ones alone; returns those created. */
-export function insertIfMissing(model: AnyModel, records: VersionedRecord[]): Promise<VersionedRecord[]> {
-  return writeInChunks(model, records, { compared: () => [], updates: () => [] });
 }
 
 /** The time of the write itself, which alone is no change worth writing. */

@@ -1,6 +1,6 @@
 import { PullRequestModel, type PullRequest } from "./models/pull-request.js";
 import { resequenced } from "./sequence-reset.js";
-import { insertIfMissing, upsertUnlessNewer, type StageOrder, type VersionedRecord } from "./bulk-writes.js";
+import { upsertUnlessNewer, type StageOrder, type VersionedRecord } from "./bulk-writes.js";
 import { savedTogether } from "./group-commit.js";
 import { githubIdsOf, rollUpPullRequests, type ReportDerivation } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
@@ -32,22 +32,6 @@ export const savePullRequests = savedTogether(async (records: PullRequestRecord[
   );
   await countCreated("pullRequests", created);
   if (reports === "now") await rollUpPullRequests(githubIdsOf([...created, ...updated]));
-});
-
-/**
- * Creates pull requests that are not stored yet from a partial view (the short pull request of a review or review
- * comment event) and leaves known ones alone. The record is dated by its creation, so any full version of the pull
- * request — whenever it arrives — replaces it: a partial view must not shadow an older but complete one.
- */
-export const addPullRequestsIfMissing = savedTogether(async (records: PullRequestRecord[]) => {
-  if (records.length === 0) return;
-  const syncedAt = new Date();
-  const created = await insertIfMissing(
-    PullRequestModel,
-    records.map((record) => ({ key: { githubId: record.githubId }, set: { ...record, updatedAt: record.createdAt ?? record.updatedAt, syncedAt } })),
-  );
-  await countCreated("pullRequests", created);
-  await rollUpPullRequests(githubIdsOf(created));
 });
 
 type FirstCommentField = "firstCommentAt" | "firstReviewCommentAt";

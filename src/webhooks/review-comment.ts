@@ -1,7 +1,7 @@
 import type { Context, Probot } from "probot";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { pullRequestView } from "../domain/pull-request-records.js";
-import { addPullRequestsIfMissing, recordReviewCommentAt } from "../storage/pull-requests.js";
+import { recordReviewCommentAt, savePullRequests } from "../storage/pull-requests.js";
 import { whenIngesting } from "./ingestion-gate.js";
 import { refreshLater } from "./refresh-later.js";
 
@@ -9,10 +9,12 @@ type ShortPullRequest = Context<"pull_request_review_comment" | "pull_request_re
 
 /**
  * Review comments feed the pull request's first review comment time (the earliest seen, so order and repeats do
- * not matter). The pull request is created from the event's short view if unknown, so the time is not lost.
+ * not matter). The event's short view of the pull request is stored at its version (newest wins; fields the view
+ * lacks, such as counts, stay as stored): a comment moves the pull request's updated time on GitHub, and that
+ * version is kept even if the repository leaves the installation before the refresh can read GitHub.
  */
 async function noteReviewComments(pullRequest: ShortPullRequest, writtenAt: string[], scope: RepositoryScope) {
-  await addPullRequestsIfMissing([pullRequestView(pullRequest, scope)]);
+  await savePullRequests([pullRequestView(pullRequest, scope)]);
   const earliest = writtenAt.map((time) => new Date(time)).sort((a, b) => a.getTime() - b.getTime())[0];
   if (earliest) await recordReviewCommentAt(pullRequest.id, earliest);
 }

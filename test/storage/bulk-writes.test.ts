@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CHUNK_SIZE, insertIfMissing, upsertUnlessNewer } from "../../src/storage/bulk-writes.js";
+import { CHUNK_SIZE, upsertUnlessNewer } from "../../src/storage/bulk-writes.js";
 import { PullRequestModel } from "../../src/storage/models/pull-request.js";
 import { ReviewModel } from "../../src/storage/models/review.js";
 import { clearDatabase } from "../helpers/database.js";
@@ -154,11 +154,5 @@ describe("batched writes of versioned records", () => {
       await upsertUnlessNewer(PullRequestModel, [pullRequest(new Date("2026-01-15T00:00:00Z"), READY, "Older title")]);
       expect(await stored()).toMatchObject({ title: "Newer title", readyForReviewAt: READY });
     });
-  });
-
-  it("insertIfMissing creates missing records and leaves stored ones untouched", async () => {
-    await upsertUnlessNewer(ReviewModel, [review(1, OLD, "COMMENTED")]);
-    await insertIfMissing(ReviewModel, [review(1, NEW, "APPROVED"), review(2, NEW, "APPROVED")]);
-    expect(await storedStates()).toEqual(new Map([[1, "COMMENTED"], [2, "APPROVED"]]));
   });
 });

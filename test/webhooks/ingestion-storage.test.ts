@@ -5,7 +5,6 @@ import { CommitModel } from "../../src/storage/models/commit.js";
 import { MemberModel } from "../../src/storage/models/member.js";
 import { RepositoryModel } from "../../src/storage/models/repository.js";
 import {
-  addPullRequestsIfMissing,
   findPullRequest,
   recordConversationCommentAt,
   recordReviewCommentAt,
@@ -60,15 +59,6 @@ describe("savePullRequests", () => {
     const stored = await findPullRequest(10);
     expect(stored).toMatchObject({ title: "renamed", additions: 12, commentsCount: 2, commitsComplete: true, baseRef: "main" });
     expect(stored?.commits).toEqual(commits);
-  });
-
-  it("lets any full version replace a pull request created from a partial view", async () => {
-    await addPullRequestsIfMissing([fullPullRequest("2026-01-05T00:00:00Z", { title: "from a review comment", additions: undefined })]);
-    expect(await findPullRequest(10)).toMatchObject({ title: "from a review comment", updatedAt: at("2026-01-01T00:00:00Z") });
-
-    await savePullRequests([fullPullRequest("2026-01-02T00:00:00Z", { title: "full" })]);
-    await addPullRequestsIfMissing([fullPullRequest("2026-01-05T00:00:00Z", { title: "ignored: already known" })]);
-    expect(await findPullRequest(10)).toMatchObject({ title: "full", additions: 12 });
   });
 
   it("keeps the earliest first-comment times, whatever order they come in", async () => {

@@ -1,4 +1,4 @@
-import type { PullRequestEvent, PullRequestReviewEvent } from "@octokit/webhooks-types";
+import type { InstallationRepositoriesEvent, PullRequestEvent, PullRequestReviewEvent } from "@octokit/webhooks-types";
 import { beforeEach, describe, expect, it } from "vitest";
 import { JobModel } from "../../src/storage/models/job.js";
 import { ReviewModel } from "../../src/storage/models/review.js";
@@ -73,6 +73,24 @@ describe("pull_request_review", () => {
     expect(await backfillQueued()).toBeTruthy();
   });
 
+  it("keeps the pull request's version the review moved it to, though the repository is removed before the refresh runs", async () => {
+    await deliver(probot, "pull_request", pullRequestEvent("opened"));
+    const reviewed = inInstallation(exampleAction("pull_request_review", "submitted"));
+    reviewed.pull_request.updated_at = "2019-05-15T15:25:00Z";
+    const olderReview = structuredClone(reviewed) as unknown as PullRequestReviewEvent;
+    olderReview.pull_request.updated_at = "2019-05-15T15:22:00Z";
+    await deliver(probot, "pull_request_review", reviewed);
+    await deliver(probot, "pull_request_review", olderReview);
+
+    // Hello-World leaves the installation before the refresh the review queued is due: GitHub is not read again.
+    const added = exampleAction("installation_repositories", "added");
+    const removed = { ...added, action: "removed", repositories_added: [], repositories_removed: [{ ...added.repositories_added[0]!, id: HELLO_WORLD }] };
+    await deliver(probot, "installation_repositories", removed as InstallationRepositoriesEvent);
+    expect(await backfillQueued()).toBeFalsy();
+
+    expect(await findPullRequest(PR)).toMatchObject({ state: "open", additions: 1, updatedAt: new Date("2019-05-15T15:25:00Z") });
+  });
+
   it("stores a submitted review, and a dismissal wins whatever order they arrive in", async () => {
     const submitted = inInstallation(exampleAction("pull_request_review", "submitted"));
     const dismissed = structuredClone(submitted) as unknown as PullRequestReviewEvent;
@@ -93,7 +111,7 @@ describe("pull_request_review", () => {
 });
 
 describe("pull_request_review_comment and pull_request_review_thread", () => {
-  it("keeps the earliest review comment time and lets the full pull request replace the short view", async () => {
+  it("keeps the earliest review comment time and the newest version, and an older full pull request fills in its counts", async () => {
     const comment = inInstallation(exampleAction("pull_request_review_comment", "created"));
     await deliver(probot, "pull_request_review_comment", comment);
     expect(await findPullRequest(PR)).toMatchObject({ number: 2, firstReviewCommentAt: new Date("2019-05-15T15:20:37Z") });
@@ -104,6 +122,14 @@ describe("pull_request_review_comment and pull_request_review_thread", () => {
     await deliver(probot, "pull_request_review_thread", thread);
     await deliver(probot, "pull_request", pullRequestEvent("opened"));
 
-    expect(await findPullRequest(PR)).toMatchObject({ firstReviewCommentAt: new Date("2019-05-15T15:20:34Z"), additions: 1, updatedAt: new Date("2019-05-15T15:20:33Z") });
+    // The comment's view is newer than the `opened` event that came after it: the view's version stays, the event's
+    // line counts (which no view carries) are taken.
+    expect(await findPullRequest(PR)).toMatchObject({
+      firstReviewCommentAt: new Date("2019-05-15T15:20:34Z"),
+      updatedAt: new Date(comment.pull_request.updated_at),
+      additions: 1,
+      changedFiles: 1,
+    });
+    expect(new Date(comment.pull_request.updated_at) > new Date("2019-05-15T15:20:33Z")).toBe(true);
   });
 });

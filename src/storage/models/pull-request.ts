@@ -23,13 +23,14 @@ const pullRequestSchema = new Schema({
    * (`keepLatest`, see src/storage/bulk-writes.ts), whatever the version of the rest of the record.
    */
   readyForReviewAt: { type: Date, default: null, keepLatest: true },
-  mergedBy: { type: userRefSchema, default: null },
+  // The short pull request of review events lacks these: an older full version fills them in (see bulk-writes.ts).
+  mergedBy: { type: userRefSchema, default: null, fillIfUnknown: true },
   baseRef: { type: String, required: true },
   headRef: { type: String, required: true },
-  additions: { type: Number, default: null },
-  deletions: { type: Number, default: null },
-  changedFiles: { type: Number, default: null },
-  commitsCount: { type: Number, default: null },
+  additions: { type: Number, default: null, fillIfUnknown: true },
+  deletions: { type: Number, default: null, fillIfUnknown: true },
+  changedFiles: { type: Number, default: null, fillIfUnknown: true },
+  commitsCount: { type: Number, default: null, fillIfUnknown: true },
   labels: { type: [String], default: [] },
   requestedReviewers: { type: [userRefSchema], default: [] },
   assignees: { type: [userRefSchema], default: [] },
