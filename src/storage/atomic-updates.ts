@@ -1,4 +1,5 @@
-import { mongo } from "mongoose";
+import { setTimeout as sleep } from "node:timers/promises";
+import { mongo, type AnyBulkWriteOperation, type Model } from "mongoose";
 import { isTransientConflict, statementErrors } from "./mongo-errors.js";
 
 /*
@@ -58,4 +59,27 @@ export function takenPositions(error: unknown): number[] {
  */
 export async function updateOrInsert(update: () => Promise<{ matchedCount: number }>, insert: () => Promise<unknown>): Promise<void> {
   while ((await update()).matchedCount === 0 && !(await insertUnlessTaken(insert)));
+}
+
+const CONFLICT_ATTEMPTS = 8;
+const CONFLICT_BACKOFF_MS = 50;
+
+/**
+ * An unordered bulk write whose statements that lost a conflict with a concurrent write (a DocumentDB deadlock) are
+ * sent again after a random wait, until each is applied; any other failure is thrown. For statements that may run
+ * twice (idempotent updates).
+ */
+export async function bulkWriteThroughConflicts(model: Model<any>, operations: AnyBulkWriteOperation[]): Promise<void> {
+  let pending = operations;
+  for (let attempt = 1; pending.length > 0; attempt += 1) {
+    try {
+      await model.bulkWrite(pending, { ordered: false });
+      return;
+    } catch (error) {
+      const failures = statementErrors(error);
+      if (!failures?.every((failure) => isTransientConflict(failure.code)) || attempt === CONFLICT_ATTEMPTS) throw error;
+      pending = failures.map((failure) => pending[failure.index]!);
+      await sleep(Math.random() * CONFLICT_BACKOFF_MS * attempt);
+    }
+  }
 }

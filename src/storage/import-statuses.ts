@@ -1,5 +1,5 @@
 import type { BudgetSpend } from "../github/budget-spend.js";
-import { takenPositions } from "./atomic-updates.js";
+import { bulkWriteThroughConflicts, fieldsWhen, takenPositions } from "./atomic-updates.js";
 import { ImportStatusModel, type ImportMode, type ImportState, type Service } from "./models/import-status.js";
 
 export type Checkpoint = { phase: "recent" | "history"; cursor: string | null; runStartedAt: Date | null };
@@ -38,22 +38,22 @@ export async function markPending(installationId: number, repositoryIds: number[
       takenPositions(error);
     }
   }
-  if (storedIds.size > 0) {
-    await ImportStatusModel.bulkWrite(
-      [...storedIds].map((repositoryId) => ({
+  if (storedIds.size === 0) return;
+  // One statement per status: pending unless importing, and the request's time on every one (see `requestedAt`).
+  // Statements over the same statuses from concurrent calls (or a starting import) may still deadlock on DocumentDB:
+  // those are sent again; in one order, to make that rare.
+  const importing = { $eq: ["$state", "importing"] };
+  await bulkWriteThroughConflicts(
+    ImportStatusModel,
+    [...storedIds]
+      .sort((a, b) => a - b)
+      .map((repositoryId) => ({
         updateOne: {
-          filter: { repositoryId, service, state: { $ne: "importing" as ImportState } },
-          update: { $set: { installationId, state: "pending" as ImportState, error: null } },
+          filter: { repositoryId, service },
+          update: [{ $set: { ...fieldsWhen(importing, {}, { installationId, state: "pending", error: null }), requestedAt: { $max: ["$requestedAt", requestedAt] } } }],
         },
       })),
-      { ordered: false },
-    );
-    // Importing ones too: see `requestedAt`.
-    await ImportStatusModel.bulkWrite(
-      [...storedIds].map((repositoryId) => ({ updateOne: { filter: { repositoryId, service }, update: { $max: { requestedAt } } } })),
-      { ordered: false },
-    );
-  }
+  );
 }
 
 /** Whether an import of the repository's service was asked for after `since`. */
