@@ -43,6 +43,8 @@ describe("REST responses match GitHub's OpenAPI description", () => {
       ["GET", "/repos/{owner}/{repo}/issues/{issue_number}/comments", `/repos/${org.login}/${repo.name}/issues/${issue.number}/comments`, 200, token],
       ["GET", "/repos/{owner}/{repo}/commits", `/repos/${org.login}/${repo.name}/commits?per_page=100`, 200, token],
       ["GET", "/repos/{owner}/{repo}/commits/{ref}", `/repos/${org.login}/${repo.name}/commits/${commitSha}`, 200, token],
+      ["GET", "/repos/{owner}/{repo}/branches", `/repos/${org.login}/${repo.name}/branches?per_page=100`, 200, token],
+      ["GET", "/orgs/{org}/repos", `/orgs/${org.login}/repos`, 200, token],
       ["GET", "/orgs/{org}/members", `/orgs/${org.login}/members`, 200, token],
       ["GET", "/orgs/{org}/memberships/{username}", `/orgs/${org.login}/memberships/${admin.login}`, 200, token],
       ["GET", "/rate_limit", "/rate_limit", 200, token],

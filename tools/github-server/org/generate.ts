@@ -1,5 +1,5 @@
 import { Random, unevenSplit } from "../random.js";
-import { ids, MAX_REPOS } from "./id-space.js";
+import { ids, MAX_NARROW_ITEMS, MAX_REPOS, WIDE_REPOS } from "./id-space.js";
 import { commitSha, locateCommit } from "./ids.js";
 import type {
   Comment,
@@ -59,6 +59,19 @@ const SPECIAL_PULLS: ReadonlyArray<{ shape: PullRequestShape; fate: "merged" | "
   { shape: { reviews: 0, commits: 2, comments: 0, reviewComments: 0 }, fate: "open-draft" },
 ];
 
+export interface IssueType {
+  id: number;
+  name: string;
+  description: string;
+  color: "gray" | "blue" | "green" | "yellow" | "orange" | "red" | "pink" | "purple";
+}
+
+const ISSUE_TYPES: ReadonlyArray<Omit<IssueType, "id">> = [
+  { name: "Task", description: "A specific piece of work", color: "yellow" },
+  { name: "Bug", description: "An unexpected problem or behavior", color: "red" },
+  { name: "Feature", description: "A request, idea, or new functionality", color: "blue" },
+];
+
 interface RepoContent {
   /** Index = number - 1: pull requests and issues share one sequence, as on GitHub. */
   items: NumberedItem[];
@@ -78,6 +91,7 @@ export class GeneratedOrg {
   readonly seed: string;
   private readonly contents = new Map<number, RepoContent>();
   private readonly people = new Map<string, Person>();
+  private readonly byName = new Map<string, { repo: Repo; renamed: boolean }>();
   private readonly historyEnd: number;
 
   constructor(readonly options: OrgOptions) {
@@ -86,6 +100,16 @@ export class GeneratedOrg {
     if (options.repos > MAX_REPOS) throw new Error(`At most ${MAX_REPOS} repositories (ids must fit GraphQL's Int)`);
     this.org = this.generateOrganization();
     for (const person of this.org.authors) this.people.set(person.login.toLowerCase(), person);
+    for (const repo of this.org.repos.slice(WIDE_REPOS)) {
+      if (repo.planned.pulls + repo.planned.issues > MAX_NARROW_ITEMS) {
+        throw new Error(`At most ${MAX_NARROW_ITEMS} pull requests and issues in each repository beyond the first ${WIDE_REPOS} (${repo.name} would have ${repo.planned.pulls + repo.planned.issues})`);
+      }
+    }
+    // Names resolve without a scan: the first repository in order that has the name now, else had it before.
+    for (const repo of this.org.repos) this.byName.set(repo.name.toLowerCase(), { repo, renamed: false });
+    for (const repo of this.org.repos) {
+      for (const previous of repo.previousNames) if (!this.byName.has(previous.toLowerCase())) this.byName.set(previous.toLowerCase(), { repo, renamed: true });
+    }
   }
 
   private random(...where: Array<string | number>): Random {
@@ -170,12 +194,7 @@ export class GeneratedOrg {
   /** A repository by current or previous name; `renamedFrom` tells the caller to redirect like GitHub. */
   findRepo(owner: string, name: string): { repo: Repo; renamed: boolean } | null {
     if (owner.toLowerCase() !== this.org.login.toLowerCase()) return null;
-    const wanted = name.toLowerCase();
-    for (const repo of this.org.repos) {
-      if (repo.name.toLowerCase() === wanted) return { repo, renamed: false };
-      if (repo.previousNames.some((previous) => previous.toLowerCase() === wanted)) return { repo, renamed: true };
-    }
-    return null;
+    return this.byName.get(name.toLowerCase()) ?? null;
   }
 
   repoById(id: number): Repo | undefined {
@@ -195,6 +214,28 @@ export class GeneratedOrg {
   }
 
   // ---- repository content -----------------------------------------------------------------------------------
+
+  /**
+   * Open issues, for repository views: read from the content once it is materialized (activity changes it), else
+   * generated and dropped, so listing thousands of repositories does not keep their contents.
+   */
+  openIssueCount(repo: Repo): number {
+    const content = this.contents.get(repo.index) ?? this.generateContent(repo);
+    return content.issues.filter((issue) => issue.closedAt === null).length;
+  }
+
+  /** Commits on the default branch, without materializing it when nothing has been read or pushed yet. */
+  branchLength(repo: Repo): number {
+    return this.contents.get(repo.index)?.branch?.length ?? Math.max(1, repo.planned.commits);
+  }
+
+  /** The organization's issue types (GitHub's defaults), and which one an issue has, if any (a stream of its own). */
+  readonly issueTypes: ReadonlyArray<IssueType> = ISSUE_TYPES.map((type, index) => ({ ...type, id: 9_000 + index }));
+
+  issueType(issue: Issue): IssueType | null {
+    const random = this.random("issue-type", issue.repo.index, issue.number);
+    return random.chance(0.6) ? random.pick(this.issueTypes) : null;
+  }
 
   content(repo: Repo): RepoContent {
     let content = this.contents.get(repo.index);

@@ -18,6 +18,7 @@ const PREFIXES = {
   ReadyForReviewEvent: "RFRE",
   Commit: "C",
   Installation: "MDEy",
+  IssueType: "IT",
 } as const;
 
 export type NodeKind = keyof typeof PREFIXES;

@@ -1,4 +1,5 @@
 import { nodeId } from "../org/ids.js";
+import type { IssueType } from "../org/generate.js";
 import type { Comment, Issue, PullRequest } from "../org/model.js";
 import { MILESTONES } from "../org/names.js";
 import { authorAssociation, label, type RestView } from "./pulls.js";
@@ -74,7 +75,15 @@ export function issue(view: RestView, item: Issue | PullRequest): Schema<"issue"
     created_at: iso(item.createdAt),
     updated_at: iso(item.updatedAt),
     author_association: authorAssociation(view, item.author),
+    type: isPull ? null : issueType(view, view.generated.issueType(item)),
   };
+}
+
+/** GitHub's issue types are the organization's; pull requests have none. */
+function issueType(view: RestView, type: IssueType | null): Schema<"issue-type"> {
+  if (!type) return null;
+  const at = iso(view.generated.org.createdAt);
+  return { id: type.id, node_id: nodeId("IssueType", type.id), name: type.name, description: type.description, color: type.color, created_at: at, updated_at: at, is_enabled: true };
 }
 
 export function issueComment(view: RestView, item: Issue | PullRequest, comment: Comment): Schema<"issue-comment"> {

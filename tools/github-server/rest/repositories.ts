@@ -8,7 +8,7 @@ import { iso, type Urls } from "./urls.js";
 /** The "repository" shape (installation repository lists). */
 export function repository(urls: Urls, generated: GeneratedOrg, repo: Repo): Schema<"repository"> {
   const fullName = `${generated.org.login}/${repo.name}`;
-  const openIssues = generated.issues(repo).filter((issue) => issue.closedAt === null).length;
+  const openIssues = generated.openIssueCount(repo);
   return {
     id: repo.id,
     node_id: nodeId("Repository", repo.index),
@@ -26,7 +26,7 @@ export function repository(urls: Urls, generated: GeneratedOrg, repo: Repo): Sch
     stargazers_count: 0,
     watchers_count: 0,
     watchers: 0,
-    size: generated.branch(repo).length * 12,
+    size: generated.branchLength(repo) * 12,
     default_branch: repo.defaultBranch,
     open_issues_count: openIssues,
     open_issues: openIssues,
