@@ -37,6 +37,7 @@ const envSchema = z.object({
   MONGODB_URI: optionalText.pipe(
     z.string().regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://").optional(),
   ),
+  REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional()),
   FERRETDB_BIN: optionalText,
   FERRETDB_DATA_DIR: z.string().trim().min(1).default("./data"),
   HOST: optionalText,
@@ -71,6 +72,11 @@ export interface Config {
   /** REST base URL of a GitHub Enterprise (or GitHub-compatible) host; undefined means github.com. */
   githubBaseUrl?: string;
   mongodbUri?: string;
+  /**
+   * Redis shared by the replicas: Probot's throttling clusters its limiters there, and the rate budget lives there.
+   * Without it the rate budget lives in the database and the throttling is per process.
+   */
+  redisUrl?: string;
   /** The embedded database (PostgreSQL with DocumentDB, behind FerretDB), used when no MONGODB_URI is given. */
   embeddedDatabase: { ferretdbBinary: string; dataDir: string };
   host?: string;
@@ -156,6 +162,7 @@ export function loadConfig(rawEnv: Env = process.env): Config {
         : undefined,
     githubBaseUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL}://${env.GHE_HOST}/api/v3` : undefined,
     mongodbUri: env.MONGODB_URI,
+    redisUrl: env.REDIS_URL,
     embeddedDatabase: { ferretdbBinary: env.FERRETDB_BIN ?? DEFAULT_FERRETDB_BIN, dataDir: resolve(env.FERRETDB_DATA_DIR) },
     host: env.HOST,
     port: env.PORT,

@@ -7,7 +7,7 @@ import { connectDatabase } from "./db/connection.js";
 import { EmbeddedDatabaseNotInstalledError } from "./db/embedded-database.js";
 import { backfillJobHandlers } from "./backfill/jobs.js";
 import { createProbot } from "./github/probot.js";
-import { RateBudget } from "./github/rate-budget.js";
+import { sharedRateBudget } from "./github/shared-rate-budget.js";
 import { schedulePeriodicSync } from "./jobs/periodic-sync.js";
 import { Worker } from "./jobs/worker.js";
 import { createLogger, scrub } from "./logger.js";
@@ -33,8 +33,10 @@ async function serve(config: Config) {
   const inbox = new InboxProcessor({ probot, log: log.child({ name: "inbox" }), concurrency: config.inboxConcurrency });
   inbox.start();
   const server = await startHttpServer({ host: config.host, port: config.port, log, handlers: appHandlers({ ...config, app: config.app }, log, inbox) });
+  const rateBudget = sharedRateBudget(config, log.child({ name: "rate-budget" }));
+  log.info(`the installations' rate budget is shared through the ${rateBudget.where}`);
   const worker = new Worker({
-    handlers: backfillJobHandlers({ probot, budget: new RateBudget(), log }),
+    handlers: backfillJobHandlers({ probot, budget: rateBudget.budget, log }),
     log: log.child({ name: "worker" }),
     concurrency: config.workerConcurrency,
   });
@@ -48,6 +50,7 @@ async function serve(config: Config) {
     await Promise.all([stopSchedule(), stopRedelivery()]);
     await server.close();
     await Promise.all([inbox.stop(), worker.stop()]);
+    await rateBudget.close();
     await db.close();
     process.exit(0);
   };

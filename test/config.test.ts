@@ -13,11 +13,11 @@ describe("configuration from the environment", () => {
     expect(config).toMatchObject({ port: 3000, logLevel: "info", reconcileOnStartup: true });
   });
 
-  it("reads the app credentials, a GitHub Enterprise host and MONGODB_URI", () => {
-    const config = loadConfig({ ...credentials, GHE_HOST: "github.example.com", MONGODB_URI: "mongodb://db:27017/tributary", PORT: "8080" });
+  it("reads the app credentials, a GitHub Enterprise host, MONGODB_URI and REDIS_URL", () => {
+    const config = loadConfig({ ...credentials, GHE_HOST: "github.example.com", MONGODB_URI: "mongodb://db:27017/tributary", REDIS_URL: "redis://cache:6379", PORT: "8080" });
     expect(config.app).toEqual({ appId: 12345, privateKey: TEST_PRIVATE_KEY.trim(), webhookSecret: "s3cret" });
     expect(config.githubBaseUrl).toBe("https://github.example.com/api/v3");
-    expect(config).toMatchObject({ mongodbUri: "mongodb://db:27017/tributary", port: 8080 });
+    expect(config).toMatchObject({ mongodbUri: "mongodb://db:27017/tributary", redisUrl: "redis://cache:6379", port: 8080 });
   });
 
   it("names the missing credential when only some are given", () => {
@@ -27,10 +27,11 @@ describe("configuration from the environment", () => {
   });
 
   it("names every malformed variable", () => {
-    const problems = configProblems({ APP_ID: "my-app", PORT: "99999", LOG_LEVEL: "loud", MONGODB_URI: "localhost:27017" });
+    const problems = configProblems({ APP_ID: "my-app", PORT: "99999", LOG_LEVEL: "loud", MONGODB_URI: "localhost:27017", REDIS_URL: "cache:6379" });
     expect(problems).toEqual([
       expect.stringMatching(/^APP_ID: must be the numeric App ID/),
       expect.stringMatching(/^MONGODB_URI: must start with mongodb:\/\//),
+      expect.stringMatching(/^REDIS_URL: must start with redis:\/\//),
       expect.stringMatching(/^PORT: must be a TCP port/),
       expect.stringMatching(/^LOG_LEVEL: /),
     ]);

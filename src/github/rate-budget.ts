@@ -1,16 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { RetryLater } from "../jobs/worker.js";
-
-interface Window {
-  limit: number;
-  remaining: number;
-  resetAt: Date;
-}
+import { MemoryRateBudgetStore, type BudgetWindow, type RateBudgetStore } from "./rate-budget-store.js";
 
 type Headers = Record<string, string | number | undefined>;
 
-/** Fraction of the hourly limit kept in reserve, so webhooks' follow-up reads and people's "Test connection" still work. */
-export const RESERVE = 0.05;
+export { RESERVE } from "./rate-budget-store.js";
 /** Waiting longer than this holds a worker slot for nothing: the job is postponed to the reset instead. */
 const MAX_WAIT_MS = 60_000;
 
@@ -48,63 +42,96 @@ const operationOf = (query: unknown): string | undefined => (typeof query === "s
  * still holds what it will cost above the reserve — a GraphQL query is expected to cost what its operation cost
  * last time (a page costs about what the previous page did) — and otherwise waits for the window's reset: paced by
  * the budget, not by GitHub's refusals.
+ *
+ * The windows and costs live in a store: this process's memory by default, or Redis or the database, which every
+ * replica shares — a spend is one atomic step of the store, so replicas spending from one window together never dip
+ * into the reserve, and what one records the others see.
  */
 export class RateBudget {
-  readonly #windows = new Map<string, Window>();
-  readonly #lastCosts = new Map<string, number>();
+  readonly #store: RateBudgetStore;
+  readonly #now: () => Date;
+  readonly #onError: (error: unknown) => void;
+  /** The windows this process last saw, for refused() to tell when the work may go on without asking the store. */
+  readonly #seen = new Map<string, BudgetWindow>();
+  /** Writes of record() and refused() not finished yet: the next beforeRequest() waits for them. */
+  readonly #writes = new Set<Promise<void>>();
 
-  /** Records an answer: its window, and for a GraphQL query (`query` as sent) the cost GitHub reported in `body`. */
-  record(installationId: number, headers: Headers, query?: unknown, body?: unknown): void {
+  constructor(options: { store?: RateBudgetStore; now?: () => Date; onError?: (error: unknown) => void } = {}) {
+    this.#store = options.store ?? new MemoryRateBudgetStore();
+    this.#now = options.now ?? (() => new Date());
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /**
+   * Records an answer: its window, and for a GraphQL query (`query` as sent) the cost GitHub reported in `body`.
+   * Callers need not wait: the next beforeRequest() does. A store that fails loses the record, not the request.
+   */
+  record(installationId: number, headers: Headers, query?: unknown, body?: unknown): Promise<void> {
     const operation = operationOf(query);
     const cost = reportedCost(body);
-    if (operation && cost !== undefined) this.#lastCosts.set(operation, cost);
+    const writes: Promise<void>[] = [];
+    if (operation && cost !== undefined) writes.push(this.#store.recordCost(operation, cost));
     const limit = Number(headers["x-ratelimit-limit"]);
     const remaining = Number(headers["x-ratelimit-remaining"]);
     const reset = Number(headers["x-ratelimit-reset"]);
-    if ([limit, remaining, reset].some(Number.isNaN)) return;
-    const key = windowKey(installationId, String(headers["x-ratelimit-resource"] ?? "core"));
-    // Answers of concurrent requests arrive in any order: within one window, the lowest remaining is the latest.
-    const known = this.#windows.get(key);
-    if (known && known.resetAt.getTime() > Date.now() && known.remaining < remaining && known.limit === limit) return;
-    this.#windows.set(key, { limit, remaining, resetAt: new Date(reset * 1000) });
+    if (![limit, remaining, reset].some(Number.isNaN)) {
+      const key = windowKey(installationId, String(headers["x-ratelimit-resource"] ?? "core"));
+      const window = { limit, remaining, resetAt: new Date(reset * 1000) };
+      this.#seen.set(key, window);
+      writes.push(this.#store.record(key, window, this.#now()));
+    }
+    return this.#track(Promise.all(writes).then(() => {}));
   }
 
   /** GitHub refused a request for the primary limit: the window is spent, and the work waits for its reset. */
   refused(installationId: number, resource: RateResource): RetryLater {
-    const window = this.#windows.get(windowKey(installationId, resource));
+    const key = windowKey(installationId, resource);
+    const window = this.#seen.get(key);
     if (window) window.remaining = 0;
-    return new RetryLater(`GitHub's ${RESOURCE_NAMES[resource]} rate limit is spent`, window?.resetAt ?? new Date(Date.now() + MAX_WAIT_MS));
+    void this.#track(this.#store.exhaust(key).then(() => {}));
+    return new RetryLater(`GitHub's ${RESOURCE_NAMES[resource]} rate limit is spent`, window?.resetAt ?? new Date(this.#now().getTime() + MAX_WAIT_MS));
   }
 
   /**
    * What a request is expected to cost: a GraphQL query what its operation last cost, or as much as the dearest
    * operation seen when it has not been sent yet; REST 1.
    */
-  expectedCost(resource: RateResource, query?: unknown): number {
+  async expectedCost(resource: RateResource, query?: unknown): Promise<number> {
     if (resource !== "graphql") return 1;
-    const operation = operationOf(query);
-    return (operation === undefined ? undefined : this.#lastCosts.get(operation)) ?? Math.max(1, ...this.#lastCosts.values());
+    const { last, dearest } = await this.#store.costs(operationOf(query));
+    return last ?? Math.max(1, dearest ?? 1);
   }
 
   /** Resolves when the installation may spend this request; waits or postpones the job when its budget is low. */
   async beforeRequest(installationId: number, resource: RateResource, query?: unknown): Promise<void> {
+    await this.settled();
     const key = windowKey(installationId, resource);
-    const window = this.#windows.get(key);
-    const cost = this.expectedCost(resource, query);
-    if (!window) return;
-    if (window.remaining - cost >= window.limit * RESERVE) {
-      // Spent now rather than when the answer comes: requests sent meanwhile see it (the answer corrects it).
-      window.remaining -= cost;
-      return;
+    const cost = await this.expectedCost(resource, query);
+    // Spent now rather than when the answer comes: requests sent meanwhile, here or on another replica, see it (the
+    // answer corrects it).
+    const spend = await this.#store.spend(key, cost, this.#now());
+    if (spend.outcome === "unknown" || spend.outcome === "spent") return;
+    const { window } = spend;
+    this.#seen.set(key, window);
+    const waitMs = window.resetAt.getTime() - this.#now().getTime();
+    if (spend.outcome === "low" && waitMs > MAX_WAIT_MS) {
+      throw new RetryLater(`GitHub's ${RESOURCE_NAMES[resource]} rate limit is nearly used up (${window.remaining} left)`, window.resetAt);
     }
-    const waitMs = window.resetAt.getTime() - Date.now();
-    if (waitMs <= 0) {
-      this.#windows.delete(key);
-      return;
-    }
-    if (waitMs > MAX_WAIT_MS) throw new RetryLater(`GitHub's ${RESOURCE_NAMES[resource]} rate limit is nearly used up (${window.remaining} left)`, window.resetAt);
-    await sleep(waitMs);
-    this.#windows.delete(key);
+    if (spend.outcome === "low" && waitMs > 0) await sleep(waitMs);
+    // Its reset has come: GitHub's next answer tells the new window.
+    await this.#store.forget(key, window.resetAt);
+  }
+
+  /** Resolves once this process's records and refusals are in the store (other replicas see them). */
+  async settled(): Promise<void> {
+    await Promise.all(this.#writes);
+  }
+
+  #track(write: Promise<void>): Promise<void> {
+    const tracked = write.catch(this.#onError);
+    this.#writes.add(tracked);
+    void tracked.finally(() => this.#writes.delete(tracked));
+    return tracked;
   }
 }
 

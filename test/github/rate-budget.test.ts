@@ -48,6 +48,6 @@ describe("the rate budget", () => {
     budget.record(77, window("graphql", 260), issues, { data: { rateLimit: { cost: 1 } } });
     await expect(budget.beforeRequest(77, "graphql", issues)).resolves.toBeUndefined();
     // An operation not sent yet is expected to cost as much as the dearest one seen.
-    expect(budget.expectedCost("graphql", "query Members { rateLimit { cost } }")).toBe(20);
+    await expect(budget.expectedCost("graphql", "query Members { rateLimit { cost } }")).resolves.toBe(20);
   });
 });

@@ -10,6 +10,7 @@ export { JobModel } from "./job.js";
 export { MemberModel } from "./member.js";
 export { PeriodicPassModel } from "./periodic-pass.js";
 export { PullRequestModel } from "./pull-request.js";
+export { RateCostModel, RateWindowModel } from "./rate-budget.js";
 export { RedeliveryCheckpointModel, RedeliveryModel } from "./redelivery.js";
 export { ReportWeekModel } from "./report-week.js";
 export { RepositoryModel } from "./repository.js";
