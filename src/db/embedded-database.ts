@@ -1,12 +1,13 @@
 import { execFile, execFileSync } from "node:child_process";
 import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import { EMBEDDED_DATABASE } from "../config.js";
 import { OwnedProcess, switchTo, type Identity } from "./owned-process.js";
 import { RESTART_BACKOFF, Supervisor, type ProcessRecipe } from "./supervisor.js";
+import { freeLoopbackPort } from "./loopback-port.js";
 
 /** Raised when a piece of the embedded database is missing; the message says how to get it, or what to use instead. */
 export class EmbeddedDatabaseNotInstalledError extends Error {
@@ -88,17 +89,6 @@ function clusterIdentity(): Identity | undefined {
   } catch {
     throw new EmbeddedDatabaseNotInstalledError(`running as root, but there is no unprivileged "${CLUSTER_OWNER}" user to own the cluster`);
   }
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 function answers(port: number): Promise<boolean> {

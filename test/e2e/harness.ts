@@ -1,5 +1,4 @@
 import { mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import nock from "nock";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { pino, type Logger } from "pino";
@@ -16,6 +15,7 @@ import { Worker } from "../../src/jobs/worker.js";
 import { webHandler } from "../../src/web/index.js";
 import { startGitHubServer, type GitHubServer, type GitHubServerOptions } from "../../tools/github-server/index.js";
 import { TEST_PRIVATE_KEY } from "../helpers/probot.js";
+import { freeLoopbackPort } from "../../src/db/loopback-port.js";
 
 /** Where browser tests leave their screenshots: the README shows them. */
 export const SCREENSHOTS = "docs/screenshots";
@@ -54,15 +54,6 @@ async function serveAsDeployed(config: AppConfig, port: number, log: Logger) {
   return { stop: async () => (await server.close(), await inbox.stop()) };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 export interface BrowserStackOptions {
   org?: GitHubServerOptions["org"];
   /** Serve a stand-in for avatars (the local GitHub names avatar URLs but answers 404 for them); default true. */
@@ -79,7 +70,7 @@ export async function startBrowserStack({ org, avatars = true, inbox = false }: 
   // nock's interception breaks fetch bodies that pass through: GitHub here is the local server.
   nock.restore();
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const appUrl = `http://127.0.0.1:${port}`;
   const github = await startGitHubServer({
     org: org ?? { login: "acme", repos: 3, pulls: 12, issues: 8, commits: 20, members: 6 },

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { get } from "node:http";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { GitHubServer } from "../github-server/index.js";
@@ -55,17 +54,6 @@ export interface AppProcess {
   kill(signal: NodeJS.Signals): Promise<AppExit>;
   /** SIGTERM (the app finishes what is in flight), SIGKILL after 10 s. */
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function healthy(url: string): Promise<boolean> {

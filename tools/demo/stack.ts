@@ -2,7 +2,8 @@ import type { GitHubServerOptions } from "../github-server/index.js";
 import { startGitHubServer, type GitHubServer } from "../github-server/index.js";
 import type { OrgOptions } from "../github-server/org/generate.js";
 import { generateAppKey } from "./app-key.js";
-import { freePort, startAppProcess, type AppProcess, type AppProcessOptions } from "./app-process.js";
+import { freeLoopbackPort } from "../../src/db/loopback-port.js";
+import { startAppProcess, type AppProcess, type AppProcessOptions } from "./app-process.js";
 
 export interface StackOptions extends Pick<AppProcessOptions, "mongodbUri" | "logFile" | "env" | "nodeArgs" | "onMessage"> {
   org: Partial<OrgOptions>;
@@ -23,7 +24,7 @@ export interface Stack {
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const privateKey = generateAppKey();
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await freeLoopbackPort());
   const github = await startGitHubServer({
     org: options.org,
     app: { key: privateKey, webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks` },

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { generateAppKey } from "../demo/app-key.js";
-import { freePort, startAppProcess, type AppExit, type AppProcess } from "../demo/app-process.js";
+import { freeLoopbackPort } from "../../src/db/loopback-port.js";
+import { startAppProcess, type AppExit, type AppProcess } from "../demo/app-process.js";
 import { startGitHubServer, type ActivityOptions, type Delivery, type GitHubServer } from "../github-server/index.js";
 import { installedRepos } from "../github-server/installation.js";
 import type { OrgOptions } from "../github-server/org/generate.js";
@@ -124,7 +125,7 @@ export class FaultDrill {
     chmodSync(workDir, 0o755);
     chmodSync(join(workDir, "database"), 0o755);
     const privateKey = generateAppKey();
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const github = await startGitHubServer({
       org: { ...DRILL_ORG, ...options.org },
       app: { key: privateKey, webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks` },
