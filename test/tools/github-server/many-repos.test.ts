@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { GitHubServer } from "../../../tools/github-server/index.js";
-import { DEFAULT_ORG, GeneratedOrg } from "../../../tools/github-server/org/generate.js";
+import { OrgActivity } from "../../../tools/github-server/org/activity.js";
+import { CACHED_CONTENTS, DEFAULT_ORG, GeneratedOrg } from "../../../tools/github-server/org/generate.js";
 import { ids, MAX_REPOS, WIDE_REPOS } from "../../../tools/github-server/org/id-space.js";
 import { allPages, call, specErrors } from "./helpers.js";
 import { startInstalledServer } from "./installed-server.js";
@@ -55,6 +56,33 @@ describe("an organization of thousands of repositories", () => {
     expect(view(fresh)).toBe(view(org));
     expect(org.pulls(last)).toHaveLength(last.planned.pulls);
     expect(org.findRepo(org.org.login, last.name)?.repo).toBe(last);
+    spy.mockRestore();
+  });
+
+  it("keeps memory flat when every repository is read: the contents of the last few read stay, and those live activity changed", async () => {
+    const org = new GeneratedOrg(MANY);
+    const activity = new OrgActivity(org, () => Date.parse("2025-07-01T00:00:00Z"));
+    const [first, opened, pushed] = [org.org.repos[0]!, org.org.repos[WIDE_REPOS + 1]!, org.org.repos[WIDE_REPOS + 2]!];
+    const view = (repo = first) => JSON.stringify([org.pulls(repo).map((p) => [p.id, p.title, org.commits(p).map((c) => c.sha), org.reviews(p).map((r) => r.id)]), org.branch(repo).map((c) => c.sha)]);
+    const before = view();
+    const pull = activity.openPull(opened);
+    activity.pushToBranch(pushed, 2);
+
+    const spy = generateContent();
+    for (const repo of org.org.repos) for (const each of org.pulls(repo)) org.commits(each);
+    for (const repo of org.org.repos) org.branch(repo);
+    // Dropping waits for the end of the synchronous step that read them.
+    expect(org.materializedRepositories).toBe(2_000);
+    await Promise.resolve();
+    expect(org.materializedRepositories).toBe(CACHED_CONTENTS + 2);
+
+    // What activity changed is still there, the very objects it changed.
+    expect(org.pull(opened, pull.number)).toBe(pull);
+    expect(org.branch(pushed)).toHaveLength(pushed.planned.commits + 2);
+    // A dropped repository is generated again as it was.
+    const generatedBefore = spy.mock.calls.length;
+    expect(view()).toBe(before);
+    expect(spy.mock.calls.length).toBe(generatedBefore + 1);
     spy.mockRestore();
   });
 
@@ -114,6 +142,17 @@ describe("listing the repositories of an organization of thousands", () => {
     expect(publicOnly.items.every((repo) => !repo.private)).toBe(true);
     expect((await call(`${server.apiUrl}/orgs/${server.org.org.login}/repos?sort=stars`, { token })).status).toBe(422);
     expect((await call(`${server.apiUrl}/orgs/someone-else/repos`, { token })).status).toBe(404);
+  });
+
+  it("reads every repository's pull requests with the same answers (and ETags) as before, keeping few repositories' contents", async () => {
+    const repo = server.org.org.repos[WIDE_REPOS + 5]!;
+    const pullsOf = (name: string, etag?: string) => call(`${server.apiUrl}/repos/${server.org.org.login}/${name}/pulls?state=all`, { token, ...(etag && { headers: { "if-none-match": etag } }) });
+    const first = await pullsOf(repo.name);
+    for (const each of server.org.org.repos) expect((await pullsOf(each.name)).status).toBe(200);
+    expect(server.org.materializedRepositories).toBeLessThanOrEqual(CACHED_CONTENTS);
+    // Generated again, the repository answers the same body: a conditional request is still answered 304.
+    const again = await pullsOf(repo.name, first.headers.etag);
+    expect(again.status).toBe(304);
   });
 
   it("lists a repository's branches: the default branch and open pull requests' head branches, by name", async () => {

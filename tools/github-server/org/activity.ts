@@ -8,6 +8,7 @@ import * as words from "./names.js";
 /**
  * Live changes to the generated organization, consistent with what REST and GraphQL serve afterwards: numbers
  * continue the repository's sequence, pull request commits extend their branch, merges land on the default branch.
+ * Each change marks its repository's contents `changeable` first, so the organization keeps them from then on.
  */
 export class OrgActivity {
   private sequence = 0;
@@ -25,7 +26,7 @@ export class OrgActivity {
 
   openPull(repo: Repo): PullRequest {
     const random = this.random();
-    const content = this.generated.content(repo);
+    const content = this.generated.changeable(repo);
     const number = content.items.length + 1;
     const author = this.generated.pickAuthor(random);
     const at = this.now();
@@ -70,6 +71,7 @@ export class OrgActivity {
 
   /** Adds commits to a pull request's head branch; returns the head before and the new commits. */
   pushToPull(pull: PullRequest, count: number): { before: string; commits: Commit[] } {
+    this.generated.changeable(pull.repo);
     const random = this.random();
     const commits = this.generated.commits(pull);
     const before = commits.at(-1)?.sha ?? this.generated.branch(pull.repo).at(-1)!.sha;
@@ -89,6 +91,7 @@ export class OrgActivity {
   }
 
   review(pull: PullRequest): Review {
+    this.generated.changeable(pull.repo);
     const random = this.random();
     const reviews = this.generated.reviews(pull);
     const state: ReviewState = random.pick(["APPROVED", "COMMENTED", "CHANGES_REQUESTED"] as const);
@@ -109,6 +112,7 @@ export class OrgActivity {
 
   /** A draft pull request is marked ready for review: its timeline gets a ReadyForReviewEvent. */
   markReady(pull: PullRequest): void {
+    this.generated.changeable(pull.repo);
     const at = this.now();
     pull.readyForReview.push(at);
     Object.assign(pull, { draft: false, updatedAt: at });
@@ -116,6 +120,7 @@ export class OrgActivity {
 
   /** Merges a pull request: a merge commit lands on the default branch. */
   merge(pull: PullRequest): Commit {
+    this.generated.changeable(pull.repo);
     const random = this.random();
     const at = this.now();
     const merger = this.generated.pickMembers(random, 1, null)[0] ?? null;
@@ -131,6 +136,7 @@ export class OrgActivity {
 
   /** Direct pushes to the default branch; returns the head before and the new commits. */
   pushToBranch(repo: Repo, count: number): { before: string; commits: Commit[] } {
+    this.generated.changeable(repo);
     const random = this.random();
     const branch = this.generated.branch(repo);
     const before = branch.at(-1)!.sha;
@@ -148,7 +154,7 @@ export class OrgActivity {
 
   openIssue(repo: Repo): Issue {
     const random = this.random();
-    const content = this.generated.content(repo);
+    const content = this.generated.changeable(repo);
     const number = content.items.length + 1;
     const at = this.now();
     const title = `${random.pick(words.SUBJECTS)} ${random.pick(words.ISSUE_SUBJECTS)}`;
@@ -178,6 +184,7 @@ export class OrgActivity {
   }
 
   closeIssue(issue: Issue): void {
+    this.generated.changeable(issue.repo);
     const at = this.now();
     Object.assign(issue, { closedAt: at, updatedAt: at, stateReason: "completed" });
   }
@@ -192,7 +199,7 @@ export class OrgActivity {
    * id) with the same content and comments; the old number redirects to it.
    */
   transferIssue(issue: Issue, target: Repo): Issue {
-    const content = this.generated.content(target);
+    const content = this.generated.changeable(target);
     const number = content.items.length + 1;
     const at = this.now();
     const moved: Issue = { ...issue, repo: target, number, id: this.generated.itemIds(target, number).issue, updatedAt: at, comments: this.generated.comments(issue) };
@@ -204,12 +211,13 @@ export class OrgActivity {
   }
 
   private replaceIssue(issue: Issue, removed: RemovedIssue): void {
-    const content = this.generated.content(issue.repo);
+    const content = this.generated.changeable(issue.repo);
     content.items[issue.number - 1] = removed;
     content.issues.splice(content.issues.indexOf(issue), 1);
   }
 
   comment(item: Issue | PullRequest): Comment {
+    this.generated.changeable(item.repo);
     const random = this.random();
     const comments = this.generated.comments(item);
     const at = this.now();

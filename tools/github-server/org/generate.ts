@@ -72,6 +72,12 @@ const ISSUE_TYPES: ReadonlyArray<Omit<IssueType, "id">> = [
   { name: "Feature", description: "A request, idea, or new functionality", color: "blue" },
 ];
 
+/**
+ * Repositories whose generated contents stay in memory when nothing has changed them: more than the app reads at
+ * once (a few jobs, each a repository), so a backfill reads each repository's contents from one generation.
+ */
+export const CACHED_CONTENTS = 64;
+
 interface RepoContent {
   /** Index = number - 1: pull requests and issues share one sequence, as on GitHub. */
   items: NumberedItem[];
@@ -85,11 +91,19 @@ interface RepoContent {
  * A deterministic organization generated lazily: people and repositories up front, a repository's pull requests
  * and issues on first read, and each pull request's reviews, commits and comments on first read of those. Every
  * piece is derived from (seed, where it lives), so the result does not depend on what was read first.
+ *
+ * Memory stays flat however many repositories are read: contents nothing has changed are a cache of the
+ * `CACHED_CONTENTS` last read, generated again (identically) when read after they were dropped; contents that live
+ * activity changed are kept for good (`changeable`). Dropping waits until the current synchronous step is over, so
+ * whoever picks a pull request or issue and then changes it always changes the one the organization keeps.
  */
 export class GeneratedOrg {
   readonly org: Organization;
   readonly seed: string;
+  /** Contents by repository index, least recently read first; `changed` ones are never dropped. */
   private readonly contents = new Map<number, RepoContent>();
+  private readonly changed = new Set<number>();
+  private dropScheduled = false;
   private readonly people = new Map<string, Person>();
   private readonly byName = new Map<string, { repo: Repo; renamed: boolean }>();
   private readonly historyEnd: number;
@@ -239,11 +253,37 @@ export class GeneratedOrg {
 
   content(repo: Repo): RepoContent {
     let content = this.contents.get(repo.index);
-    if (!content) {
-      content = this.generateContent(repo);
-      this.contents.set(repo.index, content);
-    }
+    if (content) this.contents.delete(repo.index);
+    else content = this.generateContent(repo);
+    this.contents.set(repo.index, content);
+    if (this.contents.size > CACHED_CONTENTS + this.changed.size) this.scheduleDrop();
     return content;
+  }
+
+  /** A repository's contents, kept from now on: live activity is about to change them. */
+  changeable(repo: Repo): RepoContent {
+    this.changed.add(repo.index);
+    return this.content(repo);
+  }
+
+  /** Repositories whose contents are in memory (cached or changed). */
+  get materializedRepositories(): number {
+    return this.contents.size;
+  }
+
+  private scheduleDrop(): void {
+    if (this.dropScheduled) return;
+    this.dropScheduled = true;
+    queueMicrotask(() => {
+      this.dropScheduled = false;
+      let unchanged = this.contents.size - this.changed.size;
+      for (const index of this.contents.keys()) {
+        if (unchanged <= CACHED_CONTENTS) break;
+        if (this.changed.has(index)) continue;
+        this.contents.delete(index);
+        unchanged -= 1;
+      }
+    });
   }
 
   pulls(repo: Repo): PullRequest[] {
