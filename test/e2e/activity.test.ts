@@ -43,7 +43,7 @@ function invalidPullRequest(repository: string) {
     ...example,
     pull_request: pullRequest,
     repository: payloads.repository(github.context, repo),
-    installation: payloads.installationLite(github.context.installation!),
+    installation: payloads.installationLite(github.installation()!),
   };
 }
 

@@ -16,8 +16,11 @@ export interface ServerContext {
   stats: Stats;
   deliveries: DeliveryLog;
   webhooksInFlight: InFlight;
-  /** The app's installation on the organization, once installed. */
-  installation: Installation | null;
+  /**
+   * The app's installations, oldest first. GitHub allows one per account; a second one here covers repositories of
+   * the organization the first does not (selected repositories), and stands for a second organization.
+   */
+  installations: Installation[];
   /** When the app was registered (a fixed point before the installation). */
   appCreatedAt: number;
   now(): number;

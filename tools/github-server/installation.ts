@@ -37,3 +37,12 @@ export function installedRepos(installation: Installation, repos: Repo[]): Repo[
 export function canAccess(installation: Installation, repo: Repo): boolean {
   return installation.repositorySelection === "all" || installation.selectedRepoIds.has(repo.id);
 }
+
+/** The installation that covers a repository (its webhooks name it), if any. */
+export function installationOf(installations: readonly Installation[], repo: Repo): Installation | undefined {
+  return installations.find((installation) => canAccess(installation, repo));
+}
+
+export function installationById(installations: readonly Installation[], id: number | null): Installation | undefined {
+  return installations.find((installation) => installation.id === id);
+}

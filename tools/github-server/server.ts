@@ -41,7 +41,10 @@ export interface GitHubServer {
   context: ServerContext;
   stats(): StatsSnapshot;
   resetStats(): void;
+  /** The app's first installation, if any. */
   installation(): Installation | null;
+  /** Every installation of the app, oldest first (see ServerContext's `installations`). */
+  installations(): Installation[];
   simulateInstall(options?: InstallOptions): Promise<{ installation: Installation; delivery: Delivery }>;
   simulateRepositoryChange(change: RepositoryChange): Promise<Delivery[]>;
   simulateActivity(options: ActivityOptions): Promise<Delivery[]>;
@@ -87,7 +90,7 @@ export async function startGitHubServer(input: GitHubServerOptions = {}): Promis
     stats,
     deliveries: new DeliveryLog(),
     webhooksInFlight: new InFlight(),
-    installation: null,
+    installations: [],
     appCreatedAt: options.org.historyEnd.getTime() - 30 * 24 * 3_600_000,
     now: () => Date.now(),
   };
@@ -179,7 +182,7 @@ export async function startGitHubServer(input: GitHubServerOptions = {}): Promis
 
     const body = await readBody(req);
     const now = context.now();
-    const auth = authenticate(req.headers.authorization, route.auth, { jwt: { appId: options.app.id, clientId: options.app.clientId, ...(options.appKey && { publicKey: options.appKey }) }, tokens: context.tokens, installation: context.installation, now });
+    const auth = authenticate(req.headers.authorization, route.auth, { jwt: { appId: options.app.id, clientId: options.app.clientId, ...(options.appKey && { publicKey: options.appKey }) }, tokens: context.tokens, installations: context.installations, now });
     if (auth && "status" in auth) {
       send(res, auth, baseHeaders);
       return;
@@ -249,7 +252,8 @@ export async function startGitHubServer(input: GitHubServerOptions = {}): Promis
     context,
     stats: () => stats.read(),
     resetStats: () => stats.reset(),
-    installation: () => context.installation,
+    installation: () => context.installations[0] ?? null,
+    installations: () => context.installations,
     simulateInstall: (installOptions) => simulator.install(installOptions),
     simulateRepositoryChange: (change) => simulator.changeRepositories(change),
     simulateActivity: (activity) => simulator.run(activity),

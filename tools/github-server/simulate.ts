@@ -1,5 +1,5 @@
 import type { ServerContext } from "./context.js";
-import { canAccess, installedRepos, type Installation } from "./installation.js";
+import { installationById, installationOf, installedRepos, type Installation } from "./installation.js";
 import { OrgActivity } from "./org/activity.js";
 import type { Issue, PullRequest, Repo } from "./org/model.js";
 import { Random } from "./random.js";
@@ -8,7 +8,12 @@ import * as payloads from "./webhooks/payloads.js";
 import { sendWebhook, type WebhookEvent } from "./webhooks/send.js";
 
 export interface InstallOptions {
-  /** Repository names for a "selected" installation; absent = all repositories. */
+  /** The installation's id; absent = the server's `installation.id` option. */
+  id?: number;
+  /**
+   * Repository names for a "selected" installation; absent = all repositories. A further installation (standing
+   * for another organization) must name its repositories, none of them another installation's.
+   */
   repositories?: string[];
   /** Who installs (default: the first org admin). */
   sender?: string;
@@ -51,12 +56,16 @@ export class Simulator {
     this.activity = new OrgActivity(context.generated, context.now);
   }
 
-  /** Creates the installation (as an org owner would) without sending anything: the server's starting state. */
+  /** Creates an installation (as an org owner would) without sending anything: the server's starting state. */
   createInstallation(id: number, repositories?: string[]): Installation {
     const { app } = this.context.options;
+    const { installations } = this.context;
+    if (installationById(installations, id)) throw new Error(`The app already has installation ${id}`);
+    if (installations.length > 0 && !repositories) throw new Error("The app is already installed on the organization: a further installation selects repositories");
     const selected = repositories?.map((name) => {
       const found = this.context.generated.findRepo(this.context.generated.org.login, name);
       if (!found) throw new Error(`No repository named ${name} in the generated organization`);
+      if (installationOf(installations, found.repo)) throw new Error(`Repository ${name} is already in an installation`);
       return found.repo.id;
     });
     const at = this.context.now();
@@ -71,7 +80,7 @@ export class Simulator {
       permissions: { ...app.permissions },
       events: [...app.events],
     };
-    this.context.installation = installation;
+    installations.push(installation);
     return installation;
   }
 
@@ -86,8 +95,8 @@ export class Simulator {
   }
 
   private envelope(repo: Repo) {
-    const installation = this.context.installation;
-    if (!installation) throw new Error("The app is not installed: call simulateInstall() first");
+    const installation = installationOf(this.context.installations, repo);
+    if (!installation) throw new Error(`The app is not installed on ${repo.name}: call simulateInstall() first`);
     return {
       repository: payloads.repository(this.context, repo),
       organization: payloads.organization(this.context),
@@ -105,8 +114,7 @@ export class Simulator {
   }
 
   async install(options: InstallOptions = {}): Promise<{ installation: Installation; delivery: Delivery }> {
-    if (this.context.installation) throw new Error("The app is already installed on the organization");
-    const installation = this.createInstallation(this.context.options.installation.id, options.repositories);
+    const installation = this.createInstallation(options.id ?? this.context.options.installation.id, options.repositories);
     const repos = installedRepos(installation, this.context.generated.org.repos);
     const delivery = await this.send({
       name: "installation",
@@ -120,9 +128,9 @@ export class Simulator {
     return { installation, delivery };
   }
 
-  /** Adds repositories to (or removes them from) a "selected" installation. */
+  /** Adds repositories to (or removes them from) the first installation, which then selects repositories. */
   async changeRepositories(change: RepositoryChange, senderLogin?: string): Promise<Delivery[]> {
-    const installation = this.context.installation;
+    const installation = this.context.installations[0];
     if (!installation) throw new Error("The app is not installed");
     const repoNamed = (name: string) => {
       const found = this.context.generated.findRepo(this.context.generated.org.login, name);
@@ -161,10 +169,10 @@ export class Simulator {
    * REST and GraphQL reads reflect it) and then announced by webhook. Deliveries are sent one after another.
    */
   async run(options: ActivityOptions): Promise<Delivery[]> {
-    const installation = this.context.installation;
+    const [installation] = this.context.installations;
     if (!installation) throw new Error("The app is not installed: call simulateInstall() first");
     const random = Random.of(this.context.generated.seed, "activity-round", ++this.rounds);
-    const repos = installedRepos(installation, this.context.generated.org.repos).filter((repo) => !repo.isArchived);
+    const repos = this.context.installations.flatMap((each) => installedRepos(each, this.context.generated.org.repos)).filter((repo) => !repo.isArchived);
     if (repos.length === 0) return [];
     const openPulls = () => repos.flatMap((repo) => this.context.generated.pulls(repo).filter((p) => p.closedAt === null && !p.draft));
     const deliveries: Delivery[] = [];
@@ -281,8 +289,7 @@ export class Simulator {
     const newIssue = payloads.issue(this.context, moved);
     const sender = payloads.personUser(this.context, random.pick(this.context.generated.admins()));
     // GitHub opens the issue in the target repository, then tells the source repository where it went.
-    const installation = this.context.installation;
-    if (installation && canAccess(installation, target)) {
+    if (installationOf(this.context.installations, target)) {
       await send({ name: "issues", payload: { action: "opened", issue: { ...newIssue, state: "open", closed_at: null }, ...this.envelope(target), sender } });
     }
     await send({ name: "issues", payload: { action: "transferred", changes: { new_issue: newIssue, new_repository: payloads.repository(this.context, target) }, issue: before, ...this.envelope(issue.repo), sender } });

@@ -97,8 +97,8 @@ export const loopbackFetch = async (input: string | URL | Request, init: Request
   return Object.defineProperty(response, "url", { value: url });
 };
 
-export async function installationToken(server: GitHubServer): Promise<string> {
-  const answer = await call<{ token: string }>(`${server.apiUrl}/app/installations/${server.installation()!.id}/access_tokens`, { method: "POST", token: appJwt() });
+export async function installationToken(server: GitHubServer, installationId = server.installation()!.id): Promise<string> {
+  const answer = await call<{ token: string }>(`${server.apiUrl}/app/installations/${installationId}/access_tokens`, { method: "POST", token: appJwt() });
   if (answer.status !== 201) throw new Error(`token: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body.token;
 }

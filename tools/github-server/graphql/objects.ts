@@ -1,6 +1,6 @@
 import type { AccessToken } from "../auth/tokens.js";
 import type { ServerContext } from "../context.js";
-import { canAccess } from "../installation.js";
+import { canAccess, installationById, installationOf } from "../installation.js";
 import type { Bucket } from "../limits/rate-limits.js";
 import { nodeId, parseNodeId } from "../org/ids.js";
 import type { Comment, Commit, Issue, Member, Person, PullRequest, Repo, Review, ReviewComment } from "../org/model.js";
@@ -52,16 +52,17 @@ export class GraphqlView {
   // ---- access ---------------------------------------------------------------------------------------------
 
   private visible(repo: Repo): boolean {
-    const { installation } = this.context;
     const { identity } = this.caller;
-    if (!installation || !canAccess(installation, repo)) return false;
-    if (identity.kind === "installation") return !identity.repositoryIds || identity.repositoryIds.has(repo.id);
-    return this.generated.member(identity.person.login) !== undefined;
+    if (identity.kind === "installation") {
+      const installation = installationById(this.context.installations, identity.installationId);
+      return installation !== undefined && canAccess(installation, repo) && (!identity.repositoryIds || identity.repositoryIds.has(repo.id));
+    }
+    return installationOf(this.context.installations, repo) !== undefined && this.generated.member(identity.person.login) !== undefined;
   }
 
   private require(permission: string): void {
     const { identity } = this.caller;
-    const permissions = identity.kind === "installation" ? identity.permissions : (this.context.installation?.permissions ?? {});
+    const permissions = identity.kind === "installation" ? identity.permissions : (this.context.installations[0]?.permissions ?? {});
     if (!hasPermission(permissions, permission)) throw new GitHubError("FORBIDDEN", "Resource not accessible by integration");
   }
 

@@ -1,13 +1,13 @@
 import { checkAppJwt, type JwtPolicy } from "../auth/jwt.js";
 import type { TokenStore } from "../auth/tokens.js";
-import type { Installation } from "../installation.js";
+import { installationById, type Installation } from "../installation.js";
 import { credentialOf, looksLikeJwt } from "./request.js";
 import { apiError, type AuthRequirement, type Identity, type Reply } from "./types.js";
 
 export interface AuthSources {
   jwt: JwtPolicy;
   tokens: TokenStore;
-  installation: Installation | null;
+  installations: readonly Installation[];
   now: number;
 }
 
@@ -26,8 +26,8 @@ export function authenticate(header: string | undefined, requirement: AuthRequir
   const token = sources.tokens.find(credential, sources.now);
   if (!token) return apiError(401, "Bad credentials");
   if (token.kind === "installation") {
-    const installation = sources.installation;
-    if (!installation || installation.id !== token.installationId) return apiError(401, "Bad credentials");
+    const installation = installationById(sources.installations, token.installationId);
+    if (!installation) return apiError(401, "Bad credentials");
     if (installation.suspendedAt !== null) return apiError(403, "This installation has been suspended");
   }
   if (requirement === "installation" && token.kind !== "installation") return apiError(403, NOT_ACCESSIBLE);

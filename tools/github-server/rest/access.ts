@@ -1,6 +1,6 @@
 import type { ServerContext } from "../context.js";
 import { apiError, type ApiRequest, type Reply } from "../http/types.js";
-import { canAccess } from "../installation.js";
+import { canAccess, installationById, installationOf } from "../installation.js";
 import type { Repo } from "../org/model.js";
 
 export type RepoPermission = "metadata" | "contents" | "pull_requests" | "issues";
@@ -28,8 +28,8 @@ export function repoFor(context: ServerContext, request: ApiRequest, permission:
 
 function accessDenied(context: ServerContext, request: ApiRequest, repo: Repo, permission: RepoPermission): Reply | null {
   const { identity } = request;
-  const installation = context.installation;
   if (!identity || identity.kind === "app") return apiError(403, NOT_ACCESSIBLE);
+  const installation = identity.kind === "installation" ? installationById(context.installations, identity.installationId) : installationOf(context.installations, repo);
   if (!installation || !canAccess(installation, repo)) return apiError(404, "Not Found");
   if (identity.kind === "installation") {
     if (identity.repositoryIds && !identity.repositoryIds.has(repo.id)) return apiError(404, "Not Found");

@@ -1,7 +1,7 @@
 import type { ServerContext } from "../../context.js";
 import { pageReply, paginate } from "../../http/pagination.js";
 import { apiError, json, type ApiRequest, type Route } from "../../http/types.js";
-import { installedRepos, type Permissions } from "../../installation.js";
+import { installationById, installedRepos, type Permissions } from "../../installation.js";
 import { hookDelivery, hookDeliveryItem } from "../../webhooks/deliveries.js";
 import { redeliver } from "../../webhooks/send.js";
 import { positiveInt } from "../access.js";
@@ -15,7 +15,7 @@ const REDELIVERY_WINDOW_MS = 3 * 24 * 3_600_000;
 export function appRoutes(context: ServerContext): Route[] {
   const current = (request: ApiRequest) => {
     const id = positiveInt(request.params.installation_id);
-    return context.installation && context.installation.id === id ? context.installation : null;
+    return installationById(context.installations, id) ?? null;
   };
   return [
     { method: "GET", template: "/app", auth: "app", handle: () => json(integration(context, context.options.app, context.appCreatedAt)) },
@@ -24,8 +24,7 @@ export function appRoutes(context: ServerContext): Route[] {
       template: "/app/installations",
       auth: "app",
       handle(request) {
-        const all = context.installation ? [context.installation] : [];
-        const page = paginate(request, all, context.urls.web);
+        const page = paginate(request, context.installations, context.urls.web);
         return pageReply({ ...page, items: page.items.map((record) => installation(context, context.options.app, record)) });
       },
     },
@@ -80,8 +79,9 @@ export function appRoutes(context: ServerContext): Route[] {
       resource: "core",
       handle(request) {
         const identity = request.identity;
-        if (identity?.kind !== "installation" || !context.installation) return apiError(401, "Bad credentials");
-        const repos = installedRepos(context.installation, context.generated.org.repos).filter(
+        const record = identity?.kind === "installation" ? installationById(context.installations, identity.installationId) : undefined;
+        if (identity?.kind !== "installation" || !record) return apiError(401, "Bad credentials");
+        const repos = installedRepos(record, context.generated.org.repos).filter(
           (repo) => !identity.repositoryIds || identity.repositoryIds.has(repo.id),
         );
         const page = paginate(request, repos, context.urls.web);
@@ -89,7 +89,7 @@ export function appRoutes(context: ServerContext): Route[] {
           status: 200,
           body: {
             total_count: repos.length,
-            repository_selection: identity.repositoryIds ? "selected" : context.installation.repositorySelection,
+            repository_selection: identity.repositoryIds ? "selected" : record.repositorySelection,
             repositories: page.items.map((repo) => repository(context.urls, context.generated, repo)),
           },
           ...(page.link && { headers: { link: page.link } }),

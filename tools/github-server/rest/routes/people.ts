@@ -1,7 +1,7 @@
 import type { ServerContext } from "../../context.js";
 import { pageReply, paginate } from "../../http/pagination.js";
 import { apiError, json, type Route } from "../../http/types.js";
-import { installedRepos } from "../../installation.js";
+import { installationById, installedRepos } from "../../installation.js";
 import { positiveInt } from "../access.js";
 import { installation } from "../apps.js";
 import { repository } from "../repositories.js";
@@ -46,8 +46,8 @@ export function peopleRoutes(context: ServerContext): Route[] {
       auth: "user",
       resource: "core",
       handle(request) {
-        const visible = request.identity?.kind === "user" && generated.member(request.identity.person.login) && context.installation;
-        const all = visible && context.installation ? [context.installation] : [];
+        const visible = request.identity?.kind === "user" && generated.member(request.identity.person.login);
+        const all = visible ? context.installations : [];
         const page = paginate(request, all, context.urls.web);
         return {
           status: 200,
@@ -62,9 +62,9 @@ export function peopleRoutes(context: ServerContext): Route[] {
       auth: "user",
       resource: "core",
       handle(request) {
-        const record = context.installation;
+        const record = installationById(context.installations, positiveInt(request.params.installation_id));
         const member = request.identity?.kind === "user" && generated.member(request.identity.person.login);
-        if (!record || !member || record.id !== positiveInt(request.params.installation_id)) return apiError(404, "Not Found");
+        if (!record || !member) return apiError(404, "Not Found");
         const repos = installedRepos(record, generated.org.repos);
         const page = paginate(request, repos, context.urls.web);
         return {

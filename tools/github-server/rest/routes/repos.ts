@@ -1,7 +1,7 @@
 import type { ServerContext } from "../../context.js";
 import { pageReply, paginate } from "../../http/pagination.js";
 import { apiError, json, type Route } from "../../http/types.js";
-import { canAccess } from "../../installation.js";
+import { canAccess, installationById, installationOf } from "../../installation.js";
 import type { Repo } from "../../org/model.js";
 import { timeParam } from "../access.js";
 import { commit } from "../commits.js";
@@ -29,11 +29,11 @@ export function repositoryRoutes(context: ServerContext): Route[] {
           return apiError(422, "Validation Failed");
         }
         const { identity } = request;
-        const installation = context.installation;
+        const caller = identity?.kind === "installation" ? installationById(context.installations, identity.installationId) : undefined;
         const seesPrivate = (repo: Repo) =>
-          installation !== null &&
-          canAccess(installation, repo) &&
-          (identity?.kind === "installation" ? !identity.repositoryIds || identity.repositoryIds.has(repo.id) : identity?.kind === "user" && generated.member(identity.person.login) !== undefined);
+          identity?.kind === "installation"
+            ? caller !== undefined && canAccess(caller, repo) && (!identity.repositoryIds || identity.repositoryIds.has(repo.id))
+            : identity?.kind === "user" && installationOf(context.installations, repo) !== undefined && generated.member(identity.person.login) !== undefined;
         const key = REPO_SORTS[sort as keyof typeof REPO_SORTS];
         const sign = direction === "asc" ? 1 : -1;
         const repos = generated.org.repos
