@@ -40,10 +40,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Whether an index build lost a conflict with concurrent work: a transient conflict by its code, or a PostgreSQL
+ * deadlock that FerretDB reports from createIndexes as an InternalError (code 1) naming it.
+ */
+function isIndexBuildConflict({ code, message }: { code?: number; message?: string }): boolean {
+  return isTransientConflict(code) || (code === 1 && /\bdeadlock detected\b/.test(message ?? ""));
+}
+
 /** Whether every index that failed to build lost a conflict with concurrent work, so building again can succeed. */
 function onlyConflicts(error: unknown): boolean {
   const failed = error instanceof mongoose.MongooseError && error.name === "SyncIndexesError" ? Object.values((error as { errors?: object }).errors ?? {}) : [error];
-  return failed.length > 0 && failed.every((cause) => isTransientConflict((cause as { code?: number }).code));
+  return failed.length > 0 && failed.every((cause) => isIndexBuildConflict(cause as { code?: number; message?: string }));
 }
 
 /**
