@@ -55,6 +55,12 @@ export class RateBudget {
   readonly #seen = new Map<string, BudgetWindow>();
   /** Writes of record() and refused() not finished yet: the next beforeRequest() waits for them. */
   readonly #writes = new Set<Promise<void>>();
+  /**
+   * Each operation's cost as this process last learned it (from its own answers, or read once from the store): a
+   * page costs about what the previous one did, so the store is read only for an operation new here, and written
+   * only when a cost changes — not two reads and a write around every query.
+   */
+  readonly #costs = new Map<string, number>();
 
   constructor(options: { store?: RateBudgetStore; now?: () => Date; onError?: (error: unknown) => void } = {}) {
     this.#store = options.store ?? new MemoryRateBudgetStore();
@@ -70,7 +76,10 @@ export class RateBudget {
     const operation = operationOf(query);
     const cost = reportedCost(body);
     const writes: Promise<void>[] = [];
-    if (operation && cost !== undefined) writes.push(this.#store.recordCost(operation, cost));
+    if (operation && cost !== undefined && this.#costs.get(operation) !== cost) {
+      this.#costs.set(operation, cost);
+      writes.push(this.#store.recordCost(operation, cost));
+    }
     const limit = Number(headers["x-ratelimit-limit"]);
     const remaining = Number(headers["x-ratelimit-remaining"]);
     const reset = Number(headers["x-ratelimit-reset"]);
@@ -98,8 +107,12 @@ export class RateBudget {
    */
   async expectedCost(resource: RateResource, query?: unknown): Promise<number> {
     if (resource !== "graphql") return 1;
-    const { last, dearest } = await this.#store.costs(operationOf(query));
-    return last ?? Math.max(1, dearest ?? 1);
+    const operation = operationOf(query);
+    const known = operation === undefined ? undefined : this.#costs.get(operation);
+    if (known !== undefined) return known;
+    const { last, dearest } = await this.#store.costs(operation);
+    if (operation !== undefined && last !== undefined) this.#costs.set(operation, last);
+    return last ?? Math.max(1, dearest ?? 1, ...this.#costs.values());
   }
 
   /** Resolves when the installation may spend this request; waits or postpones the job when its budget is low. */

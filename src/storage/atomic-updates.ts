@@ -67,19 +67,22 @@ const CONFLICT_BACKOFF_MS = 50;
 /**
  * An unordered bulk write whose statements that lost a conflict with a concurrent write (a DocumentDB deadlock) are
  * sent again after a random wait, until each is applied; any other failure is thrown. For statements that may run
- * twice (idempotent updates).
+ * twice (idempotent updates). Resolves with how many statements matched a document (a lower bound if a failed
+ * attempt did not report its matches).
  */
-export async function bulkWriteThroughConflicts(model: Model<any>, operations: AnyBulkWriteOperation[]): Promise<void> {
+export async function bulkWriteThroughConflicts(model: Model<any>, operations: AnyBulkWriteOperation[]): Promise<number> {
   let pending = operations;
+  let matched = 0;
   for (let attempt = 1; pending.length > 0; attempt += 1) {
     try {
-      await model.bulkWrite(pending, { ordered: false });
-      return;
+      return matched + (await model.bulkWrite(pending, { ordered: false })).matchedCount;
     } catch (error) {
       const failures = statementErrors(error);
       if (!failures?.every((failure) => isTransientConflict(failure.code)) || attempt === CONFLICT_ATTEMPTS) throw error;
+      matched += (error as { result?: { matchedCount?: number } }).result?.matchedCount ?? 0;
       pending = failures.map((failure) => pending[failure.index]!);
       await sleep(Math.random() * CONFLICT_BACKOFF_MS * attempt);
     }
   }
+  return matched;
 }

@@ -1,4 +1,5 @@
 import { observedFlagUpdate, updateIfChanged, writeInChunks, type ObservedFlag, type VersionedRecord } from "./bulk-writes.js";
+import { savedTogether } from "./group-commit.js";
 import { CommitModel, type Commit } from "./models/commit.js";
 import { rollUpCommits, type ReportDerivation } from "./report-rollups.js";
 import { countCreated } from "./stored-counts.js";
@@ -66,6 +67,15 @@ export async function saveCommits(records: CommitRecord[], options: { onDefaultB
   await countCreated("commits", created);
   if (reports === "now") for (const [repositoryId, shas] of shasByRepository([...created, ...updated])) await rollUpCommits(repositoryId, shas);
 }
+
+/**
+ * Stores the commits of pushes (see `saveCommits`); concurrent pushes are written together. A commit never changes,
+ * so of a sha pushed twice in one group (a redelivery) one copy is written.
+ */
+export const savePushedCommits = savedTogether(async (records: CommitRecord[]) => {
+  const bySha = new Map(records.map((record) => [`${record.repositoryId}:${record.sha}`, record]));
+  await saveCommits([...bySha.values()]);
+});
 
 function shasByRepository(records: VersionedRecord[]): Map<number, string[]> {
   const shas = new Map<number, string[]>();

@@ -17,43 +17,41 @@ export function listImportProgress(installationId: number, repositoryIds?: numbe
 }
 
 /**
- * Marks imports as waiting for a worker; one that is already importing keeps its state and checkpoint. Statuses
- * not stored yet are inserted (the unique {repositoryId, service} index admits one), stored ones get one conditional
- * update each, which a concurrent `markImporting` cannot slip through. One update per status rather than an
- * updateMany: on DocumentDB a statement over many documents locks them one at a time, and two such statements over
- * the same statuses (two backfill requests at once) can deadlock.
+ * Marks imports as waiting for a worker; one that is already importing keeps its state and checkpoint. Stored
+ * statuses get one conditional update each, which a concurrent `markImporting` cannot slip through: one update per
+ * status rather than an updateMany, because on DocumentDB a statement over many documents locks them one at a time,
+ * and two such statements over the same statuses (two backfill requests at once) can deadlock. Statuses are nearly
+ * always stored already (a webhook's refresh, a re-import): the updates go first, and only when some matched nothing
+ * are the statuses read and the missing ones inserted (the unique {repositoryId, service} index admits one).
  */
 export async function markPending(installationId: number, repositoryIds: number[], service: Service): Promise<void> {
-  if (repositoryIds.length === 0) return;
-  const stored = await ImportStatusModel.find({ repositoryId: { $in: repositoryIds }, service }, { repositoryId: 1 }).lean();
-  const storedIds = new Set(stored.map((status) => status.repositoryId));
-  const fresh = repositoryIds.filter((id) => !storedIds.has(id));
+  const ids = [...new Set(repositoryIds)].sort((a, b) => a - b);
+  if (ids.length === 0) return;
   const requestedAt = new Date();
-  if (fresh.length > 0) {
-    try {
-      await ImportStatusModel.insertMany(fresh.map((repositoryId) => ({ repositoryId, installationId, service, requestedAt })), { ordered: false });
-    } catch (error) {
-      // Keys taken since the read were created by a concurrent call: pending already, or importing since, which they
-      // must stay. Any other failure is rethrown.
-      takenPositions(error);
-    }
-  }
-  if (storedIds.size === 0) return;
-  // One statement per status: pending unless importing, and the request's time on every one (see `requestedAt`).
-  // Statements over the same statuses from concurrent calls (or a starting import) may still deadlock on DocumentDB:
-  // those are sent again; in one order, to make that rare.
+  // Pending unless importing, and the request's time on every one (see `requestedAt`). Statements over the same
+  // statuses from concurrent calls (or a starting import) may still deadlock on DocumentDB: those are sent again; in
+  // one order, to make that rare.
   const importing = { $eq: ["$state", "importing"] };
-  await bulkWriteThroughConflicts(
+  const matched = await bulkWriteThroughConflicts(
     ImportStatusModel,
-    [...storedIds]
-      .sort((a, b) => a - b)
-      .map((repositoryId) => ({
-        updateOne: {
-          filter: { repositoryId, service },
-          update: [{ $set: { ...fieldsWhen(importing, {}, { installationId, state: "pending", error: null }), requestedAt: { $max: ["$requestedAt", requestedAt] } } }],
-        },
-      })),
+    ids.map((repositoryId) => ({
+      updateOne: {
+        filter: { repositoryId, service },
+        update: [{ $set: { ...fieldsWhen(importing, {}, { installationId, state: "pending", error: null }), requestedAt: { $max: ["$requestedAt", requestedAt] } } }],
+      },
+    })),
   );
+  if (matched === ids.length) return;
+  const stored = new Set((await ImportStatusModel.find({ repositoryId: { $in: ids }, service }, { repositoryId: 1 }).lean()).map((status) => status.repositoryId));
+  const fresh = ids.filter((id) => !stored.has(id));
+  if (fresh.length === 0) return;
+  try {
+    await ImportStatusModel.insertMany(fresh.map((repositoryId) => ({ repositoryId, installationId, service, requestedAt })), { ordered: false });
+  } catch (error) {
+    // Keys taken since the update were created by a concurrent call: pending already, or importing since, which they
+    // must stay. Any other failure is rethrown.
+    takenPositions(error);
+  }
 }
 
 /** Whether an import of the repository's service was asked for after `since`. */

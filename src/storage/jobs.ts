@@ -48,20 +48,22 @@ export async function enqueueJob(request: JobRequest, whileRunning: WhileRunning
 
 /**
  * Queues many jobs (an installation of a thousand repositories queues thousands at once) in a few round trips: one
- * read of which keys are stored, one batch of the updates `enqueueJob` makes for those, one unordered insert of the
- * rest. Only a key another writer touched at that moment is queued again on its own.
+ * batch of the updates `enqueueJob` makes, and only when some matched no stored job, one read of which keys are
+ * stored and one unordered insert of the rest. Most requests name stored jobs (a webhook's refresh, a re-import),
+ * which then cost one statement. Only a key another writer touched at that moment is queued again on its own.
  */
 export async function enqueueJobs(requests: JobRequest[], whileRunning: WhileRunning = "rerun"): Promise<void> {
   if (requests.length === 0) return;
+  const requeue = (batch: JobRequest[]) => JobModel.bulkWrite(batch.map((request) => ({ updateOne: requeueing(request, whileRunning) })), { ordered: false });
+  const { matchedCount } = await requeue(requests);
+  if (matchedCount === requests.length) return;
   const storedKeys = new Set((await JobModel.find({ key: { $in: requests.map(({ key }) => key) } }, { key: 1 }).lean()).map(({ key }) => key));
   const stored = requests.filter(({ key }) => storedKeys.has(key));
   const fresh = requests.filter(({ key }) => !storedKeys.has(key));
+  // Which stored jobs the batch missed (created by another writer between the update and the read) is not known: the
+  // stored ones are requeued again, which changes nothing for those it matched (the update is idempotent).
+  if (stored.length > 0 && fresh.length < requests.length - matchedCount) await requeue(stored);
   const retried: JobRequest[] = [];
-  if (stored.length > 0) {
-    const { matchedCount } = await JobModel.bulkWrite(stored.map((request) => ({ updateOne: requeueing(request, whileRunning) })), { ordered: false });
-    // Some job was pruned since the read: queue these one by one, which creates it again.
-    if (matchedCount < stored.length) retried.push(...stored);
-  }
   if (fresh.length > 0) {
     try {
       await JobModel.insertMany(fresh.map(freshJob), { ordered: false });

@@ -2,7 +2,7 @@ import type { Context, Probot } from "probot";
 import { requestForcePushCleanup } from "../backfill/control.js";
 import { isDefaultBranchPush, pushCommitRecords } from "../domain/commit-records.js";
 import type { RepositoryScope } from "../domain/github-values.js";
-import { saveCommits } from "../storage/commits.js";
+import { savePushedCommits } from "../storage/commits.js";
 import { whenIngesting } from "./ingestion-gate.js";
 import { refreshLater } from "./refresh-later.js";
 
@@ -17,7 +17,7 @@ async function pushed(context: Context<"push">, scope: RepositoryScope) {
     context.log.debug({ ...scope, ref: payload.ref }, "ignored: not the default branch");
     return;
   }
-  await saveCommits(pushCommitRecords(payload, scope));
+  await savePushedCommits(pushCommitRecords(payload, scope));
   await refreshLater(scope, "repos");
   if (payload.forced) {
     await requestForcePushCleanup(scope.installationId, { repositoryId: scope.repositoryId, before: payload.before, after: payload.after });
