@@ -5,6 +5,7 @@ import { startSharedDatabase } from "../tools/demo/database.js";
 import { BackfillBars } from "../tools/demo/progress-bars.js";
 import { formatDataExport } from "./data-export.js";
 import { formatReports } from "./reports.js";
+import { formatScale, measureScale } from "./scale.js";
 import { formatDatabase, formatResults, formatWebPages } from "./results.js";
 import { measureDataApiAlone, measureDatabaseAlone, measureReportsAlone, measureWebPagesAlone, runBench } from "./run-bench.js";
 import { WEB_TARGET_GROWTH } from "./web-pages.js";
@@ -12,7 +13,7 @@ import { FULL_PLAN, QUICK_PLAN } from "./sizes.js";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean" } } });
 if (values.help) {
-  process.stdout.write(`Usage: npm run bench [-- --quick] [-- --only database|web|data-api|reports]
+  process.stdout.write(`Usage: npm run bench [-- --quick] [-- --only database|web|data-api|reports|scale]
 
 Measures API requests per 1,000 items (Tributary vs a naive REST baseline), backfill time and peak memory at two
 organization sizes, webhook ingestion (acknowledgement latency, inbox drain rate) next to raw database upserts, the fault drill, and the app's pull request storage at three
@@ -21,12 +22,14 @@ collection sizes. Prints a table and writes bench/results/latest.json. --quick: 
 into the \`database\` key of latest.json (the other keys stay as the last full run left them); --only web: the
 repositories page and API at 1×, 10× and 100× the records, into the \`web\` key; --only data-api: the large organization's
 backfill, then the data API's NDJSON export of it (records/s), into the \`dataApi\` key; --only reports: the small and
-the large organization's backfills, each followed by the Reports API's p50/p95, into the \`reports\` key.
+the large organization's backfills, each followed by the Reports API's p50/p95, into the \`reports\` key; --only
+scale: two installations backfilled by one and by two app replicas, then organizations of 200 and 2,000 small
+repositories (requests per repository, queue statements per job, peak memory), into the \`scale\` key.
 `);
   process.exit(0);
 }
-if (values.only !== undefined && !["database", "web", "data-api", "reports"].includes(values.only)) {
-  process.stderr.write(`--only accepts "database", "web", "data-api" or "reports", not "${values.only}"\n`);
+if (values.only !== undefined && !["database", "web", "data-api", "reports", "scale"].includes(values.only)) {
+  process.stderr.write(`--only accepts "database", "web", "data-api", "reports" or "scale", not "${values.only}"\n`);
   process.exit(2);
 }
 
@@ -58,6 +61,11 @@ try {
     print("");
     for (const line of formatReports(measurement)) print(line);
     writeKey("reports", measurement);
+  } else if (values.only === "scale") {
+    const measurement = await measureScale(plan, { mongodbUri: database.appUri, logDir: DATA_DIR, print });
+    print("");
+    for (const line of formatScale(measurement)) print(line);
+    writeKey("scale", measurement);
   } else if (values.only === "data-api") {
     const measurement = await measureDataApiAlone(plan, { mongodbUri: database.appUri, logFile: join(DATA_DIR, "app-data-api.log"), print });
     print("");

@@ -5,6 +5,7 @@ import { formatDataExport, type DataExportMeasurement } from "./data-export.js";
 import type { DatabaseMeasurement, DatabaseOperation } from "./database.js";
 import { ratio } from "./figures.js";
 import { formatReports, type ReportsMeasurement } from "./reports.js";
+import { formatScale, type ScaleMeasurement } from "./scale.js";
 import type { NaiveItems } from "./naive-rest.js";
 import type { CompressedQuotaRun } from "./quota-run.js";
 import { HOURLY_BUDGET, quotaFigures, REFERENCE_ORG, type QuotaFigures } from "./quota.js";
@@ -29,6 +30,7 @@ export interface Measurements {
   faults: FaultDrillReport;
   reports: ReportsMeasurement;
   dataApi: DataExportMeasurement;
+  scale: ScaleMeasurement;
 }
 
 async function machine() {
@@ -120,6 +122,7 @@ export async function buildResults(m: Measurements) {
     reports: m.reports,
     web: { ...m.web, targetGrowth: WEB_TARGET_GROWTH },
     dataApi: m.dataApi,
+    scale: m.scale,
     faults: m.faults,
     naive: m.naive,
     orgs: { small: m.small.org, large: m.large.org },
@@ -185,6 +188,8 @@ export function formatResults(r: BenchResults): string {
     formatDataExport(r.dataApi),
     "",
     ...formatFaultDrill(r.faults),
+    "",
+    ...formatScale(r.scale),
     "",
     `Machine: ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}, ${r.machine.database}`,
   ].join("\n");

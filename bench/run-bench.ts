@@ -10,6 +10,7 @@ import { runCompressedQuota } from "./quota-run.js";
 import { measureRawDeliveryWrites, measureRawUpserts } from "./raw-upserts.js";
 import { attributeBudget, attributeRequests } from "./request-attribution.js";
 import { buildResults, formatQuotaRun, type BenchResults } from "./results.js";
+import { formatScale, measureScale } from "./scale.js";
 import type { BenchPlan } from "./sizes.js";
 import { measureWebhookIngestion } from "./webhook-ingestion.js";
 import { measureWebPages } from "./web-pages.js";
@@ -94,7 +95,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   print("Fault drill: live activity on a generated org while the database and the app are killed, paused and kept down");
   const faults = await runFaultDrill({ scenarios: plan.faultScenarios });
   for (const line of formatFaultDrill(faults)) print(`  ${line}`);
-  return buildResults({ reports, plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec, database, web, faults, dataApi });
+  const scale = await measureScale(plan, { mongodbUri: options.mongodbUri, logDir: options.logDir, print });
+  for (const line of formatScale(scale)) print(`  ${line}`);
+  return buildResults({ reports, plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec, database, web, faults, dataApi, scale });
 }
 
 /** The repositories page and API as records grow (see measureWebPages). */

@@ -1,5 +1,6 @@
 import { SCENARIO_NAMES, type ScenarioName } from "../tools/fault-drill/index.js";
 import type { OrgSize } from "../tools/github-server/org/generate.js";
+import type { ScalePlan } from "./scale.js";
 import type { WebPagesPlan } from "./web-pages.js";
 
 export interface BenchPlan {
@@ -26,6 +27,8 @@ export interface BenchPlan {
    * windows of `windowSeconds`, sized so the backfill needs about `windows` of them.
    */
   quotaRun: { windows: number; windowSeconds: number };
+  /** Several replicas and installations, and organizations of many small repositories (issue #15). */
+  scale: ScalePlan;
 }
 
 export interface DatabasePlan {
@@ -58,6 +61,7 @@ export const FULL_PLAN: BenchPlan = {
   database: { sizes: [10_000, 100_000, 500_000], samples: 200, settleSeconds: 65 },
   web: { sizes: [3_000, 30_000, 300_000], samples: 40 },
   quotaRun: { windows: 6, windowSeconds: 20 },
+  scale: { replicaCounts: [1, 2], installations: 2, manyRepositories: [200, 2_000] },
 };
 
 /** Under two minutes on two cores: a tenth of the full plan, same shape. */
@@ -70,4 +74,5 @@ export const QUICK_PLAN: BenchPlan = {
   database: { sizes: [1_000, 10_000, 50_000], samples: 200, settleSeconds: 65 },
   web: { sizes: [1_000, 10_000, 100_000], samples: 20 },
   quotaRun: { windows: 4, windowSeconds: 8 },
+  scale: { replicaCounts: [1, 2], installations: 2, manyRepositories: [20, 200] },
 };

@@ -22,6 +22,7 @@ const TINY: BenchPlan = {
   // The drill's scenarios have a suite of their own (test/faults): here one checks they are run and reported.
   faultScenarios: ["oversized-body"],
   quotaRun: { windows: 2, windowSeconds: 2 },
+  scale: { replicaCounts: [1, 2], installations: 2, manyRepositories: [3, 6] },
 };
 
 describe("npm run bench, at a tiny size", () => {
@@ -94,10 +95,32 @@ describe("npm run bench, at a tiny size", () => {
     expect(results.reports.large.sameScope.p95Ms).toBeGreaterThan(0);
     expect(results.reports.growth).toBeGreaterThan(0);
     expect(formatResults(results)).toContain("Reports API");
+    // Scale: two installations stored whole by one and by two replicas; the many-repositories organizations'
+    // requests per repository (GraphQL and REST), queue statements per job (counted inside the app) and memory.
+    const { scale } = results;
+    expect(scale.replicas.runs.map((run) => run.replicas)).toEqual([1, 2]);
+    expect(scale.replicas.runs[1]!.items).toBe(scale.replicas.runs[0]!.items);
+    expect(scale.replicas.runs[0]!.items).toBeGreaterThan(results.backfill.small.items);
+    expect(scale.replicas.ratio).toBeGreaterThan(0);
+    expect(scale.manyRepositories.runs.map((run) => run.repositories)).toEqual([3, 6]);
+    for (const run of scale.manyRepositories.runs) {
+      expect(run.requestsPerRepository.graphql).toBeGreaterThan(0);
+      expect(run.requestsPerRepository.graphql + run.requestsPerRepository.rest).toBeCloseTo(run.requestsPerRepository.total, 1);
+      expect(run.requestsPerRepository.byOperation).toHaveProperty("PullRequests");
+      // A job per repository and service, and the members'.
+      expect(run.jobs).toBeGreaterThanOrEqual(3 * run.repositories + 1);
+      expect(run.queueStatementsPerJob.total).toBeGreaterThan(0);
+      expect(run.queueStatementsPerJob.byMethod).toHaveProperty("findOneAndUpdate");
+      expect(run.appPeakRssMB).toBeGreaterThan(0);
+      expect(run.githubServerRssMB.peak).toBeGreaterThanOrEqual(run.githubServerRssMB.before);
+    }
+    expect(scale.manyRepositories.queueGrowth).toBeGreaterThan(0);
+    expect(Object.keys(scale.met)).toEqual(["replicaRatio", "requestsPerRepository", "queueGrowth"]);
+    expect(formatResults(results)).toContain("Scale (issue #15)");
     expect(results.machine.cores).toBeGreaterThan(0);
     expect(formatResults(results)).toContain("naive ÷ Tributary");
     expect(formatResults(results)).toContain("hours of budget");
     expect(formatResults(results)).toContain("guarded update");
     expect(formatResults(results)).toContain("Web pages: the repositories page and its API");
-  }, 240_000);
+  }, 360_000);
 });
