@@ -134,7 +134,9 @@ export class Worker {
 
   async #execute(job: Job, abort: AbortController): Promise<void> {
     const { log, leaseMs } = this.#options;
-    const jobLog = log.child({ job: job.key, attempt: job.attempts });
+    // The worker is the job's `workerId`; with the start line and the outcome's, a run can be traced across replicas.
+    const jobLog = log.child({ job: job.key, installationId: job.installationId, worker: this.id, attempt: job.attempts });
+    jobLog.debug("job started");
     const heartbeat = setInterval(() => {
       renewLease(job._id, this.id, leaseMs).then(
         (owned) => owned || abort.abort(),
@@ -167,25 +169,25 @@ export class Worker {
       const handler = handlers[job.name];
       if (!handler) throw new Error(`no handler for job "${job.name}"`);
       await handler(job, abort.signal);
-      jobLog.debug("job done");
+      jobLog.debug({ outcome: "done" }, "job done");
       return () => completeJob(job._id, this.id);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof JobCancelled) {
-        jobLog.info({ reason: message }, "job stopped");
+        jobLog.info({ outcome: "stopped", reason: message }, "job stopped");
         return () => completeJob(job._id, this.id);
       }
       if (abort.signal.aborted) {
         // Shutting down or lease lost: the job stays claimable and resumes from its checkpoint.
-        jobLog.info("job interrupted; it will resume from its checkpoint");
+        jobLog.info({ outcome: "interrupted" }, "job interrupted; it will resume from its checkpoint");
         return () => postponeJob(job._id, this.id, "interrupted", new Date());
       }
       if (error instanceof RetryLater) {
-        jobLog.warn({ at: error.at, reason: message }, "job postponed");
+        jobLog.warn({ outcome: "postponed", at: error.at, reason: message }, "job postponed");
         return () => postponeJob(job._id, this.id, message, error.at);
       }
       const retryAt = job.attempts < maxAttempts ? backoff(job.attempts) : null;
-      jobLog.error({ err: error, retryAt }, "job failed");
+      jobLog.error({ outcome: "failed", err: error, retryAt }, "job failed");
       return () => failJob(job._id, this.id, message, retryAt);
     }
   }

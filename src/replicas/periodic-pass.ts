@@ -83,6 +83,8 @@ export function schedulePeriodicPass(options: PeriodicPassOptions): StopPeriodic
         (error: unknown) => failed(error, `renewing the lease of the ${name} pass`),
       );
     }, leaseMs / 3);
+    // Which replica ran each pass, and when: the record that it ran once per interval in total.
+    log.info({ pass: name, holder }, `the ${name} pass started`);
     try {
       await run(abort.signal);
     } catch (error) {
@@ -90,6 +92,7 @@ export function schedulePeriodicPass(options: PeriodicPassOptions): StopPeriodic
     } finally {
       clearInterval(heartbeat);
     }
+    log.info({ pass: name, holder, aborted: abort.signal.aborted }, `the ${name} pass ended`);
     // Stopped (the stop hands the pass back) or taken over by another replica: nothing of it is this replica's now.
     if (abort.signal.aborted) return;
     // Retried while the database is away; should the lease lapse meanwhile, another replica may run the pass again.
