@@ -6,6 +6,7 @@ import { enqueueJob, enqueueJobs } from "../../src/storage/jobs.js";
 import { JobModel } from "../../src/storage/models/job.js";
 import { clearDatabase } from "../helpers/database.js";
 import { eventually } from "../helpers/eventually.js";
+import { replayJobRuns, type JobRunEvent } from "../helpers/job-runs.js";
 
 /*
  * Replicas of the app each run a Worker on one database. These run several Workers at once in this process: each
@@ -21,24 +22,7 @@ const replicas = (count: number, handler: (workerId: string) => JobHandler) =>
   });
 
 /** What the handlers saw, in the order it happened (one event loop: the array's order is the order of events). */
-type Event = { at: number; kind: "start" | "end"; worker: string; key: string; installationId: number };
-
-/** The most jobs of one installation running at once, and every key seen running on two workers at once. */
-function replay(events: Event[]) {
-  const runningPerInstallation = new Map<number, number>();
-  const runningKeys = new Map<string, string>();
-  const peak = new Map<number, number>();
-  const overlappingKeys: string[] = [];
-  for (const { kind, worker, key, installationId } of events) {
-    const running = (runningPerInstallation.get(installationId) ?? 0) + (kind === "start" ? 1 : -1);
-    runningPerInstallation.set(installationId, running);
-    peak.set(installationId, Math.max(peak.get(installationId) ?? 0, running));
-    if (kind === "end") runningKeys.delete(key);
-    else if (runningKeys.has(key)) overlappingKeys.push(`${key} on ${runningKeys.get(key)} and ${worker}`);
-    else runningKeys.set(key, worker);
-  }
-  return { peak: Object.fromEntries(peak), overlappingKeys };
-}
+type Event = JobRunEvent & { at: number };
 
 beforeEach(clearDatabase);
 
@@ -63,7 +47,7 @@ describe("workers of several replicas on one database", () => {
     await eventually("every job ran", async () => (await JobModel.countDocuments({ state: "done" })) === keys.length && events.length >= 2 * (keys.length + 3));
     await Promise.all(workers.map((worker) => worker.stop()));
 
-    const { peak, overlappingKeys } = replay(events);
+    const { peak, overlappingKeys } = replayJobRuns(events);
     expect(overlappingKeys).toEqual([]);
     // Twelve slots among the workers, six jobs allowed at once: every installation reached its limit, none passed it.
     expect(peak).toEqual({ 1: 2, 2: 2, 3: 2 });

@@ -48,6 +48,8 @@ export interface AppProcess {
   pid: number;
   /** Settles when the process has exited, however it ended. */
   exited: Promise<AppExit>;
+  /** Settles once everything the process wrote is in its log file (after it exited). */
+  logWritten: Promise<void>;
   /** True until the process has exited. */
   readonly running: boolean;
   /** Sends `signal` (e.g. SIGKILL, as a crash would) and waits until the process has exited. */
@@ -119,6 +121,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     }),
   );
   child.once("close", () => log.end());
+  const logWritten = new Promise<void>((resolve) => log.once("close", () => resolve()));
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
   void exited.then(() => process.off("exit", killOnExit));
@@ -144,6 +147,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     child,
     pid: child.pid!,
     exited,
+    logWritten,
     get running() {
       return exit === undefined;
     },

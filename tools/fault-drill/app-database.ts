@@ -26,6 +26,22 @@ export const COLLECTIONS = {
 
 export type CollectionName = keyof typeof COLLECTIONS;
 
+/** Reads the app's collections (by the drill's names for them): what the truth and the convergence need of a database. */
+export interface DatabaseReader {
+  read<T>(read: (collection: (name: CollectionName) => mongo.Collection) => Promise<T>, timeoutMs?: number): Promise<T>;
+}
+
+/** A database this process is connected to already, e.g. one that app processes share with it. */
+export function connectionReader(connection: Connection): DatabaseReader {
+  return {
+    async read(read) {
+      const db = connection.db;
+      if (!db) throw new Error("not connected");
+      return read((name) => db.collection(COLLECTIONS[name]));
+    },
+  };
+}
+
 function commandLine(pid: string): string[] {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
@@ -99,7 +115,7 @@ export function residentBytes(pid: number): number | null {
  * FerretDB. The app's database restarts with the app (new ports), so the connection follows: every read finds the
  * current FerretDB, and a read that fails (the database is down or restarting) is tried again until the deadline.
  */
-export class AppDatabase {
+export class AppDatabase implements DatabaseReader {
   private connection: Connection | undefined;
   private uri: string | undefined;
 

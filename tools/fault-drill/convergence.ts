@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { AppDatabase } from "./app-database.js";
+import type { DatabaseReader } from "./app-database.js";
 
 /** Inbox states that still have work ahead (see the app's delivery model). */
 const UNFINISHED = ["received", "processing", "retrying"];
@@ -45,7 +45,7 @@ export interface ConvergenceOptions {
  * dead), no other entry received since `since` is unfinished, and no job is queued or running — seen twice in a row, so that work one step
  * queues for the next is not missed. Polls the database until the deadline; never sleeps a fixed time.
  */
-export async function waitForConvergence(db: AppDatabase, options: ConvergenceOptions): Promise<Convergence> {
+export async function waitForConvergence(db: DatabaseReader, options: ConvergenceOptions): Promise<Convergence> {
   const started = Date.now();
   const deadline = started + options.timeoutMs;
   const ids = [...new Set(options.deliveryIds)];

@@ -2,7 +2,7 @@ import type { GitHubServer } from "../github-server/index.js";
 import { installedRepos } from "../github-server/installation.js";
 import type { GeneratedOrg } from "../github-server/org/generate.js";
 import type { Repo } from "../github-server/org/model.js";
-import type { AppDatabase } from "./app-database.js";
+import type { DatabaseReader } from "./app-database.js";
 
 /** How the stored records compare with the organization GitHub (the local server) holds. */
 export interface TruthComparison {
@@ -95,7 +95,7 @@ function byKey<T>(records: T[], key: (record: T) => string | number): { map: Map
  * commit of the installed repositories (and of removed ones, up to their removal) stored once, at GitHub's state and
  * updated time; deleted issues marked deleted, transferred ones marked transferred; nothing stored GitHub lacks.
  */
-export async function compareWithTruth(github: GitHubServer, db: AppDatabase, scope: TruthScope): Promise<TruthComparison> {
+export async function compareWithTruth(github: GitHubServer, db: DatabaseReader, scope: TruthScope): Promise<TruthComparison> {
   const org = github.org;
   const installation = github.installation();
   if (!installation) throw new Error("The app is not installed: there is no truth to compare with");
