@@ -129,7 +129,7 @@ export async function measureScale(plan: BenchPlan, options: ScaleOptions): Prom
   const manyRuns: ManyRepositoriesRun[] = [];
   for (const repositories of plan.scale.manyRepositories) {
     print(`Scale: an organization of ${repositories.toLocaleString("en")} repositories of ${SMALL_REPOSITORY.pulls} pull requests, ${SMALL_REPOSITORY.issues} issues and ${SMALL_REPOSITORY.commits} commits`);
-    const many = { repos: repositories, pulls: SMALL_REPOSITORY.pulls * repositories, issues: SMALL_REPOSITORY.issues * repositories, commits: SMALL_REPOSITORY.commits * repositories, members: plan.small.members };
+    const many = times({ repos: 1, ...SMALL_REPOSITORY, members: plan.small.members }, repositories);
     const { result, beforeMB, peakMB } = await withPeakRss(() => backfill(`repositories-${repositories}`, { org: many }));
     const { measurement, stats, materialized } = result;
     manyRuns.push({
