@@ -120,7 +120,7 @@ export class InboxProcessor implements InboxHandoff {
   #failing = false;
 
   constructor(options: InboxProcessorOptions) {
-    this.#options = { concurrency: 64, pollMs: 1_000, leaseMs: DELIVERY_LEASE_MS, retryDelay: retryDelayMs, ...options };
+    this.#options = { concurrency: 256, pollMs: 1_000, leaseMs: DELIVERY_LEASE_MS, retryDelay: retryDelayMs, ...options };
   }
 
   start(): void {

@@ -84,7 +84,7 @@ export function schedulePeriodicPass(options: PeriodicPassOptions): StopPeriodic
       );
     }, leaseMs / 3);
     // Which replica ran each pass, and when: the record that it ran once per interval in total.
-    log.info({ pass: name, holder }, `the ${name} pass started`);
+    log.debug({ pass: name, holder }, `the ${name} pass started`);
     try {
       await run(abort.signal);
     } catch (error) {
@@ -92,7 +92,7 @@ export function schedulePeriodicPass(options: PeriodicPassOptions): StopPeriodic
     } finally {
       clearInterval(heartbeat);
     }
-    log.info({ pass: name, holder, aborted: abort.signal.aborted }, `the ${name} pass ended`);
+    log.debug({ pass: name, holder, aborted: abort.signal.aborted }, `the ${name} pass ended`);
     // Stopped (the stop hands the pass back) or taken over by another replica: nothing of it is this replica's now.
     if (abort.signal.aborted) return;
     // Retried while the database is away; should the lease lapse meanwhile, another replica may run the pass again.
