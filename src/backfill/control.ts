@@ -2,7 +2,7 @@ import { SERVICES, type Service } from "../storage/models/import-status.js";
 import { findIntegration, setService } from "../storage/integrations.js";
 import { cancelQueuedJobs, enqueueJob, enqueueJobs, findJobs, type WhileRunning } from "../storage/jobs.js";
 import type { QueueFields } from "../domain/import-progress.js";
-import { markPending, markStopped } from "../storage/import-statuses.js";
+import { markPending, markStopped, pendingImports } from "../storage/import-statuses.js";
 import { listRepositories } from "../storage/repositories.js";
 import { groupCommit } from "../storage/group-commit.js";
 
@@ -32,7 +32,16 @@ export async function requestBackfill(
   const repositoryIds = granted.map((repo) => repo.githubId).filter((id) => !options.repositoryIds || options.repositoryIds.includes(id));
   for (const service of services) await markPending(installationId, repositoryIds, service);
   const jobs = services.flatMap((service) => repositoryIds.map((repositoryId) => backfillJob(installationId, { repositoryId, service })));
-  await enqueueJobs(jobs, options.whileRunning);
+  if (options.whileRunning === "leave") {
+    // A run is left be only while its import is importing: one past it (its status written done, its job not ended
+    // yet) was just marked pending here, and left be it would end with that status pending and no job to finish it.
+    const pending = new Set((await pendingImports(repositoryIds, services)).map(backfillJobKey));
+    const isPending = (job: (typeof jobs)[number]) => pending.has(backfillJobKey(job.payload));
+    await enqueueJobs(jobs.filter(isPending), "rerun");
+    await enqueueJobs(jobs.filter((job) => !isPending(job)), "leave");
+  } else {
+    await enqueueJobs(jobs, options.whileRunning);
+  }
   // Members belong to the whole integration, not to a service: re-read them with every full sync.
   if (!options.services) await enqueueJob({ name: MEMBERS_JOB, key: `${MEMBERS_JOB}:${installationId}`, installationId, priority: 1 }, options.whileRunning);
   return jobs.length;

@@ -54,6 +54,11 @@ export async function markPending(installationId: number, repositoryIds: number[
   }
 }
 
+/** Of these repositories' imports of these services, the ones pending (waiting for a worker). */
+export function pendingImports(repositoryIds: number[], services: Service[]): Promise<{ repositoryId: number; service: Service }[]> {
+  return ImportStatusModel.find({ repositoryId: { $in: repositoryIds }, service: { $in: services }, state: "pending" }, { _id: 0, repositoryId: 1, service: 1 }).lean();
+}
+
 /** Whether an import of the repository's service was asked for after `since`. */
 export async function requestedSince(repositoryId: number, service: Service, since: Date): Promise<boolean> {
   const status = await ImportStatusModel.findOne({ repositoryId, service }, { requestedAt: 1 }).lean();

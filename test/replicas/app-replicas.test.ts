@@ -168,15 +168,16 @@ describe.concurrent("two and three whole app processes on one database, against 
         expect(truth).toMatchObject({ missing: 0, duplicated: 0, rolledBack: 0, mismatched: 0, unexpected: 0, stale: 0 });
         expect(truth.checked.pullRequests).toBeGreaterThan(DRILL_ORG.pulls!);
 
-        // No key ran on two replicas at once; the installation's jobs ran 2 at once at most (and did reach 2); every
-        // replica took part. Runs the killed replica left open count as running until its kill.
+        // No key ran on two replicas at once; the installation's jobs ran 2 at once at most (and did reach 2); the work
+        // was shared (with one installation only 2 of its jobs run at once, so a third replica may find none free).
+        // Runs the killed replica left open count as running until its kill.
         const logs = replicas.map(({ log }) => log);
         const { events, unended } = jobRunEvents(logs);
         const { peak, overlappingKeys } = replayJobRuns(events);
         expect(unended).toEqual([]);
         expect(overlappingKeys).toEqual([]);
         expect(peak).toEqual({ [installationId]: 2 });
-        expect(new Set(events.map(({ replica }) => replica)).size).toBe(count);
+        expect(new Set(events.map(({ replica }) => replica)).size).toBeGreaterThanOrEqual(2);
 
         // The periodic passes: one run at a time, once per interval in total.
         const redeliveryRuns = passRuns(logs, "redelivery");
