@@ -19,8 +19,12 @@ export interface BudgetUse {
   rest: number;
 }
 
-/** Tributary's GraphQL operations (src/backfill/queries.ts). */
-const OPERATIONS: Record<string, Purpose> = {
+/**
+ * Tributary's GraphQL operations (src/backfill/queries.ts). A first install's FirstPages queries read every service
+ * of several repositories at once: each is shared equally among the three.
+ */
+const OPERATIONS: Record<string, Purpose | readonly Purpose[]> = {
+  FirstPages: PURPOSES,
   PullRequests: "pullRequests",
   PullRequestReviews: "pullRequests",
   PullRequestCommits: "pullRequests",
@@ -41,12 +45,19 @@ const ROUTES: Record<string, Purpose> = {
 
 const byPurpose = <T>(make: () => T): Record<Purpose, T> => ({ pullRequests: make(), tickets: make(), commits: make() });
 
+/** The purposes an operation serves, each with its share of the operation. */
+function sharesOf(operation: string): [Purpose, number][] {
+  const purposes = OPERATIONS[operation];
+  if (!purposes) return [];
+  if (typeof purposes === "string") return [[purposes, 1]];
+  return purposes.map((purpose) => [purpose, 1 / purposes.length]);
+}
+
 /** Every request the server counted (GraphQL timeouts included: they cost a request too), by purpose. */
 export function attributeRequests(stats: StatsSnapshot): RequestsByService {
   const counts = byPurpose(() => 0);
   for (const [operation, queries] of Object.entries(stats.graphql.operations)) {
-    const purpose = OPERATIONS[operation];
-    if (purpose) counts[purpose] += queries;
+    for (const [purpose, share] of sharesOf(operation)) counts[purpose] += queries * share;
   }
   for (const [route, requests] of Object.entries(stats.requests)) {
     const purpose = ROUTES[route];
@@ -63,8 +74,7 @@ export function attributeRequests(stats: StatsSnapshot): RequestsByService {
 export function attributeBudget(stats: StatsSnapshot, charge: CountOnlyCharge): Record<Purpose, BudgetUse> {
   const use = byPurpose<BudgetUse>(() => ({ points: 0, rest: 0 }));
   for (const [operation, costs] of Object.entries(stats.graphql.operationCosts)) {
-    const purpose = OPERATIONS[operation];
-    if (purpose) use[purpose].points += costs[charge];
+    for (const [purpose, share] of sharesOf(operation)) use[purpose].points += costs[charge] * share;
   }
   for (const [route, requests] of Object.entries(stats.requests)) {
     const purpose = ROUTES[route];

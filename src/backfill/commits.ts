@@ -1,6 +1,7 @@
 import { saveCommits, type CommitRecord } from "../storage/commits.js";
 import { updateRepositoryMetadata } from "../storage/repositories.js";
 import type { InstallationOctokit, RepositoryTarget } from "./github-access.js";
+import { isWhole, type CountedList } from "./graphql-values.js";
 import type { NewestFirstSource, Page } from "./newest-first-sync.js";
 import { REPOSITORY_COMMITS_QUERY } from "./queries.js";
 
@@ -15,7 +16,7 @@ type CommitNode = {
   author: GitActorNode | null;
   committer: GitActorNode | null;
 };
-type RepositoryNode = {
+export type RepositoryNode = {
   databaseId: number;
   name: string;
   nameWithOwner: string;
@@ -26,7 +27,7 @@ type RepositoryNode = {
   pushedAt: string | null;
   updatedAt: string;
   primaryLanguage: { name: string } | null;
-  repositoryTopics: { nodes: { topic: { name: string } }[] };
+  repositoryTopics: CountedList<{ topic: { name: string } }>;
   defaultBranchRef: {
     name: string;
     target: {
@@ -75,6 +76,22 @@ export function repositoryMetadata(node: RepositoryNode) {
 }
 
 /**
+ * A page of the default branch's commits as read with the repository's metadata, which the first page of a run
+ * stores (it rides along on every page for free).
+ */
+export async function commitPage(repo: RepositoryTarget, repository: RepositoryNode, cursor: string | null): Promise<Page<CommitNode>> {
+  if (!cursor) await updateRepositoryMetadata(repo.githubId, repositoryMetadata(repository));
+  const history = repository.defaultBranchRef?.target?.history;
+  // An empty repository has no default branch yet: nothing to import.
+  if (!history) return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };
+  return { nodes: history.nodes, hasNextPage: history.pageInfo.hasNextPage, endCursor: history.pageInfo.endCursor, totalCount: history.totalCount };
+}
+
+/** Whether a repository as read holds all its topics and every commit of its default branch. */
+export const holdsAllCommits = (repository: RepositoryNode) =>
+  isWhole(repository.repositoryTopics) && !repository.defaultBranchRef?.target?.history.pageInfo.hasNextPage;
+
+/**
  * The overlap of the commits' incremental runs. history(since:) filters on the committed date, which the committer's
  * machine set when the commit was made — not when a push put it on the branch, nor by GitHub's clock. A commit made
  * minutes before the previous run started and pushed after it was not there to read, yet is dated before that start
@@ -103,11 +120,7 @@ export function commitSource(octokit: InstallationOctokit, repo: RepositoryTarge
         after: cursor,
         since: since?.toISOString() ?? null,
       });
-      if (!cursor) await updateRepositoryMetadata(repo.githubId, repositoryMetadata(repository));
-      const history = repository.defaultBranchRef?.target?.history;
-      // An empty repository has no default branch yet: nothing to import.
-      if (!history) return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };
-      return { nodes: history.nodes, hasNextPage: history.pageInfo.hasNextPage, endCursor: history.pageInfo.endCursor, totalCount: history.totalCount };
+      return commitPage(repo, repository, cursor);
     },
     async save(nodes, reports) {
       await saveCommits(

@@ -9,6 +9,11 @@ export const userRef = (actor: ActorNode | Record<string, never>) =>
 
 export const users = (actors: Array<ActorNode | Record<string, never>>) => actors.map(userRef).filter((user) => user !== null);
 
+/** A nested list read in one page, with its count: whole when the page held every item. */
+export type CountedList<N> = { totalCount: number; nodes: N[] };
+
+export const isWhole = (list: CountedList<unknown>) => list.nodes.length >= list.totalCount;
+
 export const dateOrNull = (value: string | null) => (value ? new Date(value) : null);
 
 /** What pull requests and issues share: identity, place, number, title and author. */

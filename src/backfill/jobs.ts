@@ -1,40 +1,24 @@
-import type { Logger } from "pino";
-import type { Probot } from "probot";
-import { meterSpend, type BudgetSpend } from "../github/budget-spend.js";
-import type { RateBudget } from "../github/rate-budget.js";
+import { meterSpend } from "../github/budget-spend.js";
 import { JobCancelled, RetryLater, type JobHandler } from "../jobs/worker.js";
 import { enqueueJob } from "../storage/jobs.js";
-import { addSpend, markFailed, markStopped } from "../storage/import-statuses.js";
-import { decideIngestion } from "../storage/ingestion-scope.js";
+import { markFailed, markStopped } from "../storage/import-statuses.js";
 import { findIntegration } from "../storage/integrations.js";
 import type { Job } from "../storage/models/job.js";
 import { findRepository } from "../storage/repositories.js";
 import { AdaptivePageSize } from "./adaptive-page-size.js";
-import { commitSource } from "./commits.js";
-import { BACKFILL_JOB, FORCE_PUSH_JOB, MEMBERS_JOB, backfillJobKey, type BackfillPayload, type ForcePushPayload } from "./control.js";
+import { BACKFILL_JOB, FIRST_PAGES_JOB, FORCE_PUSH_JOB, MEMBERS_JOB, backfillJobKey, type BackfillPayload, type ForcePushPayload } from "./control.js";
 import { markForcePushedCommits } from "./force-push.js";
 import { installationOctokit, repositoryTarget, type InstallationOctokit, type RepositoryTarget } from "./github-access.js";
+import { readFirstPages } from "./first-pages.js";
 import { syncMembers } from "./members.js";
 import { probeForChanges } from "./change-probe.js";
 import { syncNewestFirst, type ChangeProbe } from "./newest-first-sync.js";
-import { pullRequestSource } from "./pull-requests.js";
-import { ticketSource } from "./tickets.js";
-
-export interface BackfillDependencies {
-  probot: Probot;
-  budget: RateBudget;
-  log: Logger;
-  /** Client-side limit for one pull request page (default: a little over GitHub's own 10 s). */
-  queryTimeoutMs?: number;
-}
+import { serviceSource, type PullRequestPaging } from "./sources.js";
+import { cancellation, recordSpend, stopCheck, type BackfillDependencies } from "./run-context.js";
+export type { BackfillDependencies } from "./run-context.js";
 
 /** Older history waits behind every repository's recent 90 days. */
 const HISTORY_PRIORITY = 1;
-
-interface PullRequestPaging {
-  pageSizeFor: (repositoryId: number) => AdaptivePageSize;
-  queryTimeoutMs?: number;
-}
 
 function syncService(
   service: BackfillPayload["service"],
@@ -44,24 +28,7 @@ function syncService(
   throwIfStopped: () => Promise<void>,
 ) {
   const probe: ChangeProbe = (etag) => probeForChanges(octokit, repo, service, etag);
-  switch (service) {
-    case "repos":
-      return syncNewestFirst(repo.githubId, commitSource(octokit, repo), probe, throwIfStopped);
-    case "pullRequests":
-      return syncNewestFirst(repo.githubId, pullRequestSource(octokit, repo, paging.pageSizeFor(repo.githubId), paging.queryTimeoutMs), probe, throwIfStopped);
-    case "tickets":
-      return syncNewestFirst(repo.githubId, ticketSource(octokit, repo, undefined, paging.queryTimeoutMs), probe, throwIfStopped);
-  }
-}
-
-async function cancellation(installationId: number, repositoryId: number, service: BackfillPayload["service"]) {
-  const decision = await decideIngestion(installationId, repositoryId, service);
-  return decision.ingest ? null : new JobCancelled(decision.reason);
-}
-
-/** Adds what a run spent to its import status; a count that cannot be written is logged, never fails the run. */
-async function recordSpend(log: Logger, repositoryId: number, service: BackfillPayload["service"], spend: BudgetSpend): Promise<void> {
-  await addSpend(repositoryId, service, spend).catch((error: unknown) => log.warn({ err: error, repositoryId, service }, "could not record what a sync spent of GitHub's budget"));
+  return syncNewestFirst(repo.githubId, serviceSource(service, octokit, repo, paging), probe, throwIfStopped);
 }
 
 async function backfillRepository(
@@ -72,12 +39,7 @@ async function backfillRepository(
 ): Promise<void> {
   const payload = job.payload as BackfillPayload;
   const { repositoryId, service } = payload;
-  // Checked before every page: switching a service off, suspending or uninstalling stops the import cleanly.
-  const throwIfStopped = async () => {
-    signal.throwIfAborted();
-    const stopped = await cancellation(job.installationId, repositoryId, service);
-    if (stopped) throw stopped;
-  };
+  const throwIfStopped = stopCheck(signal, job.installationId, repositoryId, service);
   try {
     await throwIfStopped();
     const repository = await findRepository(repositoryId);
@@ -134,5 +96,6 @@ export function backfillJobHandlers(dependencies: BackfillDependencies): Record<
     [BACKFILL_JOB]: (job, signal) => backfillRepository(dependencies, pageSizeFor, job, signal),
     [MEMBERS_JOB]: (job) => syncOrganizationMembers(dependencies, job),
     [FORCE_PUSH_JOB]: (job) => cleanUpForcePush(dependencies, job),
+    [FIRST_PAGES_JOB]: (job, signal) => readFirstPages(dependencies, { pageSizeFor, queryTimeoutMs: dependencies.queryTimeoutMs }, job, signal),
   };
 }

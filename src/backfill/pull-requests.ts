@@ -2,7 +2,7 @@ import type { PullRequestReviewState, PullRequestState } from "@octokit/graphql-
 import { savePullRequests } from "../storage/pull-requests.js";
 import { saveReviews } from "../storage/reviews.js";
 import { AdaptivePageSize, QUERY_TIMEOUT_MS, fetchAdaptively } from "./adaptive-page-size.js";
-import { dateOrNull, issueLikeFields, userRef, users, type ActorNode } from "./graphql-values.js";
+import { dateOrNull, isWhole, issueLikeFields, userRef, users, type ActorNode, type CountedList } from "./graphql-values.js";
 import type { InstallationOctokit, RepositoryTarget } from "./github-access.js";
 import { UPDATED_AT_OVERLAP_MS, type NewestFirstSource, type Page } from "./newest-first-sync.js";
 import { PULL_REQUEST_COMMITS_QUERY, PULL_REQUEST_REVIEWS_QUERY, PULL_REQUESTS_QUERY } from "./queries.js";
@@ -37,9 +37,9 @@ export type PullRequestNode = {
   additions: number;
   deletions: number;
   changedFiles: number;
-  labels: { nodes: { name: string }[] };
+  labels: CountedList<{ name: string }>;
   assignees: { nodes: ActorNode[] };
-  reviewRequests: { nodes: { requestedReviewer: ActorNode | Record<string, never> }[] };
+  reviewRequests: CountedList<{ requestedReviewer: ActorNode | Record<string, never> }>;
   comments: { totalCount: number; nodes: { createdAt: string }[] };
   reviewThreads: { nodes: { comments: { nodes: { createdAt: string }[] } }[] };
   reviews: Connection<ReviewNode>;
@@ -117,6 +117,27 @@ async function completeNestedList<N>(
   }
 }
 
+export type PullRequestConnection = Connection<PullRequestNode>;
+
+/** Whether a page holds every pull request of its repository, each with every item of its nested lists. */
+export const holdsAllPullRequests = ({ pageInfo, nodes }: PullRequestConnection) =>
+  !pageInfo.hasNextPage &&
+  nodes.every((node) => isWhole(node.labels) && isWhole(node.reviewRequests) && !node.reviews.pageInfo.hasNextPage && !node.commits.pageInfo.hasNextPage);
+
+/**
+ * A page of pull requests as read, with the nested reviews and commits of those that changed since `since` followed
+ * past their first page: only pull requests that changed since the last sync are stored, so only theirs are worth
+ * completing.
+ */
+export async function pullRequestPage(octokit: Octokit, connection: PullRequestConnection, since: Date | null): Promise<Page<PullRequestNode>> {
+  const { nodes, pageInfo, totalCount } = connection;
+  for (const node of nodes.filter((pr) => !since || new Date(pr.updatedAt) >= since)) {
+    await completeNestedList(octokit, PULL_REQUEST_REVIEWS_QUERY, "reviews", node.id, node.reviews);
+    await completeNestedList(octokit, PULL_REQUEST_COMMITS_QUERY, "commits", node.id, node.commits, PULL_REQUEST_COMMITS_CAP);
+  }
+  return { nodes, hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor, totalCount: totalCount ?? null };
+}
+
 /**
  * Pull requests with reviews and commits nested, one GraphQL request per page. The page size adapts to GitHub's
  * query timeout: a 502/504 or client timeout halves it and retries the same cursor (no retry at the same size).
@@ -133,7 +154,7 @@ export function pullRequestSource(
     overlapMs: UPDATED_AT_OVERLAP_MS,
     async fetchPage(cursor, since): Promise<Page<PullRequestNode>> {
       const result = await fetchAdaptively(pageSize, queryTimeoutMs, (first, request) =>
-        octokit.graphql<{ repository: { pullRequests: Connection<PullRequestNode> } }>(PULL_REQUESTS_QUERY, {
+        octokit.graphql<{ repository: { pullRequests: PullRequestConnection } }>(PULL_REQUESTS_QUERY, {
           owner: repo.owner,
           name: repo.name,
           first,
@@ -141,13 +162,7 @@ export function pullRequestSource(
           request,
         }),
       );
-      const { nodes, pageInfo, totalCount } = result.repository.pullRequests;
-      // Only pull requests that changed since the last sync are stored, so only theirs are worth completing.
-      for (const node of nodes.filter((pr) => !since || new Date(pr.updatedAt) >= since)) {
-        await completeNestedList(octokit, PULL_REQUEST_REVIEWS_QUERY, "reviews", node.id, node.reviews);
-        await completeNestedList(octokit, PULL_REQUEST_COMMITS_QUERY, "commits", node.id, node.commits, PULL_REQUEST_COMMITS_CAP);
-      }
-      return { nodes, hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor, totalCount: totalCount ?? null };
+      return pullRequestPage(octokit, result.repository.pullRequests, since);
     },
     async save(nodes, reports) {
       await savePullRequests(nodes.map((node) => pullRequestRecord(node, repo)), reports);

@@ -2,11 +2,11 @@ import type { IssueState, IssueStateReason } from "@octokit/graphql-schema";
 import { saveTickets } from "../storage/tickets.js";
 import { AdaptivePageSize, QUERY_TIMEOUT_MS, fetchAdaptively } from "./adaptive-page-size.js";
 import type { InstallationOctokit, RepositoryTarget } from "./github-access.js";
-import { dateOrNull, issueLikeFields, users, type ActorNode } from "./graphql-values.js";
+import { dateOrNull, isWhole, issueLikeFields, users, type ActorNode, type CountedList } from "./graphql-values.js";
 import { UPDATED_AT_OVERLAP_MS, type NewestFirstSource, type Page } from "./newest-first-sync.js";
 import { ISSUES_QUERY } from "./queries.js";
 
-type IssueNode = {
+export type IssueNode = {
   id: string;
   databaseId: number;
   number: number;
@@ -17,11 +17,23 @@ type IssueNode = {
   updatedAt: string;
   closedAt: string | null;
   author: ActorNode;
-  labels: { nodes: { name: string }[] };
+  labels: CountedList<{ name: string }>;
   assignees: { nodes: { login: string; databaseId: number }[] };
   milestone: { title: string } | null;
   comments: { totalCount: number };
 };
+
+export type IssueConnection = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: IssueNode[] };
+
+export const ticketPage = ({ nodes, pageInfo, totalCount }: IssueConnection): Page<IssueNode> => ({
+  nodes,
+  hasNextPage: pageInfo.hasNextPage,
+  endCursor: pageInfo.endCursor,
+  totalCount,
+});
+
+/** Whether a page holds every issue of its repository, each with all its labels. */
+export const holdsAllIssues = ({ pageInfo, nodes }: IssueConnection) => !pageInfo.hasNextPage && nodes.every((node) => isWhole(node.labels));
 
 export function ticketRecord(node: IssueNode, repo: RepositoryTarget) {
   return {
@@ -52,12 +64,16 @@ export function ticketSource(
     async fetchPage(cursor, since): Promise<Page<IssueNode>> {
       // Issues are light, so a page starts at 100; a repository with huge label lists can still time out.
       const { repository } = await fetchAdaptively(pageSize, queryTimeoutMs, (first, request) =>
-        octokit.graphql<{
-          repository: { issues: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: IssueNode[] } };
-        }>(ISSUES_QUERY, { owner: repo.owner, name: repo.name, first, after: cursor, since: since?.toISOString() ?? null, request }),
+        octokit.graphql<{ repository: { issues: IssueConnection } }>(ISSUES_QUERY, {
+          owner: repo.owner,
+          name: repo.name,
+          first,
+          after: cursor,
+          since: since?.toISOString() ?? null,
+          request,
+        }),
       );
-      const { nodes, pageInfo, totalCount } = repository.issues;
-      return { nodes, hasNextPage: pageInfo.hasNextPage, endCursor: pageInfo.endCursor, totalCount };
+      return ticketPage(repository.issues);
     },
     async save(nodes, reports) {
       await saveTickets(nodes.map((node) => ticketRecord(node, repo)), reports);

@@ -1,6 +1,6 @@
 import type { BudgetSpend } from "../github/budget-spend.js";
 import { bulkWriteThroughConflicts, fieldsWhen, takenPositions } from "./atomic-updates.js";
-import { ImportStatusModel, type ImportMode, type ImportState, type Service } from "./models/import-status.js";
+import { ImportStatusModel, type ImportMode, type Service } from "./models/import-status.js";
 
 export type Checkpoint = { phase: "recent" | "history"; cursor: string | null; runStartedAt: Date | null };
 
@@ -54,9 +54,21 @@ export async function markPending(installationId: number, repositoryIds: number[
   }
 }
 
-/** Of these repositories' imports of these services, the ones pending (waiting for a worker). */
-export function pendingImports(repositoryIds: number[], services: Service[]): Promise<{ repositoryId: number; service: Service }[]> {
-  return ImportStatusModel.find({ repositoryId: { $in: repositoryIds }, service: { $in: services }, state: "pending" }, { _id: 0, repositoryId: 1, service: 1 }).lean();
+/** An import never read yet: no sync finished, and no run stored a page (one may have started and stopped before). */
+export const isUnread = (status: { lastSyncedAt?: Date | null; checkpoint?: { cursor?: string | null } | null }) =>
+  !status.lastSyncedAt && !status.checkpoint?.cursor;
+
+const UNREAD_FIELDS = { _id: 0, repositoryId: 1, service: 1, state: 1, lastSyncedAt: 1, "checkpoint.cursor": 1 } as const;
+
+/** Of these repositories' imports of these services, the ones pending (waiting for a worker), and whether each is unread. */
+export async function pendingImports(repositoryIds: number[], services: Service[]): Promise<{ repositoryId: number; service: Service; unread: boolean }[]> {
+  const statuses = await ImportStatusModel.find({ repositoryId: { $in: repositoryIds }, service: { $in: services }, state: "pending" }, UNREAD_FIELDS).lean();
+  return statuses.map((status) => ({ repositoryId: status.repositoryId, service: status.service, unread: isUnread(status) }));
+}
+
+/** These repositories' imports of these services: their state, and whether each is unread (one read). */
+export function importStates(repositoryIds: number[], services: Service[]) {
+  return ImportStatusModel.find({ repositoryId: { $in: repositoryIds }, service: { $in: services } }, UNREAD_FIELDS).lean();
 }
 
 /** Whether an import of the repository's service was asked for after `since`. */

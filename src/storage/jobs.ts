@@ -192,9 +192,32 @@ export async function handBackJob(id: JobId, workerId: string): Promise<void> {
   );
 }
 
+const TOLD_FIELDS = { key: 1, payload: 1, state: 1, runAt: 1, lastError: 1, lockedUntil: 1, leaseRenewedAt: 1 } as const;
+
 /** The jobs of these keys, as far as a person is told of them (whether they wait, and for what). */
 export function findJobs(keys: string[]) {
-  return JobModel.find({ key: { $in: keys } }, { key: 1, payload: 1, state: 1, runAt: 1, lastError: 1, lockedUntil: 1, leaseRenewedAt: 1 }).lean();
+  return JobModel.find({ key: { $in: keys } }, TOLD_FIELDS).lean();
+}
+
+/** Queued or running jobs whose payload lists any of these repositories under `imports` (first-pages jobs), as told. */
+export function findJobsImporting(repositoryIds: number[]) {
+  return JobModel.find({ "payload.imports.repositoryId": { $in: repositoryIds }, state: { $in: ["queued", "running"] } }, TOLD_FIELDS).lean();
+}
+
+/** An installation's queued jobs of one name (of these repositories, for jobs that list theirs under `imports`). */
+export function findQueuedJobs({ name, installationId, repositoryIds }: { name: string; installationId: number; repositoryIds?: number[] }) {
+  const naming = repositoryIds ? { "payload.imports.repositoryId": { $in: repositoryIds } } : {};
+  return JobModel.find({ name, installationId, state: "queued", ...naming }, { payload: 1 }).lean();
+}
+
+/**
+ * Gives a queued job a new payload, or drops it when there is none, unless it changed since its payload was read (it
+ * started, or was asked for again: whoever did so decided on what it holds).
+ */
+export async function replaceQueuedPayload(id: JobId, read: Record<string, unknown>, payload: Record<string, unknown> | null): Promise<void> {
+  const unchanged = { _id: id, state: "queued", payload: read };
+  if (payload) await JobModel.updateOne(unchanged, { $set: { payload } });
+  else await JobModel.deleteOne(unchanged);
 }
 
 /** Drops queued work matching a filter on name/installation/payload (a running job notices on its own). */

@@ -1,9 +1,11 @@
 import mongoose from "mongoose";
 import { pino } from "pino";
 import { beforeEach, describe, expect, it } from "vitest";
-import { BACKFILL_JOB, MEMBERS_JOB } from "../../src/backfill/control.js";
+import { BACKFILL_JOB, FIRST_PAGES_JOB, MEMBERS_JOB } from "../../src/backfill/control.js";
+import { FIRST_PAGES_BATCH } from "../../src/backfill/queries.js";
 import { Worker } from "../../src/jobs/worker.js";
 import { claimJob } from "../../src/storage/jobs.js";
+import { ImportStatusModel, SERVICES } from "../../src/storage/models/import-status.js";
 import { JobModel } from "../../src/storage/models/job.js";
 import { DEFAULT_ORG, GeneratedOrg } from "../../tools/github-server/org/generate.js";
 import { clearDatabase } from "../helpers/database.js";
@@ -16,7 +18,9 @@ import { queriesSentBy, queryPlan } from "../helpers/query-plan.js";
  * job per repository and service, and the workers claim and finish them one by one. Neither may cost more per job
  * as the queue grows: queueing is a few batched statements whatever the count, and a claim reads through indexes
  * (see queue-query-plans.test.ts), so the statements each job costs stay the same from 200 to 2,000 repositories.
- * The jobs' handlers do nothing here: what is measured is the queue, not the imports.
+ * The jobs' handlers do nothing here: what is measured is the queue, not the imports. The organization was installed
+ * before and its imports read (an uninstall keeps the data): each import is a job of its own. A first install reads
+ * its imports' first pages ten repositories a job, which queues a tenth as many.
  */
 
 const INSTALLATION = 7_001;
@@ -46,7 +50,15 @@ async function queueStatements(action: () => Promise<unknown>): Promise<{ total:
 }
 
 const noop = async () => {};
-const worker = () => new Worker({ handlers: { [BACKFILL_JOB]: noop, [MEMBERS_JOB]: noop }, log: silent, pollMs: 10 });
+const worker = () => new Worker({ handlers: { [BACKFILL_JOB]: noop, [MEMBERS_JOB]: noop, [FIRST_PAGES_JOB]: noop }, log: silent, pollMs: 10 });
+
+/** Imports read before, of these repositories: each next import of theirs is a job of its own. */
+async function readBefore(repositoryIds: number[]) {
+  const lastSyncedAt = new Date(Date.now() - 3_600_000);
+  await ImportStatusModel.insertMany(
+    repositoryIds.flatMap((repositoryId) => SERVICES.map((service) => ({ repositoryId, service, installationId: INSTALLATION, state: "done", lastSyncedAt }))),
+  );
+}
 
 interface Install {
   jobs: number;
@@ -55,10 +67,11 @@ interface Install {
 }
 
 /** Installs the app on an organization of `repos` repositories, then runs every job it queued. */
-async function installAndRun(repos: number): Promise<Install> {
+async function installAndRun(repos: number, { firstInstall = false } = {}): Promise<Install> {
   await clearDatabase();
   const org = organization(repos);
   const repositories = org.org.repos.map((repo) => ({ id: repo.id, owner: org.org.login, name: repo.name, commits: [], pullRequests: [], issues: [] }));
+  if (!firstInstall) await readBefore(repositories.map((repo) => repo.id));
   const queueing = await queueStatements(() => installOrganization(createTestProbot(), INSTALLATION, org.org.login, repositories));
   const jobs = await JobModel.countDocuments({ installationId: INSTALLATION, state: "queued" });
   const running = await queueStatements(() => worker().idle());
@@ -101,10 +114,22 @@ describe("installing an organization of thousands of repositories", () => {
     });
   });
 
+  it("queues a first-pages job per ten repositories of a first install, in the same few statements at 200 and at 2,000 repositories", { timeout: 300_000 }, async () => {
+    const small = await installAndRun(200, { firstInstall: true });
+    const large = await installAndRun(2_000, { firstInstall: true });
+
+    expect(small.jobs).toBe(200 / FIRST_PAGES_BATCH + 1);
+    expect(large.jobs).toBe(2_000 / FIRST_PAGES_BATCH + 1);
+    expect(large.queueing).toEqual(small.queueing);
+    expect(large.running.total / large.jobs).toBeCloseTo(small.running.total / small.jobs, 0);
+  });
+
   it("claims from a queue of 2,000 repositories' jobs through indexes alone, reading none of the waiting jobs in turn", { timeout: 120_000 }, async () => {
     const org = organization(2_000);
     const repositories = org.org.repos.map((repo) => ({ id: repo.id, owner: org.org.login, name: repo.name, commits: [], pullRequests: [], issues: [] }));
+    await readBefore(repositories.map((repo) => repo.id));
     await installOrganization(createTestProbot(), INSTALLATION, org.org.login, repositories);
+    expect(await JobModel.countDocuments({ name: BACKFILL_JOB })).toBe(2_000 * 3);
 
     const sent = await queriesSentBy(async () => {
       for (let i = 0; i < 5; i += 1) await claimJob({ workerId: "w", leaseMs: 60_000, excludeInstallations: [] });

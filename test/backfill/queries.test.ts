@@ -2,7 +2,7 @@ import { validate } from "@octokit/graphql-schema";
 import { getOperationAST, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { AdaptivePageSize } from "../../src/backfill/adaptive-page-size.js";
-import { ALL_QUERIES } from "../../src/backfill/queries.js";
+import { ALL_QUERIES, FIRST_PAGES_BATCH, firstPagesQuery } from "../../src/backfill/queries.js";
 import { analyzeQuery } from "../../tools/github-server/graphql/cost.js";
 import { githubSchema } from "../../tools/github-server/graphql/schema.js";
 
@@ -44,5 +44,14 @@ describe("GraphQL queries", () => {
     expect(analyzeQuery(githubSchema(), operation, {}, { owner: "acme", name: "api", first: 10 }, 500_000).nodes).toBe(
       nodesAt(ALL_QUERIES.PULL_REQUESTS_QUERY.replace(/timelineItems\([^)]*\) \{ nodes \{ [^}]*\} \} \}/, "")) + 10,
     );
+  });
+
+  it("asks a batch of first pages for no more nodes than a page of 33 pull requests, and under 2 points a repository", () => {
+    const batch = Array.from({ length: FIRST_PAGES_BATCH }, () => ["repos", "pullRequests", "tickets"] as const);
+    const variables = Object.fromEntries(batch.flatMap((_, i) => [[`owner${i}`, "acme"], [`name${i}`, `repo-${i}`]]));
+    const costOf = (query: string, vars: Record<string, unknown>) => analyzeQuery(githubSchema(), getOperationAST(parse(query))!, {}, vars, 500_000, "per-parent");
+    const batchCost = costOf(firstPagesQuery(batch.map((services) => [...services])), variables);
+    expect(batchCost.nodes).toBeLessThanOrEqual(costOf(ALL_QUERIES.PULL_REQUESTS_QUERY, { owner: "acme", name: "api", first: 33 }).nodes);
+    expect(batchCost.cost / FIRST_PAGES_BATCH).toBeLessThan(2);
   });
 });

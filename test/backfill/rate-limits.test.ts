@@ -37,13 +37,13 @@ beforeEach(clearDatabase);
 describe("rate limits and failures", () => {
   it("backs off for `retry-after` on a secondary rate limit, then continues", async () => {
     const github = await backfillWhile((call, nth) =>
-      call.operation === "Issues" && nth === 1
+      call.operation === "FirstPages" && nth === 1
         ? { status: 403, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, headers: { "retry-after": "1" } }
         : undefined,
     );
     await expectScriptedOrganizationStored();
     await expectAllImportsDone();
-    expect(github.calls.filter((call) => call.operation === "Issues")).toHaveLength(3);
+    expect(github.calls.filter((call) => call.operation === "FirstPages")).toHaveLength(2);
   });
 
   it("waits for the reset when the primary rate limit is used up, then continues", async () => {
@@ -58,7 +58,8 @@ describe("rate limits and failures", () => {
     );
     await expectScriptedOrganizationStored();
     await expectAllImportsDone();
-    expect(github.calls.filter((call) => call.operation === "RepositoryCommits")).toHaveLength(4);
+    // Alpha's two pages (beta's commits came whole with the first pages), and the refused one again.
+    expect(github.calls.filter((call) => call.operation === "RepositoryCommits")).toHaveLength(3);
   });
 
   it("postpones the import to the reset when a GraphQL query is refused for the primary limit, where the throttling does not see it", async () => {
@@ -71,10 +72,10 @@ describe("rate limits and failures", () => {
     };
     const lines: { level: number; msg: string }[] = [];
     const log = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) });
-    const github = await backfillWhile((call, nth) => (call.operation === "Issues" && nth === 1 ? refusal : undefined), { throttling: false, log });
+    const github = await backfillWhile((call, nth) => (call.operation === "FirstPages" && nth === 1 ? refusal : undefined), { throttling: false, log });
     await expectScriptedOrganizationStored();
     await expectAllImportsDone();
-    expect(github.calls.filter((call) => call.operation === "Issues")).toHaveLength(3);
+    expect(github.calls.filter((call) => call.operation === "FirstPages")).toHaveLength(2);
     // Waiting for the budget is not a failure: the job was postponed to the reset, nothing logged as an error.
     expect(lines.filter(({ msg }) => msg === "job postponed")).toHaveLength(1);
     expect(lines.filter(({ level }) => level >= 50)).toEqual([]);
@@ -84,11 +85,11 @@ describe("rate limits and failures", () => {
     const github = await backfillWhile((call, nth) => (call.operation === "RepositoryCommits" && nth === 1 ? { status: 502 } : undefined));
     await expectScriptedOrganizationStored();
     await expectAllImportsDone();
-    expect(github.calls.filter((call) => call.operation === "RepositoryCommits")).toHaveLength(4);
+    expect(github.calls.filter((call) => call.operation === "RepositoryCommits")).toHaveLength(3);
   });
 
-  it("asks for a smaller issues page after GitHub's query timeout (502)", async () => {
-    const github = await backfillWhile((call, nth) => (call.operation === "Issues" && nth === 1 ? { status: 502 } : undefined));
+  it("reads each import on its own when the first pages' query fails, and asks for a smaller issues page after GitHub's query timeout (502)", async () => {
+    const github = await backfillWhile((call, nth) => (["FirstPages", "Issues"].includes(call.operation) && nth === 1 ? { status: 502 } : undefined));
     await expectScriptedOrganizationStored();
     await expectAllImportsDone();
     expect(github.calls.filter((call) => call.operation === "Issues").map((call) => call.variables.first)).toEqual([100, 50, 100]);
@@ -101,6 +102,7 @@ describe("rate limits and failures", () => {
     );
     await expectScriptedOrganizationStored();
     await expectAllImportsDone();
-    expect(github.calls.filter((call) => call.operation === "PullRequests").map((call) => call.variables.first)).toEqual([25, 12, 12, 25, 12]);
+    // Alpha's: beta's two came whole with the first pages.
+    expect(github.calls.filter((call) => call.operation === "PullRequests").map((call) => call.variables.first)).toEqual([25, 12, 12, 12]);
   });
 });

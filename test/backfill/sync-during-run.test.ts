@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { BACKFILL_JOB, requestBackfill, type BackfillPayload } from "../../src/backfill/control.js";
 import { findImportStatus, markDone, markImporting } from "../../src/storage/import-statuses.js";
 import { claimJob, completeJob } from "../../src/storage/jobs.js";
+import { ImportStatusModel } from "../../src/storage/models/import-status.js";
 import { JobModel } from "../../src/storage/models/job.js";
 import type { Job } from "../../src/storage/models/job.js";
 import { clearDatabase } from "../helpers/database.js";
@@ -32,6 +33,10 @@ async function startRun(): Promise<{ job: Job; payload: BackfillPayload }> {
 beforeEach(async () => {
   await clearDatabase();
   await installOrganization(createTestProbot(), INSTALLATION, "acme", scriptedOrganization());
+  // Imports read once already: each later one is a job of its own (never-read ones start in first-pages jobs).
+  await ImportStatusModel.updateMany({}, { $set: { lastSyncedAt: new Date(Date.now() - 3_600_000) } });
+  await JobModel.deleteMany({});
+  await requestBackfill(INSTALLATION);
 });
 
 describe("a periodic sync while an import runs", () => {

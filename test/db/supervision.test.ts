@@ -7,7 +7,7 @@ import mongoose from "mongoose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_FERRETDB_BIN } from "../../src/config.js";
 import { CONNECT_OPTIONS } from "../../src/db/connection.js";
-import { startEmbeddedDatabase, type EmbeddedDatabase } from "../../src/db/embedded-database.js";
+import { startEmbeddedDatabase } from "../../src/db/embedded-database.js";
 import { DatabaseHealthMonitor, isDatabaseUnavailable } from "../../src/db/health.js";
 import { capturingLogger, eventually, isRunning, LEVEL, postmasterPid, scratchDir, type LogLine } from "./support.js";
 

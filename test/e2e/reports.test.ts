@@ -14,7 +14,6 @@ import { signIn, startBrowserStack, type BrowserStack } from "./harness.js";
  */
 
 const ORG = { login: "acme", repos: 3, pulls: 60, issues: 30, commits: 80, members: 6 };
-const WEEK_MS = 7 * 86_400_000;
 const DAY_MS = 86_400_000;
 
 let stack: BrowserStack;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backfillJobKey } from "../../src/backfill/control.js";
+import { BACKFILL_JOB, backfillJobKey } from "../../src/backfill/control.js";
 import { markImporting, saveCheckpoint } from "../../src/storage/import-statuses.js";
 import { IntegrationModel } from "../../src/storage/models/integration.js";
 import { JobModel } from "../../src/storage/models/job.js";
@@ -128,10 +128,12 @@ describe("the web app in a browser", () => {
     const run = (repositoryId: number) =>
       markImporting(repositoryId, "repos", { checkpoint: { phase: "recent", cursor: null, runStartedAt: new Date(Date.now() - 60_000) }, mode: "full", processed: 0 });
     for (const repositoryId of [busy!, limited!, orphaned!]) await run(repositoryId);
-    const job = (repositoryId: number) => ({ key: backfillJobKey({ repositoryId, service: "repos" }) });
+    // Their own jobs, as a sync's runs leave them (the worker still runs: none may be claimable).
+    const job = (repositoryId: number, fields: Record<string, unknown>) =>
+      JobModel.create({ name: BACKFILL_JOB, key: backfillJobKey({ repositoryId, service: "repos" }), installationId, payload: { repositoryId, service: "repos" }, ...fields });
     const resetAt = new Date(Date.now() + 25 * 60_000);
-    await JobModel.updateOne(job(limited!), { $set: { state: "queued", runAt: resetAt, lastError: "GitHub's GraphQL rate limit is spent" } });
-    await JobModel.updateOne(job(orphaned!), { $set: { state: "running", leaseRenewedAt: new Date(Date.now() - 40_000), lockedUntil: new Date(Date.now() + 20_000) } });
+    await job(limited!, { state: "queued", runAt: resetAt, lastError: "GitHub's GraphQL rate limit is spent" });
+    await job(orphaned!, { state: "running", runAt: new Date(), leaseRenewedAt: new Date(Date.now() - 40_000), lockedUntil: new Date(Date.now() + 20_000) });
     await saveCheckpoint(busy!, "repos", { phase: "recent", cursor: "c", runStartedAt: new Date() }, { processed: 1_775, expectedTotal: 6_400 });
 
     await page.goto(`${appUrl}/integrations/${installationId}/repositories`);

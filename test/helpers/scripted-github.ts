@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { parse, type FieldNode, type OperationDefinitionNode, type VariableNode } from "graphql";
 import nock from "nock";
 
 /**
@@ -57,9 +58,9 @@ function pullRequest(repoId: number, number: number, daysAgo: number, reviews: n
     additions: 10 * number,
     deletions: number,
     changedFiles: 2,
-    labels: { nodes: [{ name: "feature" }] },
+    labels: { totalCount: 1, nodes: [{ name: "feature" }] },
     assignees: { nodes: [user(101)] },
-    reviewRequests: { nodes: [{ requestedReviewer: user(102) }, { requestedReviewer: {} }] },
+    reviewRequests: { totalCount: 2, nodes: [{ requestedReviewer: user(102) }, { requestedReviewer: {} }] },
     comments: { totalCount: 2, nodes: [{ createdAt: ago(daysAgo + 1) }] },
     reviewThreads: { nodes: [{ comments: { nodes: [{ createdAt: ago(daysAgo + 1) }] } }] },
     // The latest ReadyForReviewEvent: none, opened ready for review.
@@ -90,7 +91,7 @@ function issue(repoId: number, number: number, daysAgo: number) {
     updatedAt: ago(daysAgo),
     closedAt: number % 2 ? null : ago(daysAgo),
     author: user(103),
-    labels: { nodes: [{ name: "bug" }] },
+    labels: { totalCount: 1, nodes: [{ name: "bug" }] },
     assignees: { nodes: [user(104)] },
     milestone: number % 4 === 0 ? { title: "v1" } : null,
     comments: { totalCount: number % 3 },
@@ -124,6 +125,21 @@ export function scriptedOrganization(): ScriptedRepository[] {
   return [alpha, beta];
 }
 
+/** A small repository like beta (2 pull requests, 10 commits, 3 issues), under another id and name. */
+export function smallRepository(id: number, name: string): ScriptedRepository {
+  return {
+    id,
+    owner: "acme",
+    name,
+    commits: Array.from({ length: 10 }, (_, i) => commit(id, i, i * 2)),
+    pullRequests: [pullRequest(id, 1, 1, 1, 1), pullRequest(id, 2, 200, 0, 2)],
+    issues: [1, 2, 3].map((n) => issue(id, n, n)),
+  };
+}
+
+/** A pull request of the scripted shape with that many reviews (each with one review comment) and commits. */
+export const scriptedPullRequest = (repositoryId: number, number: number, reviews: number, commits: number) => pullRequest(repositoryId, number, 1, reviews, commits);
+
 const encode = (offset: number) => Buffer.from(`cursor:${offset}`).toString("base64");
 const decode = (cursor: string | null | undefined) => (cursor ? Number(Buffer.from(cursor, "base64").toString().split(":")[1]) : 0);
 
@@ -137,12 +153,13 @@ function page<N>(all: N[], first: number, after: string | null | undefined) {
 type PullRequestData = ReturnType<typeof pullRequest>;
 
 /** GitHub lists a pull request's first 250 commits only, while totalCount still tells the real number. */
-function capped(commits: PullRequestData["allCommits"], after: string | null) {
-  return { ...page(commits.slice(0, 250), 100, after), totalCount: commits.length };
+function capped(commits: PullRequestData["allCommits"], after: string | null, first = 100) {
+  return { ...page(commits.slice(0, 250), first, after), totalCount: commits.length };
 }
 
-function withFirstPages({ allReviews, allCommits, ...rest }: PullRequestData) {
-  return { ...rest, reviews: page(allReviews, 100, null), commits: capped(allCommits, null) };
+/** A pull request as a page lists it: the first `lists` of its reviews and commits. */
+function withFirstPages({ allReviews, allCommits, ...rest }: PullRequestData, lists = 100) {
+  return { ...rest, reviews: page(allReviews, lists, null), commits: capped(allCommits, null, lists) };
 }
 
 const byNewest = <N extends { updatedAt: string }>(nodes: N[]) => [...nodes].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
@@ -150,6 +167,7 @@ const byNewest = <N extends { updatedAt: string }>(nodes: N[]) => [...nodes].sor
 export interface GraphQLCall {
   operation: string;
   variables: Record<string, unknown>;
+  query: string;
 }
 
 /**
@@ -166,7 +184,7 @@ export type Fault = (
  * `calls`, so tests can say exactly what was asked.
  */
 /** The points the scripted GitHub reports each operation cost (`rateLimit { cost }`), as GitHub reports its own. */
-export const SCRIPTED_COST: Record<string, number> = { PullRequests: 7, PullRequestReviews: 2, PullRequestCommits: 2, RepositoryCommits: 1, Issues: 3, OrganizationMembers: 1 };
+export const SCRIPTED_COST: Record<string, number> = { FirstPages: 4, PullRequests: 7, PullRequestReviews: 2, PullRequestCommits: 2, RepositoryCommits: 1, Issues: 3, OrganizationMembers: 1 };
 
 export function serveGraphQL(repositories: ScriptedRepository[], fault: Fault = () => undefined) {
   const calls: GraphQLCall[] = [];
@@ -174,39 +192,62 @@ export function serveGraphQL(repositories: ScriptedRepository[], fault: Fault = 
   const findRepo = (vars: Record<string, unknown>) => repositories.find((r) => r.owner === vars.owner && r.name === vars.name)!;
   const findPullRequest = (id: unknown) => repositories.flatMap((r) => r.pullRequests).find((pr) => pr.id === id)!;
 
-  const resolvers: Record<string, (vars: Record<string, unknown>) => object> = {
-    PullRequests: (vars) => {
-      const connection = page(byNewest(findRepo(vars).pullRequests), vars.first as number, vars.after as string);
-      return { repository: { pullRequests: { ...connection, nodes: connection.nodes.map(withFirstPages) } } };
-    },
+  type Vars = Record<string, unknown>;
+  const pullRequestsOf = (vars: Vars) => {
+    const connection = page(byNewest(findRepo(vars).pullRequests), vars.first as number, vars.after as string);
+    return { ...connection, nodes: connection.nodes.map((pr) => withFirstPages(pr, (vars.lists as number | undefined) ?? 100)) };
+  };
+  const repositoryOf = (vars: Vars) => {
+    const repo = findRepo(vars);
+    const since = vars.since ? new Date(vars.since as string) : null;
+    const commits = repo.commits.filter((c) => !since || new Date(c.committer.date) >= since);
+    return {
+      databaseId: repo.id,
+      name: repo.name,
+      nameWithOwner: `${repo.owner}/${repo.name}`,
+      visibility: "PRIVATE",
+      isArchived: false,
+      isFork: false,
+      createdAt: ago(400),
+      pushedAt: ago(0),
+      updatedAt: ago(1),
+      primaryLanguage: { name: "TypeScript" },
+      repositoryTopics: { totalCount: 1, nodes: [{ topic: { name: "analytics" } }] },
+      defaultBranchRef: { name: "main", target: { history: page(commits, (vars.first as number | undefined) ?? 100, vars.after as string) } },
+    };
+  };
+  const issuesOf = (vars: Vars) => {
+    const since = vars.since ? new Date(vars.since as string) : null;
+    const issues = byNewest(findRepo(vars).issues).filter((i) => !since || new Date(i.updatedAt) >= since);
+    return page(issues, vars.first as number, vars.after as string);
+  };
+  /** Several repositories' first pages (src/backfill/first-pages.ts): each alias's services, at the query's sizes. */
+  const firstPagesOf = (vars: Vars, query: string) => {
+    const size = (field: string) => Number(new RegExp(`${field}\\(first: (\\d+)`).exec(query)![1]);
+    const operation = parse(query).definitions[0] as OperationDefinitionNode;
+    const repositories = (operation.selectionSet.selections as FieldNode[]).filter((field) => field.name.value === "repository");
+    return Object.fromEntries(
+      repositories.map((field) => {
+        const variable = (name: string) => vars[(field.arguments!.find((arg) => arg.name.value === name)!.value as VariableNode).name.value];
+        const at = { owner: variable("owner"), name: variable("name"), after: null, since: null };
+        const asked = new Set((field.selectionSet!.selections as FieldNode[]).map((selection) => selection.name.value));
+        const answer = {
+          ...(asked.has("defaultBranchRef") && repositoryOf({ ...at, first: size("history") })),
+          ...(asked.has("pullRequests") && { pullRequests: pullRequestsOf({ ...at, first: size("pullRequests"), lists: size("reviews") }) }),
+          ...(asked.has("issues") && { issues: issuesOf({ ...at, first: size("issues") }) }),
+        };
+        return [field.alias!.value, answer];
+      }),
+    );
+  };
+
+  const resolvers: Record<string, (vars: Vars, query: string) => object> = {
+    PullRequests: (vars) => ({ repository: { pullRequests: pullRequestsOf(vars) } }),
     PullRequestReviews: (vars) => ({ node: { reviews: page(findPullRequest(vars.id).allReviews, 100, vars.after as string) } }),
     PullRequestCommits: (vars) => ({ node: { commits: capped(findPullRequest(vars.id).allCommits, vars.after as string) } }),
-    RepositoryCommits: (vars) => {
-      const repo = findRepo(vars);
-      const since = vars.since ? new Date(vars.since as string) : null;
-      const commits = repo.commits.filter((c) => !since || new Date(c.committer.date) >= since);
-      return {
-        repository: {
-          databaseId: repo.id,
-          name: repo.name,
-          nameWithOwner: `${repo.owner}/${repo.name}`,
-          visibility: "PRIVATE",
-          isArchived: false,
-          isFork: false,
-          createdAt: ago(400),
-          pushedAt: ago(0),
-          updatedAt: ago(1),
-          primaryLanguage: { name: "TypeScript" },
-          repositoryTopics: { nodes: [{ topic: { name: "analytics" } }] },
-          defaultBranchRef: { name: "main", target: { history: page(commits, 100, vars.after as string) } },
-        },
-      };
-    },
-    Issues: (vars) => {
-      const since = vars.since ? new Date(vars.since as string) : null;
-      const issues = byNewest(findRepo(vars).issues).filter((i) => !since || new Date(i.updatedAt) >= since);
-      return { repository: { issues: page(issues, vars.first as number, vars.after as string) } };
-    },
+    RepositoryCommits: (vars) => ({ repository: repositoryOf({ ...vars, first: 100 }) }),
+    Issues: (vars) => ({ repository: { issues: issuesOf(vars) } }),
+    FirstPages: firstPagesOf,
     OrganizationMembers: (vars) => ({
       organization: {
         membersWithRole: {
@@ -223,14 +264,14 @@ export function serveGraphQL(repositories: ScriptedRepository[], fault: Fault = 
     .reply(async (request) => {
       const { query, variables = {} } = (await request.json()) as { query: string; variables?: Record<string, unknown> };
       const operation = /query (\w+)/.exec(query)?.[1] ?? "unknown";
-      const call = { operation, variables };
+      const call = { operation, variables, query };
       calls.push(call);
       const nth = (counts.get(operation) ?? 0) + 1;
       counts.set(operation, nth);
       const failure = fault(call, nth);
       if (failure?.delayMs) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
       if (failure?.status) return [failure.status, failure.body ?? { message: "Bad Gateway" }, failure.headers ?? {}] as const;
-      return [200, { data: { rateLimit: { cost: SCRIPTED_COST[operation] }, ...resolvers[operation]!(variables) } }] as const;
+      return [200, { data: { rateLimit: { cost: SCRIPTED_COST[operation] }, ...resolvers[operation]!(variables, query) } }] as const;
     });
   return { calls };
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { JobModel } from "../../src/storage/models/job.js";
+import { importJobs } from "../../src/backfill/control.js";
+import { SERVICES } from "../../src/storage/models/import-status.js";
 import { freshWebApp, type WebApp } from "./fresh-web-app.js";
 import { Browser, givenIntegration, mockAccess, mockAppSlug, signIn, type TestUser } from "./harness.js";
 
@@ -111,6 +112,6 @@ describe("the JSON API's errors", () => {
     await signedInAsOwner();
     const headers = { "x-csrf-token": await browser.csrfToken() };
     expect((await post("/integrations/1001/repositories/100100/import", headers)).status).toBe(202);
-    expect(await JobModel.countDocuments({ "payload.repositoryId": 100100 })).toBeGreaterThan(0);
+    expect((await importJobs([100100], [...SERVICES])).get(100100)).toBeDefined();
   });
 });

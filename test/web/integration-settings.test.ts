@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { requestBackfill } from "../../src/backfill/control.js";
+import { importJobs, requestBackfill } from "../../src/backfill/control.js";
 import { claimDelivery, markDeliveryProcessed, storeReceivedDelivery } from "../../src/storage/deliveries.js";
 import { markFailed, markImporting, saveCheckpoint } from "../../src/storage/import-statuses.js";
-import { ImportStatusModel } from "../../src/storage/models/import-status.js";
+import { ImportStatusModel, SERVICES, type Service } from "../../src/storage/models/import-status.js";
 import { IntegrationModel } from "../../src/storage/models/integration.js";
 import { JobModel } from "../../src/storage/models/job.js";
 import { clearDatabase } from "../helpers/database.js";
@@ -15,7 +15,10 @@ let repoIds: number[];
 
 const ticketStates = async () =>
   (await ImportStatusModel.find({ installationId: 1001, service: "tickets" }).sort({ repositoryId: 1 }).lean()).map((s) => s.state);
-const queuedTicketJobs = () => JobModel.countDocuments({ installationId: 1001, "payload.service": "tickets", state: "queued" });
+/** Imports of a service that a queued job will read: a job of their own, or the first-pages job naming them. */
+const queuedImports = async (service: Service) =>
+  [...(await importJobs(repoIds, [service])).values()].filter((jobs) => jobs[service]?.state === "queued").length;
+const queuedTicketJobs = () => queuedImports("tickets");
 
 beforeEach(async () => {
   await clearDatabase();
@@ -40,7 +43,7 @@ describe("services", () => {
     expect(await ticketStates()).toEqual(["stopped", "stopped", "stopped"]);
     expect(await queuedTicketJobs()).toBe(0);
     // Other services are untouched.
-    expect(await JobModel.countDocuments({ installationId: 1001, "payload.service": "pullRequests", state: "queued" })).toBe(3);
+    expect(await queuedImports("pullRequests")).toBe(3);
 
     const page = await (await browser.fetch("/integrations/1001?notice=service-disabled")).text();
     expect(page).toContain("Service turned off");
@@ -143,7 +146,8 @@ describe("repositories and import status", () => {
     expect(response.headers.get("location")).toBe("/integrations/1001/repositories?notice=reimport-queued");
     expect((await ImportStatusModel.find({ repositoryId: repoIds[2], state: "pending" }).lean()).map((s) => s.service).sort()).toEqual(["pullRequests", "repos", "tickets"]);
     expect(await ImportStatusModel.countDocuments({ repositoryId: repoIds[0], state: "pending" })).toBe(0);
-    expect(await JobModel.countDocuments({ name: "backfill", "payload.repositoryId": repoIds[2] })).toBe(3);
+    const queued = (await importJobs([repoIds[2]!], [...SERVICES])).get(repoIds[2]!) ?? {};
+    expect(SERVICES.filter((service) => queued[service]?.state === "queued")).toEqual([...SERVICES]);
 
     const api = await browser.api("POST", `/integrations/1001/repositories/${repoIds[0]}/import`);
     expect(api.status).toBe(202);

@@ -1,6 +1,6 @@
 import mongoose from "mongoose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { backfillJobKey, requestBackfill } from "../../src/backfill/control.js";
+import { FIRST_PAGES_JOB, backfillJobKey, queueImports, requestBackfill } from "../../src/backfill/control.js";
 import { saveCommits } from "../../src/storage/commits.js";
 import { markDone, markImporting, saveCheckpoint } from "../../src/storage/import-statuses.js";
 import { ImportStatusModel } from "../../src/storage/models/import-status.js";
@@ -76,6 +76,8 @@ describe("the repositories page", () => {
 
   it("says what a waiting import waits for: GitHub's rate limit, or a restart's lease", async () => {
     await setUp(2);
+    // Each import's own job (a sync's, or what a first-pages job could not read).
+    await queueImports(1001, repoIds.map((repositoryId) => ({ repositoryId, service: "repos" })));
     const resetAt = new Date(Date.now() + 10 * 60_000);
     await start(repoIds[0]!, "full");
     await JobModel.updateOne({ key: backfillJobKey({ repositoryId: repoIds[0]!, service: "repos" }) }, { $set: { runAt: resetAt, lastError: "GitHub's GraphQL rate limit is spent" } });
@@ -88,6 +90,18 @@ describe("the repositories page", () => {
     const html = await page();
     expect(rowOf(html, repoIds[0]!)).toContain(`GitHub&#39;s GraphQL rate limit is spent: waiting until <time datetime="${resetAt.toISOString()}"`);
     expect(rowOf(html, repoIds[1]!)).toMatch(/Waiting to resume after a restart \(lease expires in (19|20) s\)/);
+  });
+
+  it("says what never-read imports wait for when the first-pages job that reads them waits", async () => {
+    await setUp(2);
+    const resetAt = new Date(Date.now() + 10 * 60_000);
+    expect(await JobModel.countDocuments({ name: FIRST_PAGES_JOB })).toBe(1);
+    await JobModel.updateOne({ name: FIRST_PAGES_JOB }, { $set: { runAt: resetAt, lastError: "GitHub's GraphQL rate limit is spent" } });
+
+    const html = await page();
+    for (const repositoryId of repoIds) {
+      expect(rowOf(html, repositoryId)).toContain(`GitHub&#39;s GraphQL rate limit is spent: waiting until <time datetime="${resetAt.toISOString()}"`);
+    }
   });
 
   it("pages a long list, keeping the search and filter in its links", async () => {

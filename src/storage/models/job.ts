@@ -36,6 +36,8 @@ const jobSchema = new Schema(
 jobSchema.index({ key: 1 }, { unique: true });
 jobSchema.index({ state: 1, priority: 1, runAt: 1 });
 jobSchema.index({ installationId: 1, state: 1 });
+// The repositories a first-pages job reads (src/backfill/first-pages.ts): pages tell their imports' jobs through it.
+jobSchema.index({ "payload.imports.repositoryId": 1 });
 
 export type Job = InferSchemaType<typeof jobSchema> & { _id: unknown };
 export const JobModel = model("Job", jobSchema);
