@@ -1,12 +1,14 @@
 import { pino } from "pino";
 import { beforeEach, describe, expect, it } from "vitest";
-import { stopService } from "../../src/backfill/control.js";
+import { FIRST_PAGES_JOB, queueImports, stopService } from "../../src/backfill/control.js";
 import { backfillJobHandlers } from "../../src/backfill/jobs.js";
 import { FIRST_PAGES_BATCH } from "../../src/backfill/queries.js";
 import { RateBudget } from "../../src/github/rate-budget.js";
 import { Worker } from "../../src/jobs/worker.js";
 import { setService } from "../../src/storage/integrations.js";
+import { enqueueJob } from "../../src/storage/jobs.js";
 import { ImportStatusModel } from "../../src/storage/models/import-status.js";
+import { JobModel } from "../../src/storage/models/job.js";
 import { PullRequestModel } from "../../src/storage/models/pull-request.js";
 import { ReviewModel } from "../../src/storage/models/review.js";
 import { countStoredByRepository } from "../../src/storage/stored-counts.js";
@@ -90,5 +92,28 @@ describe("the first pages of a first install", () => {
     expect(statuses.filter((status) => status.service !== "tickets").map((status) => status.state)).toEqual(Array(4).fill("done"));
     const stored = await countStoredByRepository(repositories.map((repo) => repo.id));
     expect(stored.get(601)).toMatchObject({ tickets: 0, pullRequests: 2 });
+  });
+
+  it("read nothing twice: run again (asked again while it ran, or after a crash), a job reads only what is still unread", async () => {
+    const repositories = smallRepositories(3);
+    const github = serveGraphQL(repositories);
+    await installOrganization(probot, INSTALLATION, "acme", repositories);
+    const [firstPages] = await JobModel.find({ name: FIRST_PAGES_JOB }).lean();
+    // One repository's tickets were read by a job of their own meanwhile (a webhook's refresh, say).
+    await queueImports(INSTALLATION, [{ repositoryId: 602, service: "tickets" }]);
+    await JobModel.updateOne({ name: FIRST_PAGES_JOB }, { $set: { runAt: new Date(Date.now() + 60_000) } });
+    await runJobs();
+    expect(operations(github.calls)).toEqual(["Issues"]);
+
+    await JobModel.updateOne({ name: FIRST_PAGES_JOB }, { $set: { runAt: new Date() } });
+    await runJobs();
+    expect(operations(github.calls)).toEqual(["Issues", "FirstPages"]);
+    // Two repositories' issues: the third's were read.
+    expect(github.calls.find((call) => call.operation === "FirstPages")!.query.match(/issues\(/g)).toHaveLength(2);
+
+    await enqueueJob({ name: FIRST_PAGES_JOB, key: firstPages!.key, installationId: INSTALLATION, payload: firstPages!.payload as Record<string, unknown> });
+    await runJobs();
+    expect(operations(github.calls)).toEqual(["Issues", "FirstPages"]);
+    expect((await ImportStatusModel.find().lean()).map((status) => status.state)).toEqual(Array(9).fill("done"));
   });
 });
