@@ -51,41 +51,40 @@ const CONFLICT_BACKOFF_MS = 100;
 
 /**
  * Sets entries unless a derivation from a later read set them already; returns, per write, whether it was applied.
- * An upsert whose guard refuses meets the week's `_id` (a duplicate key): that is the refusal. Two writers creating
- * one week both insert, and the loser meets the duplicate key too, so a duplicate is tried once more, against the
- * document that exists now. Transient conflicts (DocumentDB deadlocks) are tried again after a random wait.
+ * Writes to one week go as one update (one rewrite of its document, guarded on every entry it sets): a week's document
+ * holds all its entries, and rewriting it once per entry made a busy week's writes wait on each other. An upsert whose
+ * guard refuses meets the week's `_id` (a duplicate key): a group refused so is split into its writes, and a single
+ * write refused so is the refusal. Two writers creating one week both insert, and the loser meets the duplicate key
+ * too, so a single write's duplicate is tried once more, against the document that exists now. Transient conflicts
+ * (DocumentDB deadlocks) are tried again after a random wait.
  */
 async function setGuarded(writes: GuardedWrite[], version: number): Promise<boolean[]> {
   const applied = writes.map(() => true);
-  let pending = writes.map((_, index) => index);
+  const byWeek = new Map<string, number[]>();
+  writes.forEach(({ repositoryId, week }, index) => {
+    const id = reportWeekId(repositoryId, week);
+    byWeek.set(id, [...(byWeek.get(id) ?? []), index]);
+  });
+  let pending = [...byWeek.values()];
   const duplicatesSeen = new Set<number>();
   for (let attempt = 1; pending.length > 0; attempt += 1) {
-    const retry: number[] = [];
+    const retry: number[][] = [];
     try {
       await ReportWeekModel.collection.bulkWrite(
-        pending.map((index) => {
-          const { repositoryId, week, section, id, entry, also } = writes[index]!;
-          const path = `${section}.${id}`;
-          return {
-            updateOne: {
-              filter: { _id: reportWeekId(repositoryId, week) as never, [`${path}.v`]: { $not: { $gt: version } } },
-              update: { $setOnInsert: { repositoryId, week }, $set: { [path]: { ...(entry ?? { gone: true }), v: version } }, ...also },
-              upsert: true,
-            },
-          };
-        }),
+        pending.map((group) => ({ updateOne: { ...guardedUpdate(group.map((index) => writes[index]!), version), upsert: true } })),
         { ordered: false },
       );
     } catch (error) {
       const failures = statementErrors(error);
       if (!failures) throw error;
       for (const failure of failures) {
-        const index = pending[failure.index]!;
-        if (failure.code === 11000 && !duplicatesSeen.has(index)) {
-          duplicatesSeen.add(index);
-          retry.push(index);
-        } else if (failure.code === 11000) applied[index] = false;
-        else if (isTransientConflict(failure.code) && attempt < ATTEMPTS) retry.push(index);
+        const group = pending[failure.index]!;
+        if (failure.code === 11000 && group.length > 1) retry.push(...group.map((index) => [index]));
+        else if (failure.code === 11000 && !duplicatesSeen.has(group[0]!)) {
+          duplicatesSeen.add(group[0]!);
+          retry.push(group);
+        } else if (failure.code === 11000) applied[group[0]!] = false;
+        else if (isTransientConflict(failure.code) && attempt < ATTEMPTS) retry.push(group);
         else throw error;
       }
     }
@@ -93,6 +92,20 @@ async function setGuarded(writes: GuardedWrite[], version: number): Promise<bool
     pending = retry;
   }
   return applied;
+}
+
+/** One update of a week's document setting these entries (all of that week), each only where no later version is. */
+function guardedUpdate(writes: GuardedWrite[], version: number) {
+  const { repositoryId, week } = writes[0]!;
+  const filter: Record<string, unknown> = { _id: reportWeekId(repositoryId, week) };
+  const update: Record<string, Record<string, unknown>> = { $setOnInsert: { repositoryId, week }, $set: {} };
+  for (const { section, id, entry, also } of writes) {
+    const path = `${section}.${id}`;
+    filter[`${path}.v`] = { $not: { $gt: version } };
+    update.$set![path] = { ...(entry ?? { gone: true }), v: version };
+    for (const [operator, fields] of Object.entries(also ?? {})) update[operator] = { ...update[operator], ...fields };
+  }
+  return { filter: filter as never, update };
 }
 
 /** What a merged pull request's entry is derived from: not its labels, people lists or the rest of its commits. */

@@ -58,4 +58,18 @@ describe("rollups under concurrent writers", () => {
     }
     expect(closes).toEqual([weekOf(at(24 * 7 * 8))]);
   });
+
+  it("set a week's other entries when one entry there was derived from a later read", async () => {
+    const week = weekOf(at(1));
+    // An entry of review 2002 derived after this test's writes will read (a version no clock reaches).
+    const later = { author: "someone-later", v: Number.MAX_SAFE_INTEGER };
+    await ReportWeekModel.collection.insertOne({ _id: reportWeekId(REPOSITORY, week) as never, repositoryId: REPOSITORY, week, reviews: { 2002: later } });
+    await savePullRequests([pullRequest(1, { mergedAt: null, state: "open" })]);
+    // One save, so the three entries are derived together and go to their week as one write.
+    await saveReviews([2001, 2002, 2003].map((githubId) => review(githubId, 1, { submittedAt: at(1) })));
+    const stored = await weekDocument(week);
+    expect(stored!.reviews[2002]).toEqual(later);
+    expect(Object.keys(stored!.reviews).sort()).toEqual(["2001", "2002", "2003"]);
+    expect(stored!.reviews[2001].v).toBeLessThan(Number.MAX_SAFE_INTEGER);
+  });
 });
