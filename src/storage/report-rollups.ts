@@ -8,6 +8,7 @@ import { PullRequestModel } from "./models/pull-request.js";
 import { ReportWeekModel } from "./models/report-week.js";
 import { ReviewModel } from "./models/review.js";
 import { TicketModel } from "./models/ticket.js";
+import { groupCommit } from "./group-commit.js";
 import { isTransientConflict, statementErrors } from "./mongo-errors.js";
 
 // Weekly rollups follow the records: after each write, the written records' entries are derived again from what is
@@ -35,7 +36,7 @@ export const githubIdsOf = (records: VersionedRecord[]) => records.map((record) 
  */
 const readVersion = () => performance.timeOrigin + performance.now();
 
-interface GuardedWrite {
+export interface GuardedWrite {
   repositoryId: number;
   week: string;
   section: RollupSection;
@@ -46,32 +47,46 @@ interface GuardedWrite {
   also?: Record<string, Record<string, unknown>>;
 }
 
+export type VersionedWrite = GuardedWrite & { version: number };
+
 const ATTEMPTS = 8;
 const CONFLICT_BACKOFF_MS = 100;
 
 /**
  * Sets entries unless a derivation from a later read set them already; returns, per write, whether it was applied.
- * Writes to one week go as one update (one rewrite of its document, guarded on every entry it sets): a week's document
- * holds all its entries, and rewriting it once per entry made a busy week's writes wait on each other. An upsert whose
- * guard refuses meets the week's `_id` (a duplicate key): a group refused so is split into its writes, and a single
- * write refused so is the refusal. Two writers creating one week both insert, and the loser meets the duplicate key
- * too, so a single write's duplicate is tried once more, against the document that exists now. Transient conflicts
- * (DocumentDB deadlocks) are tried again after a random wait.
+ * Derivations made together (of reviews, pull requests, commits and tickets alike) are set together, and writes to
+ * one week go as one update (one rewrite of its document, guarded on every entry it sets): a week's document holds
+ * all its entries, and rewriting it once per entry, or once per derivation, made a busy week's writes wait on each
+ * other. Of two writes of one entry in a group the one from the later read goes, as the guard would have it.
  */
-async function setGuarded(writes: GuardedWrite[], version: number): Promise<boolean[]> {
-  const applied = writes.map(() => true);
-  const byWeek = new Map<string, number[]>();
-  writes.forEach(({ repositoryId, week }, index) => {
-    const id = reportWeekId(repositoryId, week);
-    byWeek.set(id, [...(byWeek.get(id) ?? []), index]);
-  });
-  let pending = [...byWeek.values()];
+function setGuarded(writes: GuardedWrite[], version: number): Promise<boolean[]> {
+  if (writes.length === 0) return Promise.resolve([]);
+  return setTogether(writes.map((write) => ({ ...write, version })));
+}
+
+const setTogether = groupCommit(async (calls: VersionedWrite[][]): Promise<boolean[][]> => {
+  const applied = await setGuardedNow(calls.flat());
+  let offset = 0;
+  return calls.map((writes) => applied.slice(offset, (offset += writes.length)));
+});
+
+/**
+ * One attempt and its retries at a group of writes. An upsert whose guard refuses meets the week's `_id` (a duplicate
+ * key): a week's update refused so is split into its writes, and a single write refused so is the refusal. Two writers
+ * creating one week both insert, and the loser meets the duplicate key too, so a single write's duplicate is tried
+ * once more, against the document that exists now. Transient conflicts (DocumentDB deadlocks) are tried again after a
+ * random wait.
+ */
+async function setGuardedNow(writes: VersionedWrite[]): Promise<boolean[]> {
+  const { groups, superseded } = groupedByWeek(writes);
+  const applied = writes.map((_, index) => !superseded.has(index));
+  let pending = groups;
   const duplicatesSeen = new Set<number>();
   for (let attempt = 1; pending.length > 0; attempt += 1) {
     const retry: number[][] = [];
     try {
       await ReportWeekModel.collection.bulkWrite(
-        pending.map((group) => ({ updateOne: { ...guardedUpdate(group.map((index) => writes[index]!), version), upsert: true } })),
+        pending.map((group) => ({ updateOne: { ...guardedUpdate(group.map((index) => writes[index]!)), upsert: true } })),
         { ordered: false },
       );
     } catch (error) {
@@ -94,12 +109,35 @@ async function setGuarded(writes: GuardedWrite[], version: number): Promise<bool
   return applied;
 }
 
+/**
+ * The writes (by index) of each week, one group per week, each entry once: of two writes of one entry, the one from
+ * the later read (the higher version; the last given, on a tie) is kept and the other is superseded.
+ */
+export function groupedByWeek(writes: VersionedWrite[]): { groups: number[][]; superseded: Set<number> } {
+  const byWeek = new Map<string, Map<string, number>>();
+  const superseded = new Set<number>();
+  writes.forEach(({ repositoryId, week, section, id, version }, index) => {
+    const weekId = reportWeekId(repositoryId, week);
+    const entries = byWeek.get(weekId) ?? new Map<string, number>();
+    byWeek.set(weekId, entries);
+    const path = `${section}.${id}`;
+    const other = entries.get(path);
+    if (other !== undefined && writes[other]!.version > version) {
+      superseded.add(index);
+      return;
+    }
+    if (other !== undefined) superseded.add(other);
+    entries.set(path, index);
+  });
+  return { groups: [...byWeek.values()].map((entries) => [...entries.values()]), superseded };
+}
+
 /** One update of a week's document setting these entries (all of that week), each only where no later version is. */
-function guardedUpdate(writes: GuardedWrite[], version: number) {
+function guardedUpdate(writes: VersionedWrite[]) {
   const { repositoryId, week } = writes[0]!;
   const filter: Record<string, unknown> = { _id: reportWeekId(repositoryId, week) };
   const update: Record<string, Record<string, unknown>> = { $setOnInsert: { repositoryId, week }, $set: {} };
-  for (const { section, id, entry, also } of writes) {
+  for (const { section, id, entry, also, version } of writes) {
     const path = `${section}.${id}`;
     filter[`${path}.v`] = { $not: { $gt: version } };
     update.$set![path] = { ...(entry ?? { gone: true }), v: version };

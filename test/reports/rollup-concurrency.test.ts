@@ -5,7 +5,7 @@ import { PullRequestModel } from "../../src/storage/models/pull-request.js";
 import { ReviewModel } from "../../src/storage/models/review.js";
 import { ReportWeekModel } from "../../src/storage/models/report-week.js";
 import { savePullRequests } from "../../src/storage/pull-requests.js";
-import { reportWeekId } from "../../src/storage/report-rollups.js";
+import { groupedByWeek, reportWeekId, type VersionedWrite } from "../../src/storage/report-rollups.js";
 import { saveReviews } from "../../src/storage/reviews.js";
 import { saveTickets } from "../../src/storage/tickets.js";
 import { together } from "../helpers/contention.js";
@@ -71,5 +71,14 @@ describe("rollups under concurrent writers", () => {
     expect(stored!.reviews[2002]).toEqual(later);
     expect(Object.keys(stored!.reviews).sort()).toEqual(["2001", "2002", "2003"]);
     expect(stored!.reviews[2001].v).toBeLessThan(Number.MAX_SAFE_INTEGER);
+  });
+
+  it("go to each week as one update per derivation round, an entry derived twice in it set from the later read", () => {
+    const write = (week: string, id: number, version: number): VersionedWrite => ({ repositoryId: REPOSITORY, week, section: "reviews", id, entry: { version }, version });
+    const writes = [write("2026-03-02", 1, 20), write("2026-03-02", 2, 10), write("2026-03-09", 1, 10), write("2026-03-02", 1, 30), write("2026-03-02", 2, 5)];
+    const { groups, superseded } = groupedByWeek(writes);
+    // Week 03-02: entry 1 from its later read (index 3), entry 2 from its later read (index 1); week 03-09 alone.
+    expect(groups.map((group) => [...group].sort())).toEqual([[1, 3], [2]]);
+    expect([...superseded].sort()).toEqual([0, 4]);
   });
 });
