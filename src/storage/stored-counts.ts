@@ -1,4 +1,6 @@
+import { bulkWriteThroughConflicts } from "./atomic-updates.js";
 import type { VersionedRecord } from "./bulk-writes.js";
+import { groupCommit } from "./group-commit.js";
 import { CommitModel } from "./models/commit.js";
 import { ImportStatusModel, type Service } from "./models/import-status.js";
 import { PullRequestModel } from "./models/pull-request.js";
@@ -42,25 +44,46 @@ export async function countStoredByRepository(repositoryIds: number[], kinds = O
 }
 
 /**
- * Adds the records a write created to their repositories' counts, one atomic increment per repository: a record is
- * created by one writer only (its unique key admits one insert), so concurrent writers never count it twice, and no
- * count is read to be written back. A record without its repository, or a process that dies between the insert and
- * this increment, leaves the count short until the repository's next run re-counts it (`recountStored`).
+ * Adds the records a write created to their repositories' counts, one atomic increment per repository and service:
+ * a record is created by one writer only (its unique key admits one insert), so concurrent writers never count it
+ * twice, and no count is read to be written back. A record without its repository, or a process that dies between
+ * the insert and this increment, leaves the count short until the repository's next run re-counts it
+ * (`recountStored`). Counts of writes made together, of every kind, go in one statement.
  */
 export async function countCreated(kind: StoredKind, created: VersionedRecord[]): Promise<void> {
-  const perRepository = new Map<number, number>();
-  for (const { key, set } of created) {
+  const increments = created.flatMap(({ key, set }) => {
     const repositoryId = key.repositoryId ?? set.repositoryId;
-    if (typeof repositoryId === "number") perRepository.set(repositoryId, (perRepository.get(repositoryId) ?? 0) + 1);
-  }
-  if (perRepository.size === 0) return;
-  await ImportStatusModel.collection.bulkWrite(
-    [...perRepository].map(([repositoryId, count]) => ({
-      updateOne: { filter: { repositoryId, service: SERVICE_OF_KIND[kind] }, update: { $inc: { [`stored.${kind}`]: count } } },
-    })),
-    { ordered: false },
-  );
+    return typeof repositoryId === "number" ? [{ repositoryId, kind }] : [];
+  });
+  if (increments.length === 0) return;
+  const failure = await addTogether(increments);
+  if (failure) throw failure;
 }
+
+/**
+ * Sends increments (each one record) as one increment per status; resolves each call with the failure if the write
+ * failed, rather than rejecting: a group commit sends a failed group's calls again alone, and increments applied
+ * before the failure would then count twice.
+ */
+const addTogether = groupCommit(async (calls: { repositoryId: number; kind: StoredKind }[][]): Promise<(unknown | undefined)[]> => {
+  const perStatus = new Map<string, { repositoryId: number; service: Service; inc: Record<string, number> }>();
+  for (const { repositoryId, kind } of calls.flat()) {
+    const service = SERVICE_OF_KIND[kind];
+    const status = perStatus.get(`${repositoryId}:${service}`) ?? { repositoryId, service, inc: {} };
+    status.inc[`stored.${kind}`] = (status.inc[`stored.${kind}`] ?? 0) + 1;
+    perStatus.set(`${repositoryId}:${service}`, status);
+  }
+  try {
+    // Only the statements that lost a conflict are sent again: the others were applied.
+    await bulkWriteThroughConflicts(
+      ImportStatusModel,
+      [...perStatus.values()].map(({ repositoryId, service, inc }) => ({ updateOne: { filter: { repositoryId, service }, update: { $inc: inc } } })),
+    );
+    return calls.map(() => undefined);
+  } catch (error) {
+    return calls.map(() => error);
+  }
+});
 
 /**
  * Re-counts a repository's records of the service's kinds and corrects the stored counts, each only if no write
