@@ -207,4 +207,28 @@ describe("the inbox processor", () => {
     expect(finished).toBe(1);
     expect(await DeliveryModel.countDocuments({ state: "processed" })).toBe(1);
   });
+
+  it("keeps the claim of a delivery that runs longer than the lease, so no other processor takes it over", async () => {
+    const probot = bareProbot();
+    let runs = 0;
+    probot.on("label", async () => {
+      runs += 1;
+      await sleep(3_000);
+    });
+    await receive("label", exampleAction("label", "created"));
+    const leaseMs = 1_200;
+    const first = new InboxProcessor({ probot, log: pino({ level: "silent" }), pollMs: 20, leaseMs });
+    first.start();
+    await eventually("the delivery is being processed", async () => runs === 1);
+    // A second processor polls all along: it would take the delivery over the moment its claim lapsed.
+    const second = new InboxProcessor({ probot, log: pino({ level: "silent" }), pollMs: 20, leaseMs });
+    second.start();
+    try {
+      await eventually("the inbox is drained", drained);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+    expect(runs).toBe(1);
+    expect(await DeliveryModel.countDocuments({ state: "processed", attempts: 1 })).toBe(1);
+  });
 });
