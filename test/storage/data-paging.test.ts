@@ -132,7 +132,10 @@ describe("paging while writers insert and update records", () => {
       const seen: string[] = [];
       const newest = new Map<number, number>();
       let after = 0;
-      for (let hasMore = true; writing || hasMore; ) {
+      // Until a page read wholly after the last write says nothing more is there: a page begun while a writer was still
+      // at work may have been read before that writer's last records.
+      for (let hasMore = true, begunWhileWriting = true; begunWhileWriting || hasMore; ) {
+        begunWhileWriting = writing;
         const page = await readDataPage(MINE, "pull-requests", after, limit);
         for (const record of page.records) {
           const version = Number(String(record.title).slice(1));
