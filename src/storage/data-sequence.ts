@@ -68,13 +68,17 @@ export async function sequenceChanges(installationId: number, kind: DataKind, at
       const reserved = await DataSequenceModel.findOneAndUpdate({ _id, lockedBy: me }, { $inc: { next: pending.length }, $set: { lockedUntil: leaseEnd() } }, { projection: { next: 1 } }).lean();
       if (!reserved) return true;
       const first = reserved.next;
+      const last = first + pending.length - 1;
       await model
         .bulkWrite(
           pending.map((record, index) => ({ updateOne: { filter: { _id: record._id, sequence: null }, update: { $set: { sequence: first + index } } } })),
           { ordered: false },
         )
         .catch(keepConflictedPending);
-      await settle(_id, me, first, first + pending.length - 1);
+      if (!(await settle(_id, me, first, last))) {
+        await withdrawPositions(model, pending, first, last);
+        return true;
+      }
       done += pending.length;
     }
     return false;
@@ -91,6 +95,16 @@ function keepConflictedPending(error: unknown): void {
   if (!statementErrors(error)?.every((statement) => isTransientConflict(statement.code))) throw error;
 }
 
+/**
+ * Takes back the positions a sequencer that lost its lease wrote: a record changed after the new holder gave it a
+ * position awaited one again, and got one of these, below what readers may have passed already. Such a record
+ * awaits a position again, and gets one above every reader's cursor; a reader that read it at the withdrawn position
+ * meanwhile gets this version once more, which is better than never.
+ */
+async function withdrawPositions(model: (typeof DATA_MODELS)[DataKind], records: { _id: unknown }[], first: number, last: number): Promise<void> {
+  await model.updateMany({ _id: { $in: records.map((record) => record._id) }, sequence: { $gte: first, $lte: last } }, { $unset: { sequence: "" } });
+}
+
 const leaseEnd = () => new Date(Date.now() + LEASE_MS);
 
 /** Takes the lease of the sequence (creating the sequence first if need be); false when another holds it. */
@@ -102,12 +116,18 @@ async function claimLease(_id: string, me: string): Promise<boolean> {
   return insertUnlessTaken(() => DataSequenceModel.create({ _id, next: 1, settled: 0, lockedUntil: leaseEnd(), lockedBy: me }));
 }
 
-/** Readers may read up to `last` now; the hour's first positions are remembered for `updated_since`. */
-async function settle(_id: string, me: string, first: number, last: number): Promise<void> {
-  await DataSequenceModel.updateOne({ _id, lockedBy: me }, { $max: { settled: last } });
+/**
+ * Readers may read up to `last` now; the hour's first positions are remembered for `updated_since`. False when this
+ * sequencer no longer holds the lease: it stalled past it, and another took over and may have settled past these
+ * positions already.
+ */
+async function settle(_id: string, me: string, first: number, last: number): Promise<boolean> {
+  const { matchedCount } = await DataSequenceModel.updateOne({ _id, lockedBy: me }, { $max: { settled: last } });
+  if (matchedCount === 0) return false;
   const hour = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS);
   await DataSequenceModel.updateOne(
     { _id, lockedBy: me, "hourMarks.hour": { $ne: hour } },
     { $push: { hourMarks: { $each: [{ hour, first }], $slice: -HOUR_MARKS_KEPT } } },
   );
+  return true;
 }

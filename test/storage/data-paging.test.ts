@@ -1,8 +1,9 @@
 import { setTimeout } from "node:timers/promises";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { DATA_KINDS, type DataKind } from "../../src/storage/data-kinds.js";
 import { readDataPage } from "../../src/storage/data-pages.js";
-import { positionBefore } from "../../src/storage/data-sequence.js";
+import { positionBefore, sequenceChanges } from "../../src/storage/data-sequence.js";
+import { PullRequestModel } from "../../src/storage/models/pull-request.js";
 import { DataSequenceModel } from "../../src/storage/models/data-sequence.js";
 import { savePullRequests } from "../../src/storage/pull-requests.js";
 import { markRepositoryDeleted, renameOwner, updateRepositoryMetadata } from "../../src/storage/repositories.js";
@@ -158,4 +159,36 @@ describe("paging while writers insert and update records", () => {
     // Records changed while the readers paged came again, each time as a newer version.
     expect(results.reduce((again, { seen }) => again + seen.length - latest.size, 0)).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe("a sequencer that stalls past its lease", () => {
+  it("takes back the positions it writes late, so a reader past them still gets the record's new version", async () => {
+    await savePullRequests(range(3).map((n) => pullRequest(n + 1, MINE)));
+    // The first sequencer reserves positions 1-3, then stalls before writing them.
+    let reachedWrite!: () => void;
+    const atWrite = new Promise<void>((resolve) => (reachedWrite = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const write = PullRequestModel.bulkWrite.bind(PullRequestModel);
+    vi.spyOn(PullRequestModel, "bulkWrite").mockImplementationOnce(async (...args) => {
+      reachedWrite();
+      await released;
+      return write(...args);
+    });
+    const stalled = sequenceChanges(MINE, "pull-requests", 1_000);
+    await atWrite;
+    // Its lease lapses; another sequencer takes over, gives the three records positions 4-6, and a reader reads them.
+    await DataSequenceModel.updateOne({ _id: `${MINE}:pull-requests` }, { $set: { lockedUntil: new Date(0) } });
+    expect(await sequenceChanges(MINE, "pull-requests", 1_000)).toBe(false);
+    const firstRead = await readAll("pull-requests", 10);
+    expect(firstRead.ids.sort()).toEqual(["1", "2", "3"]);
+    // Record 1 changes, and awaits a position again when the stalled sequencer's write lands with position 1.
+    await savePullRequests([pullRequest(1, MINE, 1)]);
+    release();
+    await stalled;
+
+    const rest = await readAll("pull-requests", 10, firstRead.after);
+    expect(rest.ids).toEqual(["1"]);
+    expect((await PullRequestModel.findOne({ githubId: 1 }, { sequence: 1 }).lean())!.sequence).toBeGreaterThan(firstRead.after);
+  });
 });
