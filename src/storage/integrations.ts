@@ -1,5 +1,8 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { installationSnapshot, isSuspended, nextStatus, type InstallationSnapshot, type LifecycleAction } from "../domain/installation.js";
+import { mongo } from "mongoose";
 import { insertUnlessTaken } from "./atomic-updates.js";
+import { isTransientConflict } from "./mongo-errors.js";
 import { IntegrationModel, type Actor, type AuditEntry, type AuditRepository, type Integration, type IntegrationStatus } from "./models/integration.js";
 
 export function findIntegration(installationId: number) {
@@ -15,10 +18,17 @@ export function listIntegrations(filter: { status?: IntegrationStatus } = {}) {
  * unless a newer snapshot is already stored: events may arrive late or twice. Created by insert and refreshed by a
  * guarded update, never by an upsert: on DocumentDB concurrent upserts of one new key can leave an older snapshot.
  */
+/** Writers racing to create one integration wait up to this, times the round, before trying again. */
+const INSERT_RACE_BACKOFF_MS = 20;
+
 export async function recordInstallationSnapshot(installation: InstallationSnapshot): Promise<void> {
   const snapshot = installationSnapshot(installation);
+  // A refresh that DocumentDB aborted as a deadlock with a racing insert changed nothing: the rounds below try again.
   const refreshUnlessNewer = () =>
-    IntegrationModel.updateOne({ installationId: installation.id, snapshotAt: { $lte: snapshot.snapshotAt } }, { $set: snapshot });
+    IntegrationModel.updateOne({ installationId: installation.id, snapshotAt: { $lte: snapshot.snapshotAt } }, { $set: snapshot }).catch((error: unknown) => {
+      if (error instanceof mongo.MongoServerError && typeof error.code === "number" && isTransientConflict(error.code)) return { matchedCount: 0 };
+      throw error;
+    });
   if ((await refreshUnlessNewer()).matchedCount === 1) return;
   const create = () =>
     IntegrationModel.create({
@@ -30,9 +40,11 @@ export async function recordInstallationSnapshot(installation: InstallationSnaps
     });
   const newerStored = () => IntegrationModel.exists({ installationId: installation.id, snapshotAt: { $gt: snapshot.snapshotAt } });
   // Round again while the key is taken by a writer whose insert is not visible yet (DocumentDB can answer a racing
-  // insert with a deadlock before the other commits): it ends once the stored one is refreshed, or is newer.
-  while (!(await newerStored()) && !(await insertUnlessTaken(create))) {
+  // insert with a deadlock before the other commits): it ends once the stored one is refreshed, or is newer. Each
+  // round waits a random while first, growing: writers that keep aborting each other's inserts fall out of step.
+  for (let round = 1; !(await newerStored()) && !(await insertUnlessTaken(create)); round += 1) {
     if ((await refreshUnlessNewer()).matchedCount === 1) return;
+    await sleep(Math.random() * Math.min(round, 10) * INSERT_RACE_BACKOFF_MS);
   }
 }
 
