@@ -109,9 +109,12 @@ export function webhookIntake({ path, secret, log, inbox }: IntakeOptions) {
         answer(res, 503, "the delivery could not be stored; it will be requested again");
         return true;
       }
-      answer(res, stored ? 202 : 200, stored ? "stored" : "already received");
-      // After the answer: GitHub waits for nothing but the insert.
-      inbox.arrived(received, stored);
+      try {
+        answer(res, stored ? 202 : 200, stored ? "stored" : "already received");
+      } finally {
+        // After the answer: GitHub waits for nothing but the insert.
+        inbox.arrived(received, stored);
+      }
     } catch (error) {
       if (!(error instanceof RequestRefused)) throw error;
       // One line, no stack, no body: anyone can send these, and an unverified body is never worth keeping.

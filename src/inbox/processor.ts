@@ -19,6 +19,7 @@ import {
 import { reportDatabaseError } from "../db/health.js";
 import { untilWritten } from "../db/until-written.js";
 import { InvalidPayloadError } from "../domain/required-fields.js";
+import { DEFAULT_BURST, IntakeBurst, type BurstOptions } from "./burst.js";
 import { prepareValidators, validateWebhookPayload } from "./payload-validation.js";
 
 /** Attempts before a delivery is dead; with `retryDelayMs` the last is about 70 minutes after the first. */
@@ -91,6 +92,8 @@ export interface InboxProcessorOptions {
   leaseMs?: number;
   /** How long after its n-th failed attempt a delivery is tried again. */
   retryDelay?: (failedAttempts: number) => number;
+  /** How processing holds back while this process's intake stores a burst. */
+  burst?: BurstOptions;
 }
 
 /** How the webhook intake hands what it stores to this process's processor. */
@@ -113,6 +116,9 @@ export class InboxProcessor implements InboxHandoff {
   readonly #inFlight = new Map<string, { entry: ClaimedDelivery; done: Promise<void> }>();
   /** Slots promised to deliveries being stored with an arrival claim. */
   #promised = 0;
+  /** Deliveries taken on arrival during a burst, claimed and waiting for it to end (see IntakeBurst). */
+  readonly #held: { entry: ClaimedDelivery; parsed: unknown }[] = [];
+  readonly #burst: IntakeBurst;
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -120,7 +126,8 @@ export class InboxProcessor implements InboxHandoff {
   #failing = false;
 
   constructor(options: InboxProcessorOptions) {
-    this.#options = { concurrency: 256, pollMs: 1_000, leaseMs: DELIVERY_LEASE_MS, retryDelay: retryDelayMs, ...options };
+    this.#options = { concurrency: 256, pollMs: 1_000, leaseMs: DELIVERY_LEASE_MS, retryDelay: retryDelayMs, ...options, burst: options.burst ?? DEFAULT_BURST };
+    this.#burst = new IntakeBurst(this.#options.burst, () => this.#startHeld());
   }
 
   start(): void {
@@ -136,6 +143,7 @@ export class InboxProcessor implements InboxHandoff {
   }
 
   claimOnArrival(delivery: ReceivedDelivery): ArrivalClaim | null {
+    this.#burst.storing();
     // A lane's order is kept by claiming its head; and a process not running (yet, or any more) takes nothing.
     if (delivery.lane !== null || !this.#loop || this.#stopping || this.#busySlots() >= this.#options.concurrency) return null;
     this.#promised += 1;
@@ -143,22 +151,39 @@ export class InboxProcessor implements InboxHandoff {
   }
 
   arrived(delivery: ReceivedDelivery, stored: boolean): void {
+    this.#burst.stored();
     if (delivery.claim) {
       this.#promised -= 1;
-      if (stored) this.#start(arrivedEntry({ ...delivery, claim: delivery.claim }), delivery.payload);
+      if (stored) {
+        this.#held.push({ entry: arrivedEntry({ ...delivery, claim: delivery.claim }), parsed: delivery.payload });
+        this.#startHeld();
+      }
     } else if (stored) {
       this.notify();
     }
   }
 
   #busySlots(): number {
-    return this.#inFlight.size + this.#promised;
+    return this.#inFlight.size + this.#promised + this.#held.length;
+  }
+
+  /** Starts what was taken on arrival, as far as the burst allows; after it, the claim loop may take more. */
+  #startHeld(): void {
+    const limit = this.#stopping ? Infinity : this.#burst.limit(this.#options.concurrency);
+    while (this.#held.length > 0 && this.#inFlight.size < limit) {
+      const { entry, parsed } = this.#held.shift()!;
+      this.#start(entry, parsed);
+    }
+    if (this.#held.length === 0) this.notify();
   }
 
   /** Stops claiming and waits for the deliveries in flight (each is short; none is interrupted). */
   async stop(): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#heartbeat);
+    this.#burst.stop();
+    // Claimed already: run now rather than left for the claim to lapse.
+    this.#startHeld();
     this.notify();
     await this.#loop;
     await Promise.all([...this.#inFlight.values()].map(({ done }) => done));
@@ -181,8 +206,8 @@ export class InboxProcessor implements InboxHandoff {
     const { concurrency } = this.#options;
     const capacity = concurrency - this.#busySlots();
     // A claim round costs the same few statements for one entry as for many: while deliveries are in flight, the
-    // next round waits until half the slots are free.
-    if (this.#stopping || capacity <= 0 || (this.#busySlots() > 0 && capacity < Math.ceil(concurrency / 2))) return 0;
+    // next round waits until half the slots are free. During a burst, what arrives is taken on arrival.
+    if (this.#stopping || this.#burst.holding || capacity <= 0 || (this.#busySlots() > 0 && capacity < Math.ceil(concurrency / 2))) return 0;
     try {
       const { leaseMs } = this.#options;
       const laned = await claimLaneHeads(Math.min(capacity, 4), { leaseMs });
@@ -197,7 +222,10 @@ export class InboxProcessor implements InboxHandoff {
   }
 
   #start(entry: ClaimedDelivery, parsed?: unknown): void {
-    const done = this.#process(entry, parsed).finally(() => this.#inFlight.delete(entry._id));
+    const done = this.#process(entry, parsed).finally(() => {
+      this.#inFlight.delete(entry._id);
+      this.#startHeld();
+    });
     this.#inFlight.set(entry._id, { entry, done });
   }
 

@@ -5,6 +5,7 @@ import { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InvalidPayloadError } from "../../src/domain/required-fields.js";
 import { describeDelivery } from "../../src/inbox/envelope.js";
+import type { BurstOptions } from "../../src/inbox/burst.js";
 import { InboxProcessor, MAX_DELIVERY_ATTEMPTS } from "../../src/inbox/processor.js";
 import { storeReceivedDelivery } from "../../src/storage/deliveries.js";
 import { DeliveryModel } from "../../src/storage/models/delivery.js";
@@ -15,8 +16,8 @@ import { exampleAction } from "../helpers/webhooks.js";
 
 let processor: InboxProcessor | undefined;
 
-function processing(probot: Probot, concurrency = 8) {
-  processor = new InboxProcessor({ probot, log: pino({ level: "silent" }), concurrency, pollMs: 20, retryDelay: () => 50 });
+function processing(probot: Probot, concurrency = 8, burst?: BurstOptions) {
+  processor = new InboxProcessor({ probot, log: pino({ level: "silent" }), concurrency, pollMs: 20, retryDelay: () => 50, burst });
   processor.start();
   return processor;
 }
@@ -95,6 +96,55 @@ describe("the inbox processor", () => {
     await eventually("the label deliveries are processed", async () => (await DeliveryModel.countDocuments({ event: "label", state: "processed" })) === 3);
     expect(handled.sort()).toEqual([...taken, beyondCapacity].map(({ deliveryId }) => deliveryId).sort());
     expect(await DeliveryModel.countDocuments({ event: "label", attempts: 1 })).toBe(3);
+  });
+
+  describe("while its intake stores a burst", () => {
+    /** The intake's two calls around one delivery's insert, as src/inbox/intake.ts makes them; `stored` ends it. */
+    function arriving(running: InboxProcessor) {
+      const delivery = { ...describeDelivery(randomUUID(), "label", JSON.stringify(exampleAction("label", "created")))!, receivedAt: new Date() };
+      const received = { ...delivery, claim: running.claimOnArrival(delivery) };
+      return { deliveryId: delivery.deliveryId, stored: async () => running.arrived(received, await storeReceivedDelivery(received)) };
+    }
+
+    function countingHandler(probot: Probot, handlerMs: number) {
+      const counts = { running: 0, mostAtOnce: 0 };
+      probot.on("label", async () => {
+        counts.running += 1;
+        counts.mostAtOnce = Math.max(counts.mostAtOnce, counts.running);
+        await sleep(handlerMs);
+        counts.running -= 1;
+      });
+      return counts;
+    }
+
+    it("processes only a few deliveries at once until the intake is quiet, then the rest it took on arrival", async () => {
+      const probot = bareProbot();
+      const counts = countingHandler(probot, 1_500);
+      const running = processing(probot, 8, { processing: 2, gapMs: 100, holdMs: 10_000 });
+
+      const stillStoring = arriving(running);
+      for (let i = 0; i < 5; i += 1) await arriving(running).stored();
+      await sleep(300);
+
+      // Taken on arrival, all of them (claimed, nothing left for a claim round), but two run while the burst lasts.
+      expect(counts).toEqual({ running: 2, mostAtOnce: 2 });
+      expect(await DeliveryModel.countDocuments({ event: "label", state: "processing" })).toBe(5);
+      await stillStoring.stored();
+      await eventually("all six are processed", async () => (await DeliveryModel.countDocuments({ event: "label", state: "processed", attempts: 1 })) === 6);
+      expect(counts.mostAtOnce).toBeGreaterThan(2);
+    });
+
+    it("processes a stream that lasts longer than the hold alongside it, at full concurrency", async () => {
+      const probot = bareProbot();
+      const counts = countingHandler(probot, 2_000);
+      const running = processing(probot, 8, { processing: 1, gapMs: 60_000, holdMs: 300 });
+
+      const stillStoring = arriving(running);
+      for (let i = 0; i < 3; i += 1) await arriving(running).stored();
+
+      await eventually("the three stored run at once while the stream goes on", async () => counts.running === 3);
+      await stillStoring.stored();
+    });
   });
 
   it("retries a failing delivery until its handler succeeds", async () => {

@@ -1,0 +1,90 @@
+/**
+ * When this process's intake is in a burst of deliveries. GitHub waits for each delivery's answer (and counts it
+ * failed after 10 s), not for its processing: while a burst is being stored, processing holds back so that the
+ * answers are not queued on the event loop behind the handlers. Held back for a bounded time only: a stream that
+ * keeps arriving longer than `holdMs` is processed alongside it, as before.
+ */
+export interface BurstOptions {
+  /** Deliveries processed at once while a burst is held back. */
+  processing: number;
+  /** A burst lasts while deliveries arrive within this of each other (or while one is being stored). */
+  gapMs: number;
+  /** The longest processing holds back for one burst. */
+  holdMs: number;
+}
+
+export const DEFAULT_BURST: BurstOptions = { processing: 4, gapMs: 200, holdMs: 5_000 };
+
+export class IntakeBurst {
+  readonly #options: BurstOptions;
+  readonly #onRelease: () => void;
+  readonly #now: () => number;
+  /** Deliveries being stored right now. */
+  #storing = 0;
+  #lastStoredAt = -Infinity;
+  /** When the current burst began; null outside one. */
+  #startedAt: number | null = null;
+  /** The current burst's end, at most: when its hold runs out. */
+  #holdTimer: NodeJS.Timeout | undefined;
+  /** The current burst's end, at the soonest: a gap after the last delivery stored. */
+  #gapTimer: NodeJS.Timeout | undefined;
+
+  /** `onRelease` is called once processing need no longer hold back for the burst that was going on. */
+  constructor(options: BurstOptions, onRelease: () => void, now = () => performance.now()) {
+    this.#options = options;
+    this.#onRelease = onRelease;
+    this.#now = now;
+  }
+
+  /** A delivery is about to be stored. */
+  storing(): void {
+    const now = this.#now();
+    if (this.#startedAt === null || this.#quiet(now)) {
+      this.#startedAt = now;
+      this.#holdTimer = this.#reset(this.#holdTimer, this.#options.holdMs);
+    }
+    this.#storing += 1;
+  }
+
+  /** The delivery is stored (or could not be). */
+  stored(): void {
+    this.#storing -= 1;
+    this.#lastStoredAt = this.#now();
+    if (this.#storing === 0) this.#gapTimer = this.#reset(this.#gapTimer, this.#options.gapMs);
+  }
+
+  /** Whether processing holds back now. */
+  get holding(): boolean {
+    if (this.#startedAt === null) return false;
+    const now = this.#now();
+    if (this.#quiet(now)) {
+      this.#startedAt = null;
+      return false;
+    }
+    return now - this.#startedAt < this.#options.holdMs;
+  }
+
+  #quiet(now: number): boolean {
+    return this.#storing === 0 && now - this.#lastStoredAt >= this.#options.gapMs;
+  }
+
+  /** Deliveries that may be processed at once now, of `concurrency` outside a burst. */
+  limit(concurrency: number): number {
+    return this.holding ? Math.min(this.#options.processing, concurrency) : concurrency;
+  }
+
+  stop(): void {
+    clearTimeout(this.#holdTimer);
+    clearTimeout(this.#gapTimer);
+  }
+
+  /** Looks again in `delayMs`, instead of when `timer` would have: still holding then, a later look releases. */
+  #reset(timer: NodeJS.Timeout | undefined, delayMs: number): NodeJS.Timeout {
+    clearTimeout(timer);
+    const next = setTimeout(() => {
+      if (!this.holding) this.#onRelease();
+    }, delayMs);
+    next.unref();
+    return next;
+  }
+}
