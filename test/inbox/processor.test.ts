@@ -117,12 +117,16 @@ describe("the inbox processor", () => {
       return counts;
     }
 
-    it("processes only a few deliveries at once until the intake is quiet, then the rest it took on arrival", async () => {
+    /** A processor with `burst`, whose label handler takes `handlerMs`, and one delivery still being stored. */
+    function burstGoingOn(handlerMs: number, burst: BurstOptions) {
       const probot = bareProbot();
-      const counts = countingHandler(probot, 1_500);
-      const running = processing(probot, 8, { processing: 2, gapMs: 100, holdMs: 10_000 });
+      const counts = countingHandler(probot, handlerMs);
+      const running = processing(probot, 8, burst);
+      return { counts, running, stillStoring: arriving(running) };
+    }
 
-      const stillStoring = arriving(running);
+    it("processes only a few deliveries at once until the intake is quiet, then the rest it took on arrival", async () => {
+      const { counts, running, stillStoring } = burstGoingOn(1_500, { processing: 2, gapMs: 100, holdMs: 10_000 });
       for (let i = 0; i < 5; i += 1) await arriving(running).stored();
       await sleep(300);
 
@@ -135,11 +139,7 @@ describe("the inbox processor", () => {
     });
 
     it("processes a stream that lasts longer than the hold alongside it, at full concurrency", async () => {
-      const probot = bareProbot();
-      const counts = countingHandler(probot, 2_000);
-      const running = processing(probot, 8, { processing: 1, gapMs: 60_000, holdMs: 300 });
-
-      const stillStoring = arriving(running);
+      const { counts, running, stillStoring } = burstGoingOn(2_000, { processing: 1, gapMs: 60_000, holdMs: 300 });
       for (let i = 0; i < 3; i += 1) await arriving(running).stored();
 
       await eventually("the three stored run at once while the stream goes on", async () => counts.running === 3);
