@@ -11,9 +11,14 @@ export interface BurstOptions {
   gapMs: number;
   /** The longest processing holds back for one burst. */
   holdMs: number;
+  /**
+   * Bodies (bytes) a burst may keep waiting in memory, taken on arrival, beyond the processor's free slots: each
+   * spares the claim round that would otherwise fetch it back from the inbox after the burst.
+   */
+  heldBytes: number;
 }
 
-export const DEFAULT_BURST: BurstOptions = { processing: 4, gapMs: 200, holdMs: 5_000 };
+export const DEFAULT_BURST: BurstOptions = { processing: 4, gapMs: 200, holdMs: 5_000, heldBytes: 32 * 1024 * 1024 };
 
 export class IntakeBurst {
   readonly #options: BurstOptions;
@@ -66,6 +71,11 @@ export class IntakeBurst {
 
   #quiet(now: number): boolean {
     return this.#storing === 0 && now - this.#lastStoredAt >= this.#options.gapMs;
+  }
+
+  /** Whether a delivery of `bytes` may wait in memory during this burst, with `heldBytes` waiting already. */
+  mayHold(heldBytes: number, bytes: number): boolean {
+    return this.holding && heldBytes + bytes <= this.#options.heldBytes;
   }
 
   /** Deliveries that may be processed at once now, of `concurrency` outside a burst. */

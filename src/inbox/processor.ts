@@ -117,7 +117,9 @@ export class InboxProcessor implements InboxHandoff {
   /** Slots promised to deliveries being stored with an arrival claim. */
   #promised = 0;
   /** Deliveries taken on arrival during a burst, claimed and waiting for it to end (see IntakeBurst). */
-  readonly #held: { entry: ClaimedDelivery; parsed: unknown }[] = [];
+  readonly #held: { entry: ClaimedDelivery; parsed: unknown; bytes: number }[] = [];
+  /** The bodies of the deliveries held or promised. */
+  #heldBytes = 0;
   readonly #burst: IntakeBurst;
   #stopping = false;
   #loop: Promise<void> | undefined;
@@ -145,8 +147,10 @@ export class InboxProcessor implements InboxHandoff {
   claimOnArrival(delivery: ReceivedDelivery): ArrivalClaim | null {
     this.#burst.storing();
     // A lane's order is kept by claiming its head; and a process not running (yet, or any more) takes nothing.
-    if (delivery.lane !== null || !this.#loop || this.#stopping || this.#busySlots() >= this.#options.concurrency) return null;
+    if (delivery.lane !== null || !this.#loop || this.#stopping) return null;
+    if (this.#busySlots() >= this.#options.concurrency && !this.#burst.mayHold(this.#heldBytes, delivery.body.length)) return null;
     this.#promised += 1;
+    this.#heldBytes += delivery.body.length;
     return { claimedBy: randomUUID(), leaseMs: this.#options.leaseMs };
   }
 
@@ -155,8 +159,10 @@ export class InboxProcessor implements InboxHandoff {
     if (delivery.claim) {
       this.#promised -= 1;
       if (stored) {
-        this.#held.push({ entry: arrivedEntry({ ...delivery, claim: delivery.claim }), parsed: delivery.payload });
+        this.#held.push({ entry: arrivedEntry({ ...delivery, claim: delivery.claim }), parsed: delivery.payload, bytes: delivery.body.length });
         this.#startHeld();
+      } else {
+        this.#heldBytes -= delivery.body.length;
       }
     } else if (stored) {
       this.notify();
@@ -171,7 +177,8 @@ export class InboxProcessor implements InboxHandoff {
   #startHeld(): void {
     const limit = this.#stopping ? Infinity : this.#burst.limit(this.#options.concurrency);
     while (this.#held.length > 0 && this.#inFlight.size < limit) {
-      const { entry, parsed } = this.#held.shift()!;
+      const { entry, parsed, bytes } = this.#held.shift()!;
+      this.#heldBytes -= bytes;
       this.#start(entry, parsed);
     }
     if (this.#held.length === 0) this.notify();
@@ -252,7 +259,8 @@ export class InboxProcessor implements InboxHandoff {
   async #renewClaims(): Promise<void> {
     const { leaseMs } = this.#options;
     const now = new Date();
-    const lapsing = [...this.#inFlight.values()].map(({ entry }) => entry).filter((entry) => entry.dueAt!.getTime() - now.getTime() < (leaseMs * 2) / 3);
+    // Held ones too: a burst may hold more than its slots, which then wait for slots to free.
+    const lapsing = [...this.#inFlight.values(), ...this.#held].map(({ entry }) => entry).filter((entry) => entry.dueAt!.getTime() - now.getTime() < (leaseMs * 2) / 3);
     try {
       await renewDeliveryClaims(lapsing, leaseMs, now);
       for (const entry of lapsing) entry.dueAt = new Date(now.getTime() + leaseMs);
