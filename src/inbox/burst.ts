@@ -29,10 +29,8 @@ export class IntakeBurst {
   #lastStoredAt = -Infinity;
   /** When the current burst began; null outside one. */
   #startedAt: number | null = null;
-  /** The current burst's end, at most: when its hold runs out. */
-  #holdTimer: NodeJS.Timeout | undefined;
-  /** The current burst's end, at the soonest: a gap after the last delivery stored. */
-  #gapTimer: NodeJS.Timeout | undefined;
+  /** When the current burst may have ended: its hold runs out, or a gap after the last delivery stored. */
+  #endTimer: NodeJS.Timeout | undefined;
 
   /** `onRelease` is called once processing need no longer hold back for the burst that was going on. */
   constructor(options: BurstOptions, onRelease: () => void, now = () => performance.now()) {
@@ -46,7 +44,7 @@ export class IntakeBurst {
     const now = this.#now();
     if (this.#startedAt === null || this.#quiet(now)) {
       this.#startedAt = now;
-      this.#holdTimer = this.#reset(this.#holdTimer, this.#options.holdMs);
+      this.#lookAgainIn(this.#options.holdMs);
     }
     this.#storing += 1;
   }
@@ -55,7 +53,8 @@ export class IntakeBurst {
   stored(): void {
     this.#storing -= 1;
     this.#lastStoredAt = this.#now();
-    if (this.#storing === 0) this.#gapTimer = this.#reset(this.#gapTimer, this.#options.gapMs);
+    // Past its hold, the burst was released already.
+    if (this.#storing === 0 && this.holding) this.#lookAgainIn(Math.min(this.#options.gapMs, this.#holdLeft()));
   }
 
   /** Whether processing holds back now. */
@@ -84,17 +83,26 @@ export class IntakeBurst {
   }
 
   stop(): void {
-    clearTimeout(this.#holdTimer);
-    clearTimeout(this.#gapTimer);
+    clearTimeout(this.#endTimer);
   }
 
-  /** Looks again in `delayMs`, instead of when `timer` would have: still holding then, a later look releases. */
-  #reset(timer: NodeJS.Timeout | undefined, delayMs: number): NodeJS.Timeout {
-    clearTimeout(timer);
-    const next = setTimeout(() => {
-      if (!this.holding) this.#onRelease();
-    }, delayMs);
-    next.unref();
-    return next;
+  #holdLeft(): number {
+    return this.#options.holdMs - (this.#now() - this.#startedAt!);
+  }
+
+  /** Releases in `delayMs` if the burst has ended by then, or else looks again when it next may end. */
+  #lookAgainIn(delayMs: number): void {
+    clearTimeout(this.#endTimer);
+    // Timers count whole milliseconds and may fire a fraction early by this clock: never less than one.
+    this.#endTimer = setTimeout(() => {
+      if (!this.holding) {
+        this.#onRelease();
+        return;
+      }
+      // A delivery still being stored ends the burst no sooner than its `stored`, which looks again.
+      const gapLeft = this.#storing === 0 ? this.#options.gapMs - (this.#now() - this.#lastStoredAt) : Infinity;
+      this.#lookAgainIn(Math.min(this.#holdLeft(), gapLeft));
+    }, Math.max(1, Math.ceil(delayMs)));
+    this.#endTimer.unref();
   }
 }

@@ -65,6 +65,21 @@ describe("a burst of deliveries at the intake", () => {
     expect([burst.holding, releases]).toEqual([true, 0]);
   });
 
+  it("is released even when its timer fires a fraction of a millisecond before the clock says the hold is over", () => {
+    let lagMs = 0;
+    const lagging = new IntakeBurst(OPTIONS, () => (releases += 1), () => Date.now() - lagMs);
+    try {
+      lagging.storing();
+      lagMs = 0.5;
+      vi.advanceTimersByTime(OPTIONS.holdMs);
+      expect(releases).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect([lagging.holding, releases]).toEqual([false, 1]);
+    } finally {
+      lagging.stop();
+    }
+  });
+
   it("lets a stream that lasts longer than the hold be processed alongside, and holds the next burst after a quiet gap", () => {
     const deliveries = Math.ceil(OPTIONS.holdMs / 100) + 5;
     const holding: boolean[] = [];

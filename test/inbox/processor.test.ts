@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pino } from "pino";
 import { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { InvalidPayloadError } from "../../src/domain/required-fields.js";
 import { describeDelivery } from "../../src/inbox/envelope.js";
 import { DEFAULT_BURST, type BurstOptions } from "../../src/inbox/burst.js";
@@ -69,6 +69,8 @@ describe("the inbox processor", () => {
     const probot = bareProbot();
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
+    // Released however the test ends: a handler left waiting would hold up the processor's stop.
+    onTestFinished(() => release());
     const handled: string[] = [];
     probot.on("label", async (context) => {
       await released;
@@ -126,6 +128,7 @@ describe("the inbox processor", () => {
       let release!: () => void;
       const probot = bareProbot();
       const counts = countingHandler(probot, new Promise((resolve) => (release = resolve)));
+      onTestFinished(() => release());
       const running = processing(probot, 8, burst);
       return { counts, running, release, stillStoring: arriving(running) };
     }
