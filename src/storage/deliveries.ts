@@ -293,7 +293,10 @@ export function countDeadDeliveries(installationId: number): Promise<number> {
   return DeliveryModel.countDocuments({ installationId, state: "dead" });
 }
 
-/** Forgets entries that finished (processed or dead) before the retention: keeps the inbox small. */
+/**
+ * Forgets entries that finished (processed or dead) before the retention: keeps the inbox small. It reads the whole
+ * inbox, once per periodic pass: an index on `finishedAt` would cost every delivery two index writes to spare it.
+ */
 export async function pruneDeliveries(now = new Date()): Promise<number> {
   const { deletedCount } = await DeliveryModel.deleteMany({ finishedAt: { $lt: new Date(now.getTime() - DELIVERY_RETENTION_MS) } });
   return deletedCount;
