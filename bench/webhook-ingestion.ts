@@ -1,10 +1,9 @@
 import { DeliveryModel } from "../src/storage/models/index.js";
 import { webhookSignature, type Delivery, type GitHubServer } from "../tools/github-server/index.js";
-import { post } from "../tools/github-server/http/post.js";
 import { ACTIVITY_ROUND } from "../tools/demo/live-activity.js";
 import { setTimeout as sleep } from "node:timers/promises";
-import { forEachConcurrently } from "./concurrency.js";
 import { percentile, round1 } from "./figures.js";
+import { sendBurst } from "./webhook-sender.js";
 
 export interface WebhookIngestion {
   deliveries: number;
@@ -68,22 +67,16 @@ export async function measureWebhookIngestion(
   concurrency: number,
 ): Promise<{ ingestion: WebhookIngestion; bodies: string[] }> {
   const deliveries = await recordActivity(github, count);
-  // Serialized and signed before the clock starts: GitHub's senders do not share the app's CPU, the bench's do.
+  // Serialized and signed before the clock starts, and sent from a thread of their own (see sendBurst): GitHub's
+  // senders do not share the app's CPU, the bench's do.
   const requests = deliveries.map((delivery) => {
     const body = JSON.stringify(delivery.request.payload);
     return { id: delivery.guid, body, headers: { ...delivery.request.headers, "x-hub-signature-256": webhookSignature(github.context.options.app.webhookSecret, body) } };
   });
-  const acks: number[] = [];
-  const sentAt = new Map<string, number>();
-  let failed = 0;
-  const started = Date.now();
-  await forEachConcurrently(requests, concurrency, async ({ id, body, headers }) => {
-    sentAt.set(id, Date.now());
-    const sent = performance.now();
-    const answer = await post(webhookUrl, headers, body, 30_000);
-    acks.push(performance.now() - sent);
-    if (answer.status < 200 || answer.status >= 300) failed += 1;
-  });
+  const { startedAt: started, sent } = await sendBurst(webhookUrl, requests, concurrency);
+  const acks = sent.map(({ ackMs }) => ackMs);
+  const sentAt = new Map(requests.map(({ id }, index) => [id, sent[index]!.sentAt]));
+  const failed = sent.filter(({ status }) => status < 200 || status >= 300).length;
   const ids = deliveries.map(({ guid }) => guid);
   const finishedAt = await finishedAll(ids, 300_000);
   acks.sort((a, b) => a - b);
