@@ -61,8 +61,8 @@ export const FULL_PLAN: BenchPlan = {
   database: { sizes: [10_000, 100_000, 500_000], samples: 200, settleSeconds: 65 },
   web: { sizes: [3_000, 30_000, 300_000], samples: 40 },
   // Issue #12's example window (5,000 per 60 s). What a run spends besides its windows (starting the app, installing,
-  // the last window's own work) is about 20 s on this machine: against 20 s windows that alone came to 12–30 % of
-  // the prediction, timing the machine's pace rather than the pacing by budget the run checks.
+  // the last window's own work) is about 20 s on this machine: against 20 s windows that alone was a fifth of the
+  // prediction (runs took 112–130 % of it), timing the machine's pace rather than the pacing by budget the run checks.
   quotaRun: { windows: 6, windowSeconds: 60 },
   scale: { replicaCounts: [1, 2], installations: 2, manyRepositories: [200, 2_000] },
 };
