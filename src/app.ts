@@ -1,7 +1,7 @@
-import type { Probot } from "probot";
+import type { WebhookRegistry } from "./webhooks/event-dispatcher.js";
 import { registerWebhookHandlers } from "./webhooks/index.js";
 
-/** The Probot application: what Tributary does with the events GitHub sends it. */
-export function tributary(app: Probot): void {
+/** The Probot application: what Tributary does with the events GitHub sends it (loaded by Probot, or on the inbox's dispatcher). */
+export function tributary(app: WebhookRegistry): void {
   registerWebhookHandlers(app);
 }

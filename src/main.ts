@@ -16,6 +16,7 @@ import { appHandlers } from "./http/handlers.js";
 import { startHttpServer } from "./http/server.js";
 import { InboxProcessor } from "./inbox/processor.js";
 import { scheduleRedelivery } from "./inbox/redelivery.js";
+import { eventDispatcher } from "./webhooks/event-dispatcher.js";
 
 const USAGE = "usage: tributary [serve|reconcile]";
 
@@ -29,8 +30,9 @@ async function serve(config: Config) {
   }
   const db = await connectDatabase(config, log);
   const probot = createProbot(config.app, config, log);
-  await probot.load(tributary);
-  const inbox = new InboxProcessor({ probot, log: log.child({ name: "inbox" }), concurrency: config.inboxConcurrency });
+  const handlers = eventDispatcher(log);
+  tributary(handlers);
+  const inbox = new InboxProcessor({ handlers, log: log.child({ name: "inbox" }), concurrency: config.inboxConcurrency });
   inbox.start();
   const server = await startHttpServer({ host: config.host, port: config.port, log, handlers: appHandlers({ ...config, app: config.app }, log, inbox) });
   const rateBudget = sharedRateBudget(config, log.child({ name: "rate-budget" }));

@@ -1,7 +1,6 @@
 import type { EmitterWebhookEvent } from "@octokit/webhooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
-import type { Probot } from "probot";
 import { randomUUID } from "node:crypto";
 import {
   arrivedEntry,
@@ -19,6 +18,7 @@ import {
 import { reportDatabaseError } from "../db/health.js";
 import { untilWritten } from "../db/until-written.js";
 import { InvalidPayloadError } from "../domain/required-fields.js";
+import type { EventReceiver } from "../webhooks/event-dispatcher.js";
 import { DEFAULT_BURST, IntakeBurst, type BurstOptions } from "./burst.js";
 import { prepareValidators, validateWebhookPayload } from "./payload-validation.js";
 
@@ -48,7 +48,7 @@ function describeFailure(error: unknown): string {
  * Runs the app's handlers for one claimed entry and says what became of it (nothing is recorded here). `parsed` is
  * the body as the receiving process parsed it on arrival, if this is that process: it is not parsed again.
  */
-export async function runDelivery(probot: Probot, entry: ClaimedDelivery, retryDelay = retryDelayMs, parsed?: unknown): Promise<DeliveryOutcome> {
+export async function runDelivery(handlers: EventReceiver, entry: ClaimedDelivery, retryDelay = retryDelayMs, parsed?: unknown): Promise<DeliveryOutcome> {
   let payload = parsed;
   try {
     payload ??= JSON.parse(deliveryBody(entry));
@@ -59,7 +59,7 @@ export async function runDelivery(probot: Probot, entry: ClaimedDelivery, retryD
   // Retrying cannot make an invalid payload valid: it goes straight to dead, before any handler could store part of it.
   if (invalid) return { processed: false, error: `invalid payload: ${invalid}`, retryAt: null };
   try {
-    await probot.receive({ id: entry._id, name: entry.event, payload } as EmitterWebhookEvent);
+    await handlers.receive({ id: entry._id, name: entry.event, payload } as EmitterWebhookEvent);
     return { processed: true };
   } catch (error) {
     // A handler's own check found the payload unusable (an action the schema does not know yet): no retry fixes that.
@@ -75,16 +75,17 @@ export function recordOutcome(entry: ClaimedDelivery, outcome: DeliveryOutcome):
 }
 
 /** Claims one stored entry by id and processes it now (tests deliver through the inbox this way). */
-export async function processDeliveryNow(probot: Probot, deliveryId: string): Promise<DeliveryOutcome | null> {
+export async function processDeliveryNow(handlers: EventReceiver, deliveryId: string): Promise<DeliveryOutcome | null> {
   const entry = await claimDelivery(deliveryId, { leaseMs: DELIVERY_LEASE_MS });
   if (!entry) return null;
-  const outcome = await runDelivery(probot, entry);
+  const outcome = await runDelivery(handlers, entry);
   await recordOutcome(entry, outcome);
   return outcome;
 }
 
 export interface InboxProcessorOptions {
-  probot: Probot;
+  /** The app's handlers (see eventDispatcher). */
+  handlers: EventReceiver;
   log: Logger;
   /** Deliveries processed at once in this process. */
   concurrency?: number;
@@ -237,8 +238,8 @@ export class InboxProcessor implements InboxHandoff {
   }
 
   async #process(entry: ClaimedDelivery, parsed?: unknown): Promise<void> {
-    const { probot, log, retryDelay } = this.#options;
-    const outcome = await runDelivery(probot, entry, retryDelay, parsed);
+    const { handlers, log, retryDelay } = this.#options;
+    const outcome = await runDelivery(handlers, entry, retryDelay, parsed);
     const deliveryLog = log.child({ deliveryId: entry._id, event: entry.event, action: entry.action, attempt: entry.attempts });
     if (!outcome.processed) {
       if (outcome.retryAt) deliveryLog.warn({ reason: outcome.error, retryAt: outcome.retryAt }, "delivery failed; it will be retried");

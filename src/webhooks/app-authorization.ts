@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import { recordAuthorizationRevoked } from "../storage/app-authorizations.js";
 
 /** A user withdrew their authorization of the app: their sign-in tokens stop working; installations are unaffected. */
@@ -8,6 +9,6 @@ async function revoked(context: Context<"github_app_authorization.revoked">) {
   context.log.info({ userId: sender.id }, "user revoked the app's authorization");
 }
 
-export function appAuthorizationHandlers(app: Probot): void {
+export function appAuthorizationHandlers(app: WebhookRegistry): void {
   app.on("github_app_authorization.revoked", revoked);
 }

@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 
 /**
  * Branches and tags are not stored: commits reach the default branch by `push`, a change of default branch comes
@@ -9,6 +10,6 @@ async function refChanged(context: Context<"create" | "delete">) {
   context.log.debug({ event: context.name, repositoryId: repository.id, ref, refType: ref_type }, "branch or tag event: nothing to store");
 }
 
-export function branchHandlers(app: Probot): void {
+export function branchHandlers(app: WebhookRegistry): void {
   app.on(["create", "delete"], refChanged);
 }

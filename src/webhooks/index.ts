@@ -1,6 +1,6 @@
-import type { Probot } from "probot";
 import { appAuthorizationHandlers } from "./app-authorization.js";
 import { branchHandlers } from "./branch.js";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import { installationRepositoriesHandlers } from "./installation-repositories.js";
 import { installationTargetHandlers } from "./installation-target.js";
 import { installationHandlers } from "./installation.js";
@@ -14,7 +14,7 @@ import { repositoryHandlers } from "./repository.js";
 import { reviewCommentHandlers } from "./review-comment.js";
 
 /** Every webhook the app reacts to enters here. */
-export function registerWebhookHandlers(app: Probot): void {
+export function registerWebhookHandlers(app: WebhookRegistry): void {
   installationHandlers(app);
   installationRepositoriesHandlers(app);
   installationTargetHandlers(app);

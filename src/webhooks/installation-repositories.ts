@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import { actorOf, gitHubTime } from "../domain/installation.js";
 import { appendAudit, auditRepositories, recordInstallationSnapshot } from "../storage/integrations.js";
 import { requestBackfill, stopService } from "../backfill/control.js";
@@ -32,6 +33,6 @@ async function repositoriesChanged(context: Context<"installation_repositories">
   );
 }
 
-export function installationRepositoriesHandlers(app: Probot): void {
+export function installationRepositoriesHandlers(app: WebhookRegistry): void {
   app.on("installation_repositories", repositoriesChanged);
 }

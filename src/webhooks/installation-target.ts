@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import { actorOf } from "../domain/installation.js";
 import { appendAudit, findIntegration, renameAccount } from "../storage/integrations.js";
 import { renameOwner } from "../storage/repositories.js";
@@ -25,6 +26,6 @@ async function renamed(context: Context<"installation_target.renamed">) {
   context.log.info({ installationId: installation.id, from, to }, "account renamed");
 }
 
-export function installationTargetHandlers(app: Probot): void {
+export function installationTargetHandlers(app: WebhookRegistry): void {
   app.on("installation_target.renamed", renamed);
 }

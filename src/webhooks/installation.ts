@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import { actorOf, gitHubTime, type LifecycleAction } from "../domain/installation.js";
 import {
   appendAudit,
@@ -60,7 +61,7 @@ async function permissionsAccepted(context: Context<"installation.new_permission
   await audit(context, gitHubTime(context.payload.installation.updated_at));
 }
 
-export function installationHandlers(app: Probot): void {
+export function installationHandlers(app: WebhookRegistry): void {
   app.on("installation.created", created);
   app.on(["installation.deleted", "installation.suspend", "installation.unsuspend"], lifecycle);
   app.on("installation.new_permissions_accepted", permissionsAccepted);

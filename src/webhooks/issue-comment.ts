@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { gitHubTime } from "../domain/installation.js";
 import { isPullRequest, ticketRecord } from "../domain/ticket-records.js";
@@ -30,6 +31,6 @@ async function commented(context: CommentContext, scope: RepositoryScope) {
 
 const serviceOf = (context: CommentContext) => (isPullRequest(context.payload.issue) ? "pullRequests" : "tickets");
 
-export function issueCommentHandlers(app: Probot): void {
+export function issueCommentHandlers(app: WebhookRegistry): void {
   app.on("issue_comment", whenIngesting(serviceOf, commented));
 }

@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { gitHubTime } from "../domain/installation.js";
 import { isPullRequest, ticketRecord } from "../domain/ticket-records.js";
@@ -26,6 +27,6 @@ async function issueChanged(context: Context<"issues">, scope: RepositoryScope) 
   context.log.debug({ ...scope, issue: payload.issue.id, action: payload.action }, "ticket stored");
 }
 
-export function issuesHandlers(app: Probot): void {
+export function issuesHandlers(app: WebhookRegistry): void {
   app.on("issues", whenIngesting("tickets", issueChanged));
 }

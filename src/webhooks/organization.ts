@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import { userRef } from "../domain/github-values.js";
 import { renameAccount } from "../storage/integrations.js";
 import { markMemberRemoved, saveMembers } from "../storage/members.js";
@@ -33,7 +34,7 @@ async function teamMembershipChanged(context: Context<"membership">, { installat
   if (context.payload.action === "added" && member) await saveMembers(installationId, [{ userId: member.id, login: member.login }], new Date());
 }
 
-export function organizationHandlers(app: Probot): void {
+export function organizationHandlers(app: WebhookRegistry): void {
   app.on("organization", whenIntegrationActive(organizationChanged));
   app.on("membership", whenIntegrationActive(teamMembershipChanged));
 }

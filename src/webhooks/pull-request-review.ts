@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { pullRequestView, reviewRecord } from "../domain/pull-request-records.js";
 import { savePullRequests } from "../storage/pull-requests.js";
@@ -21,6 +22,6 @@ async function reviewChanged(context: Context<"pull_request_review">, scope: Rep
   context.log.debug({ ...scope, review: review.id, action }, "review stored");
 }
 
-export function pullRequestReviewHandlers(app: Probot): void {
+export function pullRequestReviewHandlers(app: WebhookRegistry): void {
   app.on("pull_request_review", whenIngesting("pullRequests", reviewChanged));
 }

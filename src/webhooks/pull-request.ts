@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { pullRequestRecord } from "../domain/pull-request-records.js";
 import { recordReadyForReviewAt, savePullRequests } from "../storage/pull-requests.js";
@@ -19,6 +20,6 @@ async function pullRequestChanged(context: Context<"pull_request">, scope: Repos
   context.log.debug({ ...scope, pullRequest: pull_request.id, action }, "pull request stored");
 }
 
-export function pullRequestHandlers(app: Probot): void {
+export function pullRequestHandlers(app: WebhookRegistry): void {
   app.on("pull_request", whenIngesting("pullRequests", pullRequestChanged));
 }

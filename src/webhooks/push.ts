@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import { requestForcePushCleanup } from "../backfill/control.js";
 import { isDefaultBranchPush, pushCommitRecords } from "../domain/commit-records.js";
 import type { RepositoryScope } from "../domain/github-values.js";
@@ -25,6 +26,6 @@ async function pushed(context: Context<"push">, scope: RepositoryScope) {
   context.log.debug({ ...scope, commits: payload.commits.length, forced: payload.forced }, "push stored");
 }
 
-export function pushHandlers(app: Probot): void {
+export function pushHandlers(app: WebhookRegistry): void {
   app.on("push", whenIngesting("repos", pushed));
 }

@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { repositoryMetadata } from "../domain/repository-records.js";
 import { findIntegration } from "../storage/integrations.js";
@@ -28,6 +29,6 @@ async function ownedByInstallation(installationId: number, ownerId: number): Pro
   return (await findIntegration(installationId))?.account.id === ownerId;
 }
 
-export function repositoryHandlers(app: Probot): void {
+export function repositoryHandlers(app: WebhookRegistry): void {
   app.on("repository", whenIngesting("repos", repositoryChanged));
 }

@@ -1,4 +1,5 @@
-import type { Context, Probot } from "probot";
+import type { Context } from "probot";
+import type { WebhookRegistry } from "./event-dispatcher.js";
 import type { RepositoryScope } from "../domain/github-values.js";
 import { pullRequestView } from "../domain/pull-request-records.js";
 import { recordReviewCommentAt, savePullRequests } from "../storage/pull-requests.js";
@@ -37,7 +38,7 @@ async function reviewThreadChanged(context: Context<"pull_request_review_thread"
   context.log.debug({ ...scope, pullRequest: pull_request.id, action }, "review thread noted");
 }
 
-export function reviewCommentHandlers(app: Probot): void {
+export function reviewCommentHandlers(app: WebhookRegistry): void {
   app.on("pull_request_review_comment", whenIngesting("pullRequests", reviewCommentChanged));
   app.on("pull_request_review_thread", whenIngesting("pullRequests", reviewThreadChanged));
 }

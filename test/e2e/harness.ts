@@ -9,6 +9,7 @@ import { loadConfig } from "../../src/config.js";
 import { appHandlers } from "../../src/http/handlers.js";
 import { startHttpServer } from "../../src/http/server.js";
 import { InboxProcessor } from "../../src/inbox/processor.js";
+import { eventDispatcher } from "../../src/webhooks/event-dispatcher.js";
 import { createProbot, probotOptions } from "../../src/github/probot.js";
 import { RateBudget } from "../../src/github/rate-budget.js";
 import { Worker } from "../../src/jobs/worker.js";
@@ -46,9 +47,9 @@ async function serveWithProbot(config: AppConfig, port: number, log: Logger) {
 
 /** As src/main.ts serves: a webhook is stored in the inbox and answered, then processed (the Activity tab lists it). */
 async function serveAsDeployed(config: AppConfig, port: number, log: Logger) {
-  const probot = createProbot(config.app!, config, log);
-  await probot.load(tributary);
-  const inbox = new InboxProcessor({ probot, log, concurrency: config.inboxConcurrency });
+  const handlers = eventDispatcher(log);
+  tributary(handlers);
+  const inbox = new InboxProcessor({ handlers, log, concurrency: config.inboxConcurrency });
   inbox.start();
   const server = await startHttpServer({ host: "127.0.0.1", port, log, handlers: appHandlers({ ...config, app: config.app! }, log, inbox) });
   return { stop: async () => (await server.close(), await inbox.stop()) };

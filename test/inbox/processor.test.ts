@@ -1,29 +1,31 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pino } from "pino";
-import { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { InvalidPayloadError } from "../../src/domain/required-fields.js";
 import { describeDelivery } from "../../src/inbox/envelope.js";
 import { DEFAULT_BURST, type BurstOptions } from "../../src/inbox/burst.js";
 import { InboxProcessor, MAX_DELIVERY_ATTEMPTS } from "../../src/inbox/processor.js";
 import { storeReceivedDelivery } from "../../src/storage/deliveries.js";
+import { eventDispatcher } from "../../src/webhooks/event-dispatcher.js";
 import { DeliveryModel } from "../../src/storage/models/delivery.js";
 import { clearDatabase } from "../helpers/database.js";
 import { eventually } from "../helpers/eventually.js";
-import { TEST_APP_ID, TEST_PRIVATE_KEY } from "../helpers/probot.js";
 import { exampleAction } from "../helpers/webhooks.js";
 
 let processor: InboxProcessor | undefined;
 
-function processing(probot: Probot, concurrency = 8, burst?: BurstOptions) {
-  processor = new InboxProcessor({ probot, log: pino({ level: "silent" }), concurrency, pollMs: 20, retryDelay: () => 50, burst });
+type Handlers = ReturnType<typeof eventDispatcher>;
+
+function processing(handlers: Handlers, concurrency = 8, burst?: BurstOptions) {
+  processor = new InboxProcessor({ handlers, log: pino({ level: "silent" }), concurrency, pollMs: 20, retryDelay: () => 50, burst });
   processor.start();
   return processor;
 }
 
-function bareProbot(): Probot {
-  return new Probot({ appId: TEST_APP_ID, privateKey: TEST_PRIVATE_KEY, log: pino({ level: "silent" }) });
+/** Handlers as the app runs them, with none registered yet. */
+function bareHandlers(): Handlers {
+  return eventDispatcher(pino({ level: "silent" }));
 }
 
 async function receive(event: string, payload: object, receivedAt = new Date()): Promise<string> {
@@ -43,11 +45,11 @@ afterEach(async () => {
 
 describe("the inbox processor", () => {
   it("runs the handlers of every stored delivery once, several at a time", async () => {
-    const probot = bareProbot();
+    const handlers = bareHandlers();
     const handled: string[] = [];
     let running = 0;
     let mostAtOnce = 0;
-    probot.on("label", async (context) => {
+    handlers.on("label", async (context) => {
       running += 1;
       mostAtOnce = Math.max(mostAtOnce, running);
       await sleep(10);
@@ -57,7 +59,7 @@ describe("the inbox processor", () => {
     const ids = [];
     for (let i = 0; i < 40; i += 1) ids.push(await receive("label", exampleAction("label", "created")));
 
-    processing(probot);
+    processing(handlers);
     await eventually("the inbox is drained", drained);
 
     expect(handled.sort()).toEqual(ids.sort());
@@ -66,18 +68,18 @@ describe("the inbox processor", () => {
   });
 
   it("takes a delivery on arrival while it has a slot free, or during a burst while its body fits the held bytes, and processes it without a claim round", async () => {
-    const probot = bareProbot();
+    const handlers = bareHandlers();
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     // Released however the test ends: a handler left waiting would hold up the processor's stop.
     onTestFinished(() => release());
     const handled: string[] = [];
-    probot.on("label", async (context) => {
+    handlers.on("label", async (context) => {
       await released;
       handled.push(context.id);
     });
     const labelBytes = JSON.stringify(exampleAction("label", "created")).length;
-    const running = processing(probot, 2, { ...DEFAULT_BURST, processing: 2, heldBytes: labelBytes });
+    const running = processing(handlers, 2, { ...DEFAULT_BURST, processing: 2, heldBytes: labelBytes });
     const arrive = async (event: string, payload: object) => {
       const delivery = { ...describeDelivery(randomUUID(), event, JSON.stringify(payload))!, receivedAt: new Date() };
       const received = { ...delivery, claim: running.claimOnArrival(delivery) };
@@ -112,9 +114,9 @@ describe("the inbox processor", () => {
     }
 
     /** Counts the label handlers running; each lasts until `released`. */
-    function countingHandler(probot: Probot, released: Promise<void>) {
+    function countingHandler(handlers: Handlers, released: Promise<void>) {
       const counts = { running: 0, mostAtOnce: 0 };
-      probot.on("label", async () => {
+      handlers.on("label", async () => {
         counts.running += 1;
         counts.mostAtOnce = Math.max(counts.mostAtOnce, counts.running);
         await released;
@@ -126,10 +128,10 @@ describe("the inbox processor", () => {
     /** A processor with `burst`, whose label handlers last until `release` is called, and one delivery still being stored. */
     function burstGoingOn(burst: BurstOptions) {
       let release!: () => void;
-      const probot = bareProbot();
-      const counts = countingHandler(probot, new Promise((resolve) => (release = resolve)));
+      const handlers = bareHandlers();
+      const counts = countingHandler(handlers, new Promise((resolve) => (release = resolve)));
       onTestFinished(() => release());
-      const running = processing(probot, 8, burst);
+      const running = processing(handlers, 8, burst);
       return { counts, running, release, stillStoring: arriving(running) };
     }
 
@@ -158,28 +160,28 @@ describe("the inbox processor", () => {
   });
 
   it("retries a failing delivery until its handler succeeds", async () => {
-    const probot = bareProbot();
+    const handlers = bareHandlers();
     let calls = 0;
-    probot.on("label", async () => {
+    handlers.on("label", async () => {
       calls += 1;
       if (calls < 3) throw new Error(`GitHub answered 502 (call ${calls})`);
     });
     const deliveryId = await receive("label", exampleAction("label", "created"));
 
-    processing(probot);
+    processing(handlers);
     const entry = await eventually("the delivery is processed", async () => (await DeliveryModel.findById(deliveryId).lean())?.state === "processed" && DeliveryModel.findById(deliveryId).lean());
 
     expect(entry).toMatchObject({ attempts: 3, lastError: null });
   });
 
   it("gives a delivery up as dead after its last attempt, with the error", async () => {
-    const probot = bareProbot();
-    probot.on("label", async () => {
+    const handlers = bareHandlers();
+    handlers.on("label", async () => {
       throw new Error("the handler always fails");
     });
     const deliveryId = await receive("label", exampleAction("label", "created"));
 
-    processing(probot);
+    processing(handlers);
     await eventually("the delivery is dead", async () => (await DeliveryModel.findById(deliveryId).lean())?.state === "dead");
 
     expect(await DeliveryModel.findById(deliveryId).lean()).toMatchObject({
@@ -189,15 +191,15 @@ describe("the inbox processor", () => {
   });
 
   it("dead-letters an invalid payload at once, before any handler runs", async () => {
-    const probot = bareProbot();
+    const handlers = bareHandlers();
     let calls = 0;
-    probot.on("pull_request", async () => {
+    handlers.on("pull_request", async () => {
       calls += 1;
     });
     const { pull_request: _, ...withoutPullRequest } = exampleAction("pull_request", "opened");
     const deliveryId = await receive("pull_request", withoutPullRequest);
 
-    processing(probot);
+    processing(handlers);
     await eventually("the delivery is dead", async () => (await DeliveryModel.findById(deliveryId).lean())?.state === "dead");
 
     expect(calls).toBe(0);
@@ -205,15 +207,15 @@ describe("the inbox processor", () => {
   });
 
   it("dead-letters at once a delivery a handler finds unusable, without retrying", async () => {
-    const probot = bareProbot();
+    const handlers = bareHandlers();
     let calls = 0;
-    probot.on("label", async () => {
+    handlers.on("label", async () => {
       calls += 1;
       throw new InvalidPayloadError("label.id", "must be integer");
     });
     const deliveryId = await receive("label", exampleAction("label", "created"));
 
-    processing(probot);
+    processing(handlers);
     await eventually("the delivery is dead", async () => (await DeliveryModel.findById(deliveryId).lean())?.state === "dead");
 
     expect(calls).toBe(1);
@@ -221,11 +223,11 @@ describe("the inbox processor", () => {
   });
 
   it("applies an installation's lifecycle events one at a time in the order received", async () => {
-    const probot = bareProbot();
+    const handlers = bareHandlers();
     const applied: string[] = [];
     let running = 0;
     let mostAtOnce = 0;
-    probot.on(["installation", "installation_repositories"], async (context) => {
+    handlers.on(["installation", "installation_repositories"], async (context) => {
       running += 1;
       mostAtOnce = Math.max(mostAtOnce, running);
       await sleep(5);
@@ -243,7 +245,7 @@ describe("the inbox processor", () => {
       ids.push(await receive("action" in payload && payload.action === "added" ? "installation_repositories" : "installation", payload, new Date(base + index)));
     }
 
-    processing(probot, 8);
+    processing(handlers, 8);
     await eventually("the inbox is drained", drained);
 
     expect(mostAtOnce).toBe(1);
@@ -251,14 +253,14 @@ describe("the inbox processor", () => {
   });
 
   it("finishes the deliveries in flight when stopped", async () => {
-    const probot = bareProbot();
+    const handlers = bareHandlers();
     let finished = 0;
-    probot.on("label", async () => {
+    handlers.on("label", async () => {
       await sleep(200);
       finished += 1;
     });
     await receive("label", exampleAction("label", "created"));
-    const running = processing(probot);
+    const running = processing(handlers);
     await eventually("the delivery is being processed", async () => (await DeliveryModel.countDocuments({ state: "processing" })) === 1);
 
     await running.stop();
@@ -269,19 +271,19 @@ describe("the inbox processor", () => {
   });
 
   it("keeps the claim of a delivery that runs longer than the lease, so no other processor takes it over", async () => {
-    const probot = bareProbot();
+    const handlers = bareHandlers();
     let runs = 0;
-    probot.on("label", async () => {
+    handlers.on("label", async () => {
       runs += 1;
       await sleep(3_000);
     });
     await receive("label", exampleAction("label", "created"));
     const leaseMs = 1_200;
-    const first = new InboxProcessor({ probot, log: pino({ level: "silent" }), pollMs: 20, leaseMs });
+    const first = new InboxProcessor({ handlers, log: pino({ level: "silent" }), pollMs: 20, leaseMs });
     first.start();
     await eventually("the delivery is being processed", async () => runs === 1);
     // A second processor polls all along: it would take the delivery over the moment its claim lapsed.
-    const second = new InboxProcessor({ probot, log: pino({ level: "silent" }), pollMs: 20, leaseMs });
+    const second = new InboxProcessor({ handlers, log: pino({ level: "silent" }), pollMs: 20, leaseMs });
     second.start();
     try {
       await eventually("the inbox is drained", drained);
