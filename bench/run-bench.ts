@@ -65,7 +65,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     webhooks = burst.ingestion;
     raw = { ...(await measureRawUpserts(plan.webhookDeliveries, plan.webhookConcurrency)), deliveryWritesPerSec: await measureRawDeliveryWrites(burst.bodies, plan.webhookConcurrency) };
     print(
-      `  acknowledged p50 ${webhooks.ackP50Ms} ms, p99 ${webhooks.ackP99Ms} ms; processed ${webhooks.processedPerSec}/s; ` +
+      `  acknowledged p50 ${webhooks.ackP50Ms} ms, p99 ${webhooks.ackP99Ms} ms; processed ${webhooks.processedPerSec}/s (drained ${webhooks.drainedPerSec}/s after the last answer); ` +
         `raw ${raw.upsertsPerSec} upserts/s, ${raw.deliveryWritesPerSec} delivery writes/s`,
     );
   } finally {

@@ -18,6 +18,11 @@ export interface WebhookIngestion {
   processedP99Ms: number;
   /** Deliveries through the inbox's processing per second: from the first sent to the last processed. */
   processedPerSec: number;
+  /**
+   * How fast the inbox empties once the burst is answered: the deliveries processed after the last answer, per second
+   * from that answer to the last processed (processing holds back while a burst is stored: see src/inbox/burst.ts).
+   */
+  drainedPerSec: number;
   /** Of these deliveries, how many the inbox holds as processed, and as dead: proof they were handled. */
   processed: number;
   dead: number;
@@ -81,7 +86,10 @@ export async function measureWebhookIngestion(
   const finishedAt = await finishedAll(ids, 300_000);
   acks.sort((a, b) => a - b);
   const toProcessed = [...finishedAt].map(([id, at]) => at.getTime() - sentAt.get(id)!).sort((a, b) => a - b);
-  const seconds = (Math.max(...[...finishedAt.values()].map((at) => at.getTime())) - started) / 1000;
+  const lastFinished = Math.max(...[...finishedAt.values()].map((at) => at.getTime()));
+  const seconds = (lastFinished - started) / 1000;
+  const lastAnswered = Math.max(...sent.map(({ sentAt: at, ackMs }) => at + ackMs));
+  const drained = [...finishedAt.values()].filter((at) => at.getTime() > lastAnswered).length;
   const ingestion = {
     deliveries: deliveries.length,
     failed,
@@ -91,6 +99,7 @@ export async function measureWebhookIngestion(
     processedP50Ms: round1(percentile(toProcessed, 50)),
     processedP99Ms: round1(percentile(toProcessed, 99)),
     processedPerSec: round1(deliveries.length / seconds),
+    drainedPerSec: drained === 0 ? 0 : round1(drained / ((lastFinished - lastAnswered) / 1000)),
     processed: await DeliveryModel.countDocuments({ _id: { $in: ids }, state: "processed" }),
     dead: await DeliveryModel.countDocuments({ _id: { $in: ids }, state: "dead" }),
   };
