@@ -41,8 +41,8 @@ describe("batched writes of versioned records", () => {
       await competing();
       return insertMany(documents, options);
     });
-    const bulkWrite = ReviewModel.bulkWrite.bind(ReviewModel);
-    vi.spyOn(ReviewModel, "bulkWrite").mockImplementationOnce(async (operations, options) => {
+    const bulkWrite = collection.bulkWrite.bind(collection);
+    vi.spyOn(collection, "bulkWrite").mockImplementationOnce(async (operations, options) => {
       await competing();
       return bulkWrite(operations, options);
     });
@@ -98,6 +98,15 @@ describe("batched writes of versioned records", () => {
     expect(await storedStates()).toEqual(new Map([[1, "APPROVED"], [2, "DISMISSED"], [3, "APPROVED"]]));
   });
 
+  it("updates as it inserts: an undefined value leaves the stored one, and a field the schema lacks is not stored", async () => {
+    await upsertUnlessNewer(ReviewModel, [{ ...review(1, OLD), set: { ...review(1, OLD).set, submittedAt: OLD } }]);
+    const newer = review(1, NEW, "DISMISSED");
+    await upsertUnlessNewer(ReviewModel, [{ ...newer, set: { ...newer.set, submittedAt: undefined, notInTheSchema: "x" } }]);
+    const stored = await ReviewModel.findOne({ githubId: 1 }).lean<Record<string, unknown>>();
+    expect(stored).toMatchObject({ state: "DISMISSED", updatedAt: NEW, submittedAt: OLD });
+    expect(stored).not.toHaveProperty("notInTheSchema");
+  });
+
   it("keeps a newer version written since the read", async () => {
     await upsertUnlessNewer(ReviewModel, [review(1, OLD, "COMMENTED")]);
     betweenReadAndWrite(() => ReviewModel.updateOne({ githubId: 1 }, { $set: { state: "DISMISSED", updatedAt: NEW } }));
@@ -146,8 +155,9 @@ describe("batched writes of versioned records", () => {
 
     it("moves forward when another writer stored a later version since the read", async () => {
       await upsertUnlessNewer(PullRequestModel, [pullRequest(OLD, null)]);
-      const bulkWrite = PullRequestModel.bulkWrite.bind(PullRequestModel);
-      vi.spyOn(PullRequestModel, "bulkWrite").mockImplementationOnce(async (operations, options) => {
+      const { collection } = PullRequestModel;
+      const bulkWrite = collection.bulkWrite.bind(collection);
+      vi.spyOn(collection, "bulkWrite").mockImplementationOnce(async (operations, options) => {
         await PullRequestModel.updateOne({ githubId: 1 }, { $set: { updatedAt: NEW, title: "Newer title" } });
         return bulkWrite(operations, options);
       });
