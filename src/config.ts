@@ -47,7 +47,7 @@ const envSchema = z.object({
   RECONCILE_ON_STARTUP: flag(true),
   SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1, "must be at least 1").default(60),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-  INBOX_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(256),
+  INBOX_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(512),
   REDELIVERY_INTERVAL_MINUTES: z.coerce.number().int().min(1, "must be at least 1").default(10),
   /** Overrides REDELIVERY_INTERVAL_MINUTES at the scale of seconds (fault drills, tests); unset in production. */
   REDELIVERY_INTERVAL_SECONDS: z.coerce.number().int().min(1, "must be at least 1").optional(),

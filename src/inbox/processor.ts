@@ -129,7 +129,7 @@ export class InboxProcessor implements InboxHandoff {
   #failing = false;
 
   constructor(options: InboxProcessorOptions) {
-    this.#options = { concurrency: 256, pollMs: 1_000, leaseMs: DELIVERY_LEASE_MS, retryDelay: retryDelayMs, ...options, burst: options.burst ?? DEFAULT_BURST };
+    this.#options = { concurrency: 512, pollMs: 1_000, leaseMs: DELIVERY_LEASE_MS, retryDelay: retryDelayMs, ...options, burst: options.burst ?? DEFAULT_BURST };
     this.#burst = new IntakeBurst(this.#options.burst, () => this.#startHeld());
   }
 
