@@ -53,16 +53,20 @@ export function takenPositions(error: unknown): number[] {
   return writeErrors.map((writeError) => writeError.index);
 }
 
-/**
- * Changes a stored document, or creates it when there is none: the update when it matches, else the insert, else
- * (another writer created it meanwhile) the update again.
- */
-export async function updateOrInsert(update: () => Promise<{ matchedCount: number }>, insert: () => Promise<unknown>): Promise<void> {
-  while ((await update()).matchedCount === 0 && !(await insertUnlessTaken(insert)));
-}
-
 const CONFLICT_ATTEMPTS = 8;
 const CONFLICT_BACKOFF_MS = 50;
+
+/**
+ * Changes a stored document, or creates it when there is none: the update when it matches, else the insert, else
+ * (another writer holds the key) the update again, after a random wait a little longer each round: on DocumentDB
+ * inserts of one new key can abort each other as deadlocks, and writers retrying at once kept meeting again.
+ */
+export async function updateOrInsert(update: () => Promise<{ matchedCount: number }>, insert: () => Promise<unknown>): Promise<void> {
+  for (let round = 1; (await update()).matchedCount === 0; round += 1) {
+    if (await insertUnlessTaken(insert)) return;
+    await sleep(Math.random() * CONFLICT_BACKOFF_MS * round);
+  }
+}
 
 /**
  * An unordered bulk write whose statements that lost a conflict with a concurrent write (a DocumentDB deadlock) are
