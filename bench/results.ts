@@ -3,6 +3,7 @@ import mongoose from "mongoose";
 import type { BackfillMeasurement } from "./backfill-run.js";
 import { formatDataExport, type DataExportMeasurement } from "./data-export.js";
 import type { DatabaseMeasurement, DatabaseOperation } from "./database.js";
+import type { CpuUse } from "./cpu-time.js";
 import { ratio } from "./figures.js";
 import { formatReports, type ReportsMeasurement } from "./reports.js";
 import { formatScale, type ScaleMeasurement } from "./scale.js";
@@ -24,6 +25,7 @@ export interface Measurements {
   naive: { items: NaiveItems; requests: RequestsByService; budget: Record<Purpose, BudgetUse> };
   webhooks: WebhookIngestion;
   rawUpsertsPerSec: number;
+  rawUpsertsCpu: CpuUse | null;
   rawDeliveryWritesPerSec: number;
   database: DatabaseMeasurement;
   web: WebPagesMeasurement;
@@ -44,6 +46,27 @@ async function machine() {
       ? `FerretDB ${build.ferretdb.version} on PostgreSQL with DocumentDB, MongoDB wire ${build.version ?? "?"}`
       : `MongoDB ${build.version ?? "?"}`,
   };
+}
+
+/**
+ * Where the machine's CPU went in the burst and in the raw upserts: what limits each rate (all cores busy, or commits
+ * waited for). Nothing where /proc could not be read.
+ */
+function formatCpu({ cpu, rawUpsertsCpu }: { cpu: WebhookIngestion["cpu"]; rawUpsertsCpu: CpuUse | null }): string[] {
+  const phases: [string, CpuUse | null][] = [
+    ["to answer", cpu.answering],
+    ["to drain", cpu.draining],
+    ["raw upserts", rawUpsertsCpu],
+  ];
+  const shown = phases.filter((phase): phase is [string, CpuUse] => phase[1] !== null);
+  if (shown.length === 0) return [];
+  return [
+    "CPU per delivery (per upsert for the raw ones), in ms, and cores busy on average: the bench stands in for GitHub",
+    table([
+      ["", "app", "database", "bench", "cores busy"],
+      ...shown.map(([label, use]) => [label, String(use.appMsPerItem), use.databaseMsPerItem === null ? "elsewhere" : String(use.databaseMsPerItem), String(use.benchMsPerItem), `${use.coresBusy} of ${use.cores}`]),
+    ]),
+  ];
 }
 
 /** Requests per 1,000 items of a backfill, by service. */
@@ -104,6 +127,7 @@ export async function buildResults(m: Measurements) {
     webhooks: {
       ...m.webhooks,
       rawUpsertsPerSec: m.rawUpsertsPerSec,
+      rawUpsertsCpu: m.rawUpsertsCpu,
       ofRaw: ratio(m.webhooks.processedPerSec, m.rawUpsertsPerSec),
       rawDeliveryWritesPerSec: m.rawDeliveryWritesPerSec,
       ofRawDeliveryWrites: ratio(m.webhooks.processedPerSec, m.rawDeliveryWritesPerSec),
@@ -182,6 +206,7 @@ export function formatResults(r: BenchResults): string {
         `${Math.round(r.webhooks.drainedOfRaw * 100)} %`,
       ],
     ]),
+    ...formatCpu(r.webhooks),
     "",
     formatDatabase(r.database),
     "",

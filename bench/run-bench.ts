@@ -97,7 +97,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   for (const line of formatFaultDrill(faults)) print(`  ${line}`);
   const scale = await measureScale(plan, { mongodbUri: options.mongodbUri, logDir: options.logDir, print });
   for (const line of formatScale(scale)) print(`  ${line}`);
-  return buildResults({ reports, plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec, database, web, faults, dataApi, scale });
+  return buildResults({ reports, plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, rawUpsertsCpu: raw.cpu, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec, database, web, faults, dataApi, scale });
 }
 
 /** The repositories page and API as records grow (see measureWebPages). */

@@ -2,6 +2,7 @@ import { DeliveryModel } from "../src/storage/models/index.js";
 import { webhookSignature, type Delivery, type GitHubServer } from "../tools/github-server/index.js";
 import { ACTIVITY_ROUND } from "../tools/demo/live-activity.js";
 import { setTimeout as sleep } from "node:timers/promises";
+import { cpuTimeNow, cpuUse, type CpuUse } from "./cpu-time.js";
 import { percentile, round1 } from "./figures.js";
 import { sendBurst } from "./webhook-sender.js";
 
@@ -23,6 +24,11 @@ export interface WebhookIngestion {
    * from that answer to the last processed (processing holds back while a burst is stored: see src/inbox/burst.ts).
    */
   drainedPerSec: number;
+  /**
+   * What the machine spent, per delivery, until the last answer and from it to the last processed: the app, the
+   * embedded database, and the bench's sender (GitHub's part); null where it cannot be read (not Linux).
+   */
+  cpu: { answering: CpuUse | null; draining: CpuUse | null };
   /** Of these deliveries, how many the inbox holds as processed, and as dead: proof they were handled. */
   processed: number;
   dead: number;
@@ -78,12 +84,15 @@ export async function measureWebhookIngestion(
     const body = JSON.stringify(delivery.request.payload);
     return { id: delivery.guid, body, headers: { ...delivery.request.headers, "x-hub-signature-256": webhookSignature(github.context.options.app.webhookSecret, body) } };
   });
+  const beforeBurst = cpuTimeNow();
   const { startedAt: started, sent } = await sendBurst(webhookUrl, requests, concurrency);
+  const answered = cpuTimeNow();
   const acks = sent.map(({ ackMs }) => ackMs);
   const sentAt = new Map(requests.map(({ id }, index) => [id, sent[index]!.sentAt]));
   const failed = sent.filter(({ status }) => status < 200 || status >= 300).length;
   const ids = deliveries.map(({ guid }) => guid);
   const finishedAt = await finishedAll(ids, 300_000);
+  const drainedCpu = cpuTimeNow();
   acks.sort((a, b) => a - b);
   const toProcessed = [...finishedAt].map(([id, at]) => at.getTime() - sentAt.get(id)!).sort((a, b) => a - b);
   const lastFinished = Math.max(...[...finishedAt.values()].map((at) => at.getTime()));
@@ -100,6 +109,11 @@ export async function measureWebhookIngestion(
     processedP99Ms: round1(percentile(toProcessed, 99)),
     processedPerSec: round1(deliveries.length / seconds),
     drainedPerSec: drained === 0 ? 0 : round1(drained / ((lastFinished - lastAnswered) / 1000)),
+    cpu: {
+      answering: cpuUse(beforeBurst, answered, deliveries.length, lastAnswered - started),
+      // Read up to one poll after the last was processed: the wall time stops at it, the little CPU of that poll counts.
+      draining: cpuUse(answered, drainedCpu, deliveries.length, lastFinished - lastAnswered),
+    },
     processed: await DeliveryModel.countDocuments({ _id: { $in: ids }, state: "processed" }),
     dead: await DeliveryModel.countDocuments({ _id: { $in: ids }, state: "dead" }),
   };

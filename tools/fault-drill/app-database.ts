@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import mongoose, { type Connection, type mongo } from "mongoose";
@@ -12,6 +12,7 @@ import {
 } from "../../src/storage/models/index.js";
 import { DeliveryModel } from "../../src/storage/models/delivery.js";
 import { JobModel } from "../../src/storage/models/job.js";
+import { commandLine, isAlive, processIds } from "../process-table.js";
 
 /** The collections the drill reads, by the app's own models' names. */
 export const COLLECTIONS = {
@@ -42,33 +43,13 @@ export function connectionReader(connection: Connection): DatabaseReader {
   };
 }
 
-function commandLine(pid: string): string[] {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-  } catch {
-    return [];
-  }
-}
-
-const pids = () => readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-
-/** Whether a process exists (and is not a zombie waiting for its parent). */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The MongoDB URI of the FerretDB an app started for its embedded database in `dataDir`: FerretDB listens on a free
  * port the app chose, named on its command line (`--listen-addr`) beside its state folder. Null while none runs.
  */
 export function embeddedDatabaseUri(dataDir: string): string | null {
   const stateDir = `--state-dir=${join(resolve(dataDir), "ferretdb")}`;
-  for (const pid of pids()) {
+  for (const pid of processIds()) {
     const args = commandLine(pid);
     if (!args.includes(stateDir)) continue;
     const listen = args.find((arg) => arg.startsWith("--listen-addr="))?.slice("--listen-addr=".length);
@@ -83,31 +64,6 @@ export function postmasterPid(dataDir: string): number | null {
   if (!existsSync(file)) return null;
   const pid = Number(readFileSync(file, "utf8").split("\n")[0]);
   return pid > 0 && isAlive(pid) ? pid : null;
-}
-
-/** A process's children (PostgreSQL's backends and helpers are the postmaster's). */
-export function childrenOf(parent: number): number[] {
-  const children: number[] = [];
-  for (const pid of pids()) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === parent) children.push(Number(pid));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return children;
-}
-
-/** A process's resident set size in bytes (VmRSS of /proc/<pid>/status); null once it is gone. */
-export function residentBytes(pid: number): number | null {
-  try {
-    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-    return kb === undefined ? null : Number(kb) * 1024;
-  } catch {
-    return null;
-  }
 }
 
 /**
