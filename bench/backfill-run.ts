@@ -7,7 +7,7 @@ import { startAppProcess, type AppProcess } from "../tools/demo/app-process.js";
 import { waitForBackfill, type ServiceProgress } from "../tools/demo/import-progress.js";
 import { startStack, type Stack, type StackOptions } from "../tools/demo/stack.js";
 import { readStoredCounts, type StoredCounts } from "../tools/demo/stored-counts.js";
-import type { MemoryPeaks } from "./memory-probe.js";
+import type { MemoryPeaks, MemoryProbeStop } from "./memory-probe.js";
 import type { QueueStatements } from "./queue-probe.js";
 import { spendRecordedByApp } from "./quota.js";
 import { attributeBudget, attributeRequests, type BudgetUse, type Purpose, type RequestsByService } from "./request-attribution.js";
@@ -180,6 +180,8 @@ export async function measureBackfill(options: BackfillOptions): Promise<{ measu
       jobs: await JobModel.countDocuments({ installationId: { $in: ids } }),
       queueStatements: statementsBetween(before, readings),
     };
+    // The peaks are read: what the caller times next on this stack runs without the probe's forced collections.
+    for (const { child } of [stack.app, ...others]) child.send?.({ kind: "memory-probe-stop" } satisfies MemoryProbeStop);
     return { measurement, stack };
   } catch (error) {
     await stack.close();
