@@ -10,7 +10,6 @@ import { createProbot } from "./github/probot.js";
 import { sharedRateBudget } from "./github/shared-rate-budget.js";
 import { schedulePeriodicSync } from "./jobs/periodic-sync.js";
 import { Worker } from "./jobs/worker.js";
-import { letHeapGrowForBursts } from "./heap-growth.js";
 import { createLogger, scrub } from "./logger.js";
 import { reconcile } from "./reconcile/reconcile.js";
 import { appHandlers } from "./http/handlers.js";
@@ -22,7 +21,6 @@ import { eventDispatcher } from "./webhooks/event-dispatcher.js";
 const USAGE = "usage: tributary [serve|reconcile]";
 
 async function serve(config: Config) {
-  letHeapGrowForBursts();
   const log = await createLogger(config);
   if (!config.app) {
     log.info(`No app credentials yet: open http://localhost:${config.port} to register the GitHub App from app.yml`);
