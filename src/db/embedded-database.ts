@@ -71,6 +71,13 @@ const DEADLOCK_SETTINGS = ["-c", "deadlock_timeout=200ms"];
  * a burst of deliveries felt. Set on every start: it applies to values written from then on.
  */
 const COMPRESSION_SETTINGS = ["-c", "default_toast_compression=lz4"];
+/**
+ * Indexes are built with DocumentDB's composite-term operator class: one term per document for a compound key, where
+ * the default writes a term per field. A webhook's inbox insert and the mark that it was processed cost the database
+ * about 40 % less CPU this way (3,000 entries of 17 kB, with the inbox's two compound indexes). It applies to indexes
+ * created from then on: a cluster's existing indexes keep their class.
+ */
+const INDEX_SETTINGS = ["-c", "documentdb.defaultUseCompositeOpClass=on"];
 const THROWAWAY_SETTINGS = ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
 
 function checkInstalled(ferretdbBinary: string): void {
@@ -198,7 +205,7 @@ function postgresRecipe({ dir, port, durable, identity }: Cluster): ProcessRecip
       new OwnedProcess(
         "PostgreSQL",
         join(POSTGRES_BIN, "postgres"),
-        ["-D", dir, "-p", String(port), ...DEADLOCK_SETTINGS, ...COMPRESSION_SETTINGS, ...(durable ? [] : THROWAWAY_SETTINGS)],
+        ["-D", dir, "-p", String(port), ...DEADLOCK_SETTINGS, ...COMPRESSION_SETTINGS, ...INDEX_SETTINGS, ...(durable ? [] : THROWAWAY_SETTINGS)],
         "SIGINT",
         identity,
       ),
