@@ -48,6 +48,14 @@ async function machine() {
   };
 }
 
+/** The app's first burst since its start, beside the measured one: V8 compiling the app's hot code as it runs. */
+function formatFirstBurst({ firstBurst: first, rawUpsertsPerSec }: { firstBurst: WebhookIngestion["firstBurst"]; rawUpsertsPerSec: number }): string {
+  return (
+    `The app's first burst since its start, just before (not counted: V8 compiles the intake and the handlers as they get hot): ` +
+    `${first.failed} refused, ${first.dead} dead, ack p99 ${first.ackP99Ms} ms, processed ${first.processedPerSec}/s (${Math.round(ratio(first.processedPerSec, rawUpsertsPerSec) * 100)} % of raw), drained ${first.drainedPerSec}/s`
+  );
+}
+
 /**
  * Where the machine's CPU went in the burst and in the raw upserts: what limits each rate (all cores busy, or commits
  * waited for). Nothing where /proc could not be read.
@@ -207,6 +215,7 @@ export function formatResults(r: BenchResults): string {
       ],
     ]),
     ...formatCpu(r.webhooks),
+    formatFirstBurst(r.webhooks),
     "",
     formatDatabase(r.database),
     "",
