@@ -48,6 +48,12 @@ async function machine() {
   };
 }
 
+/** Every measured round, the median of which the table shows. */
+function formatRounds(rounds: WebhookIngestion["rounds"]): string {
+  const each = rounds.map(({ processedPerSec, rawUpsertsPerSec, ofRaw }) => `${processedPerSec}/s of ${rawUpsertsPerSec}/s (${Math.round(ofRaw * 100)} %)`);
+  return `Rounds, each a burst then the raw upserts right after it, in order (the table shows the median one by processed ÷ raw): ${each.join("; ")}`;
+}
+
 /** The app's first burst since its start, beside the measured one: V8 compiling the app's hot code as it runs. */
 function formatFirstBurst({ firstBurst: first, rawUpsertsPerSec }: { firstBurst: WebhookIngestion["firstBurst"]; rawUpsertsPerSec: number }): string {
   return (
@@ -215,6 +221,7 @@ export function formatResults(r: BenchResults): string {
       ],
     ]),
     ...formatCpu(r.webhooks),
+    formatRounds(r.webhooks.rounds),
     formatFirstBurst(r.webhooks),
     "",
     formatDatabase(r.database),

@@ -60,10 +60,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const naiveStats = stack.github.stats();
     naive = { items, requests: attributeRequests(naiveStats), budget: attributeBudget(naiveStats, "per-parent") };
     print(`  ${naive.requests.total} requests`);
-    print(`Webhook ingestion: ${plan.webhookDeliveries} signed deliveries, ${plan.webhookConcurrency} at a time, then as many raw upserts and raw delivery writes`);
-    const burst = await measureWebhookIngestion(stack.github, stack.app.webhookUrl, plan.webhookDeliveries, plan.webhookConcurrency);
-    webhooks = burst.ingestion;
-    raw = { ...(await measureRawUpserts(plan.webhookDeliveries, plan.webhookConcurrency)), deliveryWritesPerSec: await measureRawDeliveryWrites(burst.bodies, plan.webhookConcurrency) };
+    print(
+      `Webhook ingestion: the app's first burst, then ${plan.webhookRounds} round(s) of a burst of ${plan.webhookDeliveries} signed deliveries, ` +
+        `${plan.webhookConcurrency} at a time, followed by as many raw upserts and raw delivery writes`,
+    );
+    const count = plan.webhookDeliveries;
+    const concurrency = plan.webhookConcurrency;
+    ({ ingestion: webhooks, raw } = await measureWebhookIngestion(stack.github, stack.app.webhookUrl, { count, concurrency, rounds: plan.webhookRounds }, async (bodies) => ({
+      ...(await measureRawUpserts(count, concurrency)),
+      deliveryWritesPerSec: await measureRawDeliveryWrites(bodies, concurrency),
+    })));
     print(
       `  acknowledged p50 ${webhooks.ackP50Ms} ms, p99 ${webhooks.ackP99Ms} ms; processed ${webhooks.processedPerSec}/s (drained ${webhooks.drainedPerSec}/s after the last answer); ` +
         `raw ${raw.upsertsPerSec} upserts/s, ${raw.deliveryWritesPerSec} delivery writes/s`,

@@ -15,6 +15,11 @@ export interface BenchPlan {
   webhookDeliveries: number;
   /** Signed deliveries (and raw upserts) in flight at once: a burst, as GitHub sends after a busy minute. */
   webhookConcurrency: number;
+  /**
+   * Measured bursts, each followed at once by the raw yardsticks: this machine's pace swings within minutes (raw
+   * upserts at 1,090–1,700/s in consecutive profiling runs), so the round reported is the median one.
+   */
+  webhookRounds: number;
   /** Backfill requests of the naive baseline in flight at once. */
   concurrency: number;
   database: DatabasePlan;
@@ -58,6 +63,7 @@ export const FULL_PLAN: BenchPlan = {
   small: { repos: 2, pulls: 1_000, issues: 500, commits: 2_000, members: 50 },
   webhookDeliveries: 1_000,
   webhookConcurrency: 32,
+  webhookRounds: 3,
   database: { sizes: [10_000, 100_000, 500_000], samples: 200, settleSeconds: 65 },
   web: { sizes: [3_000, 30_000, 300_000], samples: 40 },
   // Issue #12's example window (5,000 per 60 s). What a run spends besides its windows (starting the app, installing,
@@ -74,6 +80,7 @@ export const QUICK_PLAN: BenchPlan = {
   small: { repos: 1, pulls: 100, issues: 50, commits: 200, members: 20 },
   webhookDeliveries: 200,
   webhookConcurrency: 32,
+  webhookRounds: 1,
   database: { sizes: [1_000, 10_000, 50_000], samples: 200, settleSeconds: 65 },
   web: { sizes: [1_000, 10_000, 100_000], samples: 20 },
   quotaRun: { windows: 4, windowSeconds: 8 },

@@ -3,7 +3,7 @@ import { webhookSignature, type Delivery, type GitHubServer } from "../tools/git
 import { ACTIVITY_ROUND } from "../tools/demo/live-activity.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { cpuTimeNow, cpuUse, type CpuUse } from "./cpu-time.js";
-import { percentile, round1 } from "./figures.js";
+import { percentile, ratio, round1 } from "./figures.js";
 import { startWebhookSender, type WebhookSender } from "./webhook-sender.js";
 
 export interface WebhookIngestion {
@@ -38,6 +38,8 @@ export interface WebhookIngestion {
    * an app that has been up a while did long ago. Its figures are shown beside the measured burst's, not counted.
    */
   firstBurst: Pick<WebhookIngestion, "failed" | "dead" | "ackP99Ms" | "processedPerSec" | "drainedPerSec">;
+  /** Every measured round's rates, in order: the burst's, and the raw upserts' right after it. */
+  rounds: { processedPerSec: number; drainedPerSec: number; rawUpsertsPerSec: number; ofRaw: number }[];
 }
 
 /** Live activity on the server, recorded but not sent, so the bench can deliver it at its own pace. */
@@ -79,7 +81,7 @@ async function measureBurst(
   webhookUrl: string,
   count: number,
   concurrency: number,
-): Promise<{ ingestion: Omit<WebhookIngestion, "firstBurst">; bodies: string[] }> {
+): Promise<{ ingestion: Omit<WebhookIngestion, "firstBurst" | "rounds">; bodies: string[] }> {
   const deliveries = await recordActivity(github, count);
   // Serialized and signed before the clock starts, and sent from a thread of their own (see startWebhookSender):
   // GitHub's senders do not share the app's CPU, the bench's do.
@@ -123,25 +125,41 @@ async function measureBurst(
   return { ingestion, bodies: requests.map(({ body }) => body) };
 }
 
+/** The raw yardsticks (see raw-upserts.ts), measured right after a burst, at the same concurrency. */
+export interface RawYardsticks {
+  upsertsPerSec: number;
+  cpu: CpuUse | null;
+  deliveryWritesPerSec: number;
+}
+
 /**
  * Bursts of signed deliveries through the app's real webhook endpoint, `concurrency` at a time. The app answers once
  * a delivery is stored in its inbox (the acknowledgement GitHub waits for, within 10 s), and processes the inbox in
  * the background: both are measured, the second until the last delivery of the burst is processed. The app's first
- * burst since its start comes first and is shown apart (see `firstBurst`); the second is measured.
+ * burst since its start comes first and is shown apart (see `firstBurst`); then `rounds` rounds of a burst and, right
+ * after it, the raw yardsticks (`yardsticks`, given the burst's bodies). The round reported is the median by processed
+ * ÷ raw upserts (the lower of the two middle ones for an even count); every round's rates are kept in `rounds`.
  */
 export async function measureWebhookIngestion(
   github: GitHubServer,
   webhookUrl: string,
-  count: number,
-  concurrency: number,
-): Promise<{ ingestion: WebhookIngestion; bodies: string[] }> {
+  { count, concurrency, rounds }: { count: number; concurrency: number; rounds: number },
+  yardsticks: (bodies: string[]) => Promise<RawYardsticks>,
+): Promise<{ ingestion: WebhookIngestion; raw: RawYardsticks }> {
   const sender = await startWebhookSender();
   try {
     const { ingestion: first } = await measureBurst(github, sender, webhookUrl, count, concurrency);
-    const { ingestion, bodies } = await measureBurst(github, sender, webhookUrl, count, concurrency);
     const { failed, dead, ackP99Ms, processedPerSec, drainedPerSec } = first;
     const firstBurst = { failed, dead, ackP99Ms, processedPerSec, drainedPerSec };
-    return { ingestion: { ...ingestion, firstBurst }, bodies };
+    const measured: { ingestion: Omit<WebhookIngestion, "firstBurst" | "rounds">; raw: RawYardsticks; ofRaw: number }[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      const { ingestion, bodies } = await measureBurst(github, sender, webhookUrl, count, concurrency);
+      const raw = await yardsticks(bodies);
+      measured.push({ ingestion, raw, ofRaw: ratio(ingestion.processedPerSec, raw.upsertsPerSec) });
+    }
+    const median = [...measured].sort((a, b) => a.ofRaw - b.ofRaw)[Math.floor((measured.length - 1) / 2)]!;
+    const summary = measured.map(({ ingestion, raw, ofRaw }) => ({ processedPerSec: ingestion.processedPerSec, drainedPerSec: ingestion.drainedPerSec, rawUpsertsPerSec: raw.upsertsPerSec, ofRaw }));
+    return { ingestion: { ...median.ingestion, firstBurst, rounds: summary }, raw: median.raw };
   } finally {
     await sender.close();
   }

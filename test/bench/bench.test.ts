@@ -17,6 +17,7 @@ const TINY: BenchPlan = {
   large: { repos: 2, pulls: 20, issues: 10, commits: 40, members: 6 },
   small: { repos: 1, pulls: 10, issues: 5, commits: 20, members: 6 },
   webhookDeliveries: 20,
+  webhookRounds: 3,
   concurrency: 4,
   database: { sizes: [100, 300], samples: 5, settleSeconds: 0 },
   web: { sizes: [100, 1_000], samples: 3 },
@@ -60,7 +61,14 @@ describe("npm run bench, at a tiny size", () => {
     expect(results.backfill.large.seconds).toBeGreaterThan(0);
     expect(results.webhooks).toMatchObject({ deliveries: 20, failed: 0, processed: 20, dead: 0 });
     expect(results.webhooks.ackP99Ms).toBeGreaterThan(0);
-    // The app's first burst since its start is sent and shown, apart from the measured one.
+    // Three rounds of a burst and the raw yardsticks; the one reported is the median by processed ÷ raw upserts.
+    expect(results.webhooks.rounds).toHaveLength(3);
+    const ratios = results.webhooks.rounds.map(({ ofRaw }) => ofRaw).sort((a, b) => a - b);
+    expect(results.webhooks.ofRaw).toBe(ratios[1]);
+    expect(results.webhooks.rounds).toContainEqual(
+      expect.objectContaining({ processedPerSec: results.webhooks.processedPerSec, rawUpsertsPerSec: results.webhooks.rawUpsertsPerSec, ofRaw: ratios[1] }),
+    );
+    // The app's first burst since its start is sent and shown, apart from the measured ones.
     expect(results.webhooks.firstBurst).toMatchObject({ failed: 0, dead: 0 });
     expect(results.webhooks.firstBurst.processedPerSec).toBeGreaterThan(0);
     // Measured to the end of each delivery's processing, not capped.
@@ -108,6 +116,7 @@ describe("npm run bench, at a tiny size", () => {
     expect(results.reports.large.sameScope.p95Ms).toBeGreaterThan(0);
     expect(results.reports.growth).toBeGreaterThan(0);
     expect(formatResults(results)).toContain("Reports API");
+    expect(formatResults(results)).toContain("Rounds, each a burst then the raw upserts right after it");
     // Scale: two installations stored whole by one and by two replicas; the many-repositories organizations'
     // requests per repository (GraphQL and REST), queue statements per job (counted inside the app) and memory.
     const { scale } = results;
