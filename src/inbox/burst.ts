@@ -11,7 +11,11 @@ export interface BurstOptions {
    * deliveries 32 at a time) and the burst as a whole, since the intake stores faster alone.
    */
   processing: number;
-  /** A burst lasts while deliveries arrive within this of each other (or while one is being stored). */
+  /**
+   * A burst lasts while deliveries arrive within this of each other (or while one is being stored). The processor
+   * waits this long idle after a burst's last delivery: 50 ms rather than 200 processed a burst of 1,000 deliveries
+   * (32 at a time) at 588/s rather than 490 on average over 8 rounds each, its answers no slower.
+   */
   gapMs: number;
   /** The longest processing holds back for one burst. */
   holdMs: number;
@@ -22,7 +26,7 @@ export interface BurstOptions {
   heldBytes: number;
 }
 
-export const DEFAULT_BURST: BurstOptions = { processing: 0, gapMs: 200, holdMs: 5_000, heldBytes: 32 * 1024 * 1024 };
+export const DEFAULT_BURST: BurstOptions = { processing: 0, gapMs: 50, holdMs: 5_000, heldBytes: 32 * 1024 * 1024 };
 
 export class IntakeBurst {
   readonly #options: BurstOptions;
