@@ -48,8 +48,11 @@ export async function runCompressedQuota(
   options: Omit<BackfillOptions, "github" | "org">,
 ): Promise<CompressedQuotaRun> {
   const { windows, windowSeconds } = options.plan.quotaRun;
-  // GraphQL carries the backfill (REST only the odd probe): its points set the windows needed.
-  const limitPerWindow = Math.max(10, Math.ceil(unconstrained.graphql.points / windows / (1 - RESERVE)));
+  // GraphQL carries the backfill (REST only the odd probe): its points set the windows needed. Sized so that they end
+  // half way through the last window: sized to fill the last one exactly, a run's spend (which varies by a few
+  // dozen points from run to run) or a few points a window leaves unspent (a query waits when its expected cost
+  // exceeds what is left) moved the end by a whole window, a fifth of the prediction, and the run timed that.
+  const limitPerWindow = Math.max(10, Math.ceil(unconstrained.graphql.points / (windows - 0.5) / (1 - RESERVE)));
   const { measurement, stack } = await measureBackfill({
     ...options,
     org: unconstrained.org,
