@@ -6,14 +6,14 @@ import { BackfillBars } from "../tools/demo/progress-bars.js";
 import { formatDataExport } from "./data-export.js";
 import { formatReports } from "./reports.js";
 import { formatScale, measureScale } from "./scale.js";
-import { formatDatabase, formatResults, formatWebPages } from "./results.js";
-import { measureDataApiAlone, measureDatabaseAlone, measureReportsAlone, measureWebPagesAlone, runBench } from "./run-bench.js";
+import { formatDatabase, formatResults, formatWebhooks, formatWebPages } from "./results.js";
+import { measureDataApiAlone, measureDatabaseAlone, measureReportsAlone, measureWebhooksAlone, measureWebPagesAlone, runBench } from "./run-bench.js";
 import { WEB_TARGET_GROWTH } from "./web-pages.js";
 import { FULL_PLAN, QUICK_PLAN } from "./sizes.js";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, help: { type: "boolean" } } });
 if (values.help) {
-  process.stdout.write(`Usage: npm run bench [-- --quick] [-- --only database|web|data-api|reports|scale]
+  process.stdout.write(`Usage: npm run bench [-- --quick] [-- --only database|web|data-api|reports|scale|webhooks]
 
 Measures API requests per 1,000 items (Tributary vs a naive REST baseline), backfill time and peak memory at two
 organization sizes, webhook ingestion (acknowledgement latency, inbox drain rate) next to raw database upserts, the fault drill, and the app's pull request storage at three
@@ -24,12 +24,13 @@ repositories page and API at 1×, 10× and 100× the records, into the \`web\` k
 backfill, then the data API's NDJSON export of it (records/s), into the \`dataApi\` key; --only reports: the small and
 the large organization's backfills, each followed by the Reports API's p50/p95, into the \`reports\` key; --only
 scale: two installations backfilled by one and by two app replicas, then organizations of 200 and 2,000 small
-repositories (requests per repository, queue statements per job, peak memory), into the \`scale\` key.
+repositories (requests per repository, queue statements per job, peak memory), into the \`scale\` key; --only
+webhooks: the small organization's backfill, then the webhook bursts and their raw yardsticks, into the \`webhooks\` key.
 `);
   process.exit(0);
 }
-if (values.only !== undefined && !["database", "web", "data-api", "reports", "scale"].includes(values.only)) {
-  process.stderr.write(`--only accepts "database", "web", "data-api", "reports" or "scale", not "${values.only}"\n`);
+if (values.only !== undefined && !["database", "web", "data-api", "reports", "scale", "webhooks"].includes(values.only)) {
+  process.stderr.write(`--only accepts "database", "web", "data-api", "reports", "scale" or "webhooks", not "${values.only}"\n`);
   process.exit(2);
 }
 
@@ -66,6 +67,11 @@ try {
     print("");
     for (const line of formatScale(measurement)) print(line);
     writeKey("scale", measurement);
+  } else if (values.only === "webhooks") {
+    const measurement = await measureWebhooksAlone(plan, { mongodbUri: database.appUri, logDir: DATA_DIR, print });
+    print("");
+    for (const line of formatWebhooks(measurement)) print(line);
+    writeKey("webhooks", measurement);
   } else if (values.only === "data-api") {
     const measurement = await measureDataApiAlone(plan, { mongodbUri: database.appUri, logFile: join(DATA_DIR, "app-data-api.log"), print });
     print("");

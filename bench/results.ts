@@ -138,15 +138,7 @@ export async function buildResults(m: Measurements) {
       large: backfillFigures(m.large),
       growth: { items: ratio(m.large.items, m.small.items), seconds: ratio(m.large.seconds, m.small.seconds) },
     },
-    webhooks: {
-      ...m.webhooks,
-      rawUpsertsPerSec: m.rawUpsertsPerSec,
-      rawUpsertsCpu: m.rawUpsertsCpu,
-      ofRaw: ratio(m.webhooks.processedPerSec, m.rawUpsertsPerSec),
-      rawDeliveryWritesPerSec: m.rawDeliveryWritesPerSec,
-      ofRawDeliveryWrites: ratio(m.webhooks.processedPerSec, m.rawDeliveryWritesPerSec),
-      drainedOfRaw: ratio(m.webhooks.drainedPerSec, m.rawUpsertsPerSec),
-    },
+    webhooks: webhookFigures(m.webhooks, m),
     memory: {
       peakRssSmallMB: m.small.peakRssMB,
       peakRssLargeMB: m.large.peakRssMB,
@@ -201,28 +193,7 @@ export function formatResults(r: BenchResults): string {
       ["large ÷ small", "", `${r.backfill.growth.items}×`, `${r.backfill.growth.seconds}×`, "", "", `${r.memory.rssGrowth}×`, "", `${r.memory.liveHeapGrowth}×`],
     ]),
     "",
-    `Webhook ingestion (${r.webhooks.deliveries} signed deliveries, ${r.webhooks.concurrency} at a time: ${r.webhooks.failed} refused, ${r.webhooks.processed} processed, ${r.webhooks.dead} dead)`,
-    `Targets: acknowledged p99 ≤ 250 ms, processed ≥ 50 % of raw keyed upserts (raw delivery writes: the body inserted, then the record upserted, per delivery)`,
-    `processed/s: from the first delivery sent to the last processed; drained/s: from the last answer to the last processed`,
-    table([
-      ["ack p50 ms", "ack p99 ms", "processed p50 ms", "processed p99 ms", "processed/s", "raw upserts/s", "of raw", "raw delivery writes/s", "of those", "drained/s", "of raw"],
-      [
-        String(r.webhooks.ackP50Ms),
-        String(r.webhooks.ackP99Ms),
-        String(r.webhooks.processedP50Ms),
-        String(r.webhooks.processedP99Ms),
-        String(r.webhooks.processedPerSec),
-        String(r.webhooks.rawUpsertsPerSec),
-        `${Math.round(r.webhooks.ofRaw * 100)} %`,
-        String(r.webhooks.rawDeliveryWritesPerSec),
-        `${Math.round(r.webhooks.ofRawDeliveryWrites * 100)} %`,
-        String(r.webhooks.drainedPerSec),
-        `${Math.round(r.webhooks.drainedOfRaw * 100)} %`,
-      ],
-    ]),
-    ...formatCpu(r.webhooks),
-    formatRounds(r.webhooks.rounds),
-    formatFirstBurst(r.webhooks),
+    ...formatWebhooks(r.webhooks),
     "",
     formatDatabase(r.database),
     "",
@@ -241,6 +212,47 @@ export function formatResults(r: BenchResults): string {
 }
 
 /** The compressed quota run in one line. */
+/** The webhook ingestion's figures: the measured round beside the raw yardsticks measured right after it. */
+export function webhookFigures(webhooks: WebhookIngestion, raw: Pick<Measurements, "rawUpsertsPerSec" | "rawUpsertsCpu" | "rawDeliveryWritesPerSec">) {
+  return {
+    ...webhooks,
+    rawUpsertsPerSec: raw.rawUpsertsPerSec,
+    rawUpsertsCpu: raw.rawUpsertsCpu,
+    ofRaw: ratio(webhooks.processedPerSec, raw.rawUpsertsPerSec),
+    rawDeliveryWritesPerSec: raw.rawDeliveryWritesPerSec,
+    ofRawDeliveryWrites: ratio(webhooks.processedPerSec, raw.rawDeliveryWritesPerSec),
+    drainedOfRaw: ratio(webhooks.drainedPerSec, raw.rawUpsertsPerSec),
+  };
+}
+
+/** The webhook ingestion's section of the printed results. */
+export function formatWebhooks(w: ReturnType<typeof webhookFigures>): string[] {
+  return [
+    `Webhook ingestion (${w.deliveries} signed deliveries, ${w.concurrency} at a time: ${w.failed} refused, ${w.processed} processed, ${w.dead} dead)`,
+    `Targets: acknowledged p99 ≤ 250 ms, processed ≥ 50 % of raw keyed upserts (raw delivery writes: the body inserted, then the record upserted, per delivery)`,
+    `processed/s: from the first delivery sent to the last processed; drained/s: from the last answer to the last processed`,
+    table([
+      ["ack p50 ms", "ack p99 ms", "processed p50 ms", "processed p99 ms", "processed/s", "raw upserts/s", "of raw", "raw delivery writes/s", "of those", "drained/s", "of raw"],
+      [
+        String(w.ackP50Ms),
+        String(w.ackP99Ms),
+        String(w.processedP50Ms),
+        String(w.processedP99Ms),
+        String(w.processedPerSec),
+        String(w.rawUpsertsPerSec),
+        `${Math.round(w.ofRaw * 100)} %`,
+        String(w.rawDeliveryWritesPerSec),
+        `${Math.round(w.ofRawDeliveryWrites * 100)} %`,
+        String(w.drainedPerSec),
+        `${Math.round(w.drainedOfRaw * 100)} %`,
+      ],
+    ]),
+    ...formatCpu(w),
+    formatRounds(w.rounds),
+    formatFirstBurst(w),
+  ];
+}
+
 export function formatQuotaRun(run: CompressedQuotaRun): string {
   return (
     `limit ${run.limitPerWindow} points and REST requests per ${run.windowSeconds} s window: ${run.graphqlPoints} points and ${run.restRequests} REST requests spent; ` +

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import mongoose from "mongoose";
 import type { ServiceProgress } from "../tools/demo/import-progress.js";
 import { measureBackfill, type BackfillMeasurement } from "./backfill-run.js";
+import type { Stack } from "../tools/demo/stack.js";
 import { formatDataExport, measureDataExport } from "./data-export.js";
 import { measureDatabase } from "./database.js";
 import { formatReports, measureReports, reportsMeasurement, type OrgReportsTiming } from "./reports.js";
@@ -9,7 +10,7 @@ import { runNaiveBaseline } from "./naive-rest.js";
 import { runCompressedQuota } from "./quota-run.js";
 import { measureRawDeliveryWrites, measureRawUpserts } from "./raw-upserts.js";
 import { attributeBudget, attributeRequests } from "./request-attribution.js";
-import { buildResults, formatQuotaRun, type BenchResults } from "./results.js";
+import { buildResults, formatQuotaRun, webhookFigures, type BenchResults } from "./results.js";
 import { formatScale, measureScale } from "./scale.js";
 import type { BenchPlan } from "./sizes.js";
 import { measureWebhookIngestion } from "./webhook-ingestion.js";
@@ -60,20 +61,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const naiveStats = stack.github.stats();
     naive = { items, requests: attributeRequests(naiveStats), budget: attributeBudget(naiveStats, "per-parent") };
     print(`  ${naive.requests.total} requests`);
-    print(
-      `Webhook ingestion: the app's first burst, then ${plan.webhookRounds} round(s) of a burst of ${plan.webhookDeliveries} signed deliveries, ` +
-        `${plan.webhookConcurrency} at a time, followed by as many raw upserts and raw delivery writes`,
-    );
-    const count = plan.webhookDeliveries;
-    const concurrency = plan.webhookConcurrency;
-    ({ ingestion: webhooks, raw } = await measureWebhookIngestion(stack.github, stack.app.webhookUrl, { count, concurrency, rounds: plan.webhookRounds }, async (bodies) => ({
-      ...(await measureRawUpserts(count, concurrency)),
-      deliveryWritesPerSec: await measureRawDeliveryWrites(bodies, concurrency),
-    })));
-    print(
-      `  acknowledged p50 ${webhooks.ackP50Ms} ms, p99 ${webhooks.ackP99Ms} ms; processed ${webhooks.processedPerSec}/s (drained ${webhooks.drainedPerSec}/s after the last answer); ` +
-        `raw ${raw.upsertsPerSec} upserts/s, ${raw.deliveryWritesPerSec} delivery writes/s`,
-    );
+    ({ ingestion: webhooks, raw } = await measureWebhooksOn(stack, plan, print));
   } finally {
     await stack.close();
     await mongoose.connection.dropDatabase();
@@ -104,6 +92,41 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const scale = await measureScale(plan, { mongodbUri: options.mongodbUri, logDir: options.logDir, print });
   for (const line of formatScale(scale)) print(`  ${line}`);
   return buildResults({ reports, plan, quick: options.quick, small, large, quotaRun, naive, webhooks, rawUpsertsPerSec: raw.upsertsPerSec, rawUpsertsCpu: raw.cpu, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec, database, web, faults, dataApi, scale });
+}
+
+/**
+ * Webhook ingestion on an organization the stack has backfilled: the app's first burst, then rounds of a burst
+ * followed by the raw yardsticks (see measureWebhookIngestion).
+ */
+async function measureWebhooksOn(stack: Stack, plan: BenchPlan, print: (line: string) => void) {
+  const { webhookDeliveries: count, webhookConcurrency: concurrency, webhookRounds: rounds } = plan;
+  print(
+    `Webhook ingestion: the app's first burst, then ${rounds} round(s) of a burst of ${count} signed deliveries, ` +
+      `${concurrency} at a time, followed by as many raw upserts and raw delivery writes`,
+  );
+  const measured = await measureWebhookIngestion(stack.github, stack.app.webhookUrl, { count, concurrency, rounds }, async (bodies) => ({
+    ...(await measureRawUpserts(count, concurrency)),
+    deliveryWritesPerSec: await measureRawDeliveryWrites(bodies, concurrency),
+  }));
+  const { ingestion, raw } = measured;
+  print(
+    `  acknowledged p50 ${ingestion.ackP50Ms} ms, p99 ${ingestion.ackP99Ms} ms; processed ${ingestion.processedPerSec}/s (drained ${ingestion.drainedPerSec}/s after the last answer); ` +
+      `raw ${raw.upsertsPerSec} upserts/s, ${raw.deliveryWritesPerSec} delivery writes/s`,
+  );
+  return measured;
+}
+
+/** Webhook ingestion on its own: the small organization's backfill, then the bursts and their raw yardsticks. */
+export async function measureWebhooksAlone(plan: BenchPlan, options: { mongodbUri: string; logDir: string; print: (line: string) => void }) {
+  options.print(`Backfill of the small organization, for webhook ingestion to update`);
+  const { stack } = await measureBackfill({ org: plan.small, plan, mongodbUri: options.mongodbUri, logFile: join(options.logDir, "app-webhooks.log") });
+  try {
+    const { ingestion, raw } = await measureWebhooksOn(stack, plan, options.print);
+    return webhookFigures(ingestion, { rawUpsertsPerSec: raw.upsertsPerSec, rawUpsertsCpu: raw.cpu, rawDeliveryWritesPerSec: raw.deliveryWritesPerSec });
+  } finally {
+    await stack.close();
+    await mongoose.connection.dropDatabase();
+  }
 }
 
 /** The repositories page and API as records grow (see measureWebPages). */
