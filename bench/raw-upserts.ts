@@ -1,19 +1,13 @@
 import { randomUUID } from "node:crypto";
 import mongoose, { type mongo } from "mongoose";
-import { setTimeout as sleep } from "node:timers/promises";
 import { chunks } from "../src/storage/bulk-writes.js";
 import { cpuTimeNow, cpuUse, type CpuUse } from "./cpu-time.js";
-import { JobModel, PullRequestModel } from "../src/storage/models/index.js";
+import { PullRequestModel } from "../src/storage/models/index.js";
 import { forEachConcurrently } from "./concurrency.js";
+import { appQuiet } from "./app-quiet.js";
 
 const SCRATCH = "bench_raw_upserts";
 const SCRATCH_INBOX = "bench_raw_inbox";
-
-/** Waits until the app's queue has nothing running or due (the refreshes webhooks asked for); a retry set for later does not count. */
-async function appQuiet(): Promise<void> {
-  const busy = () => JobModel.countDocuments({ $or: [{ state: "running" }, { state: "queued", runAt: { $lte: new Date() } }] });
-  while ((await busy()) > 0) await sleep(500);
-}
 
 const perSecond = (count: number, started: number) => Math.round((count / ((performance.now() - started) / 1000)) * 10) / 10;
 
