@@ -110,7 +110,7 @@ async function measureWebhooksOn(stack: Stack, plan: BenchPlan, print: (line: st
   }));
   const { ingestion, raw } = measured;
   print(
-    `  acknowledged p50 ${ingestion.ackP50Ms} ms, p99 ${ingestion.ackP99Ms} ms; processed ${ingestion.processedPerSec}/s (drained ${ingestion.drainedPerSec}/s after the last answer); ` +
+    `  acknowledged p50 ${ingestion.ackP50Ms} ms, p99 ${ingestion.ackP99Ms} ms; processed ${ingestion.processedPerSec}/s after the last answer (${ingestion.endToEndPerSec}/s end to end); ` +
       `raw ${raw.upsertsPerSec} upserts/s, ${raw.deliveryWritesPerSec} delivery writes/s`,
   );
   return measured;
